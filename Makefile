@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is what those two call; nothing is done by hand.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSSTAMP := instance/.system-packages
+SYS_PACKAGES := fonts-wqy-microhei libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+TEST_SYS_PACKAGES := chromium postgresql
+
+.PHONY: run test setup test-setup system-packages test-system-packages bench clean-venv
+
+run: setup
+	$(BIN)/qms init
+	$(BIN)/qms demo
+	$(BIN)/qms serve --host 127.0.0.1 --port 5000
+
+test: test-setup
+	$(BIN)/python -m tests.run_all
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+setup: system-packages $(STAMP)
+
+test-setup: setup test-system-packages $(VENV)/.installed-test
+
+# Debian packages: installed only when missing, so a second run is quick.
+system-packages:
+	@missing=""; for p in $(SYS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+
+test-system-packages:
+	@missing=""; for p in $(TEST_SYS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $(STAMP)
+
+$(VENV)/.installed-test: pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,104 @@
+"""qms: quality management records for a telecom operator.
+
+``create_app`` is a list of small ``configure_*`` steps so each concern can be read alone.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import ROOT, load_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _record):
+    """WAL, a busy timeout and foreign keys on every SQLite connection; we emit BEGIN ourselves."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=15000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """Writers start with BEGIN IMMEDIATE: a deferred read-then-write transaction would fail with
+    'database is locked' at once instead of waiting. Page views read with a plain BEGIN."""
+    if conn.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and request.method in READ_METHODS and not g.get("write_tx")
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the web application. ``config`` overrides settings (tests)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static",
+                instance_path=load_config(config)["INSTANCE_PATH"])
+    app.config.update(load_config(config))
+    for step in (configure_extensions, configure_i18n, configure_security, configure_blueprints,
+                 configure_errors, configure_templates, configure_cli):
+        step(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (register every table with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "qms" / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def configure_i18n(app: Flask) -> None:
+    from .core.i18n import compile_catalogs, select_locale
+
+    compile_catalogs()
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "qms" / "translations"))
+
+
+def configure_security(app: Flask) -> None:
+    from .auth import session as auth_session
+
+    auth_session.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .core.audit_views import bp as audit_bp
+    from .documents.views import bp as docs_bp
+    from .home.views import bp as home_bp
+    from .records.views import bp as records_bp
+
+    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
+
+
+def configure_errors(app: Flask) -> None:
+    from .core.errors import init_app
+
+    init_app(app)
+
+
+def configure_templates(app: Flask) -> None:
+    from .core.templating import init_app
+
+    init_app(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,85 @@
+"""People administration: every change audited; users deactivated, never deleted."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..auth import session as auth_session
+from ..auth.models import Department, User
+from ..auth.roles import ROLES
+from ..core import audit
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..records.service import ValidationFailed
+
+
+def create_user(actor, *, username: str, full_name: str, department_id: int, role: str,
+                password: str, email: str | None = None) -> User:
+    """Create a user; a username ever used (even by a deactivated user) is refused."""
+    username = username.strip().lower()
+    errors = {}
+    if db.session.execute(select(User.id).where(func.lower(User.username) == username)).first():
+        errors["username"] = [_("This username is taken (usernames are never reused).")]
+    if role not in ROLES:
+        errors["role"] = [_("Not a valid choice.")]
+    if db.session.get(Department, department_id) is None:
+        errors["department_id"] = [_("Not a valid choice.")]
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(username=username, full_name=full_name.strip(), department_id=department_id, role=role,
+                email=email or None, created_at=utcnow())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.log("user_created", actor=actor, obj_type="user", obj_id=user.id, summary=username,
+              changes={"role": [None, role], "department_id": [None, department_id]})
+    return user
+
+
+def update_user(actor, user: User, *, full_name: str, department_id: int, role: str, email: str | None,
+                active: bool, reason: str = "") -> User:
+    """Change a user's details; deactivation ends their sessions and needs a reason."""
+    old = {"full_name": user.full_name, "department_id": user.department_id, "role": user.role,
+           "email": user.email, "active": user.active}
+    new = {"full_name": full_name.strip(), "department_id": department_id, "role": role,
+           "email": email or None, "active": active}
+    if role not in ROLES:
+        raise ValidationFailed({"role": [_("Not a valid choice.")]})
+    if old["active"] and not active and len((reason or "").strip()) < 2:
+        raise ValidationFailed({"reason": [_("A reason is required to deactivate a user.")]})
+    changes = audit.diff(old, new)
+    if not changes:
+        return user
+    for k, v in new.items():
+        setattr(user, k, v)
+    if not active and old["active"]:
+        user.deactivated_at = utcnow()
+        auth_session.end_sessions(user.id)
+    audit.log("user_updated", actor=actor, obj_type="user", obj_id=user.id, summary=user.username,
+              changes=changes, reason=reason)
+    return user
+
+
+def save_department(actor, dept: Department | None, *, code: str, name_zh: str, name_en: str,
+                    active: bool = True) -> Department:
+    """Create or change a department (departments are retired, never deleted)."""
+    code = code.strip().upper()
+    clash = db.session.execute(select(Department).where(
+        (Department.code == code) | (Department.name_zh == name_zh.strip()))).scalars().all()
+    if any(d is not dept for d in clash):
+        raise ValidationFailed({"code": [_("A department with this code or name exists.")]})
+    if dept is None:
+        dept = Department(code=code, name_zh=name_zh.strip(), name_en=name_en.strip(), active=active)
+        db.session.add(dept)
+        db.session.flush()
+        audit.log("department_created", actor=actor, obj_type="department", obj_id=dept.id, summary=name_zh)
+        return dept
+    old = {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en, "active": dept.active}
+    new = {"code": code, "name_zh": name_zh.strip(), "name_en": name_en.strip(), "active": active}
+    changes = audit.diff(old, new)
+    for k, v in new.items():
+        setattr(dept, k, v)
+    if changes:
+        audit.log("department_updated", actor=actor, obj_type="department", obj_id=dept.id,
+                  summary=dept.name_zh, changes=changes)
+    return dept

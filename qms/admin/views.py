@@ -1,0 +1,131 @@
+"""Admin screens: departments and users."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, SelectField, StringField, validators
+
+from ..auth.models import Department, User
+from ..auth.roles import ROLES
+from ..core import audit, policy
+from ..core.i18n import current_locale
+from ..extensions import db
+from ..records.service import ValidationFailed
+from . import service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+REQ = _l("This field is required.")
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("Code"), [validators.InputRequired(REQ), validators.Length(max=40),
+                                    validators.Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, '-' and '_' only."))])
+    name_zh = StringField(_l("Name (Chinese)"), [validators.InputRequired(REQ), validators.Length(max=80)])
+    name_en = StringField(_l("Name (English)"), [validators.InputRequired(REQ), validators.Length(max=120)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), [validators.InputRequired(REQ), validators.Length(max=60),
+                                            validators.Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Letters, digits, '.', '-' and '_' only."))])
+    full_name = StringField(_l("Full name"), [validators.InputRequired(REQ), validators.Length(max=120)])
+    email = StringField(_l("E-mail"), [validators.Optional(), validators.Length(max=200),
+                                       validators.Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address."))])
+    department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
+    role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLES.items()])
+    password = PasswordField(_l("Initial password"), [validators.Optional(), validators.Length(min=10, max=200, message=_l("Use at least 10 characters."))])
+    active = BooleanField(_l("Active"), default=True)
+    reason = StringField(_l("Reason for the change"), [validators.Length(max=500)])
+
+
+def _require_admin():
+    policy.require(current_user, "admin")
+
+
+def _dept_choices(form):
+    locale = current_locale()
+    form.department_id.choices = [(d.id, d.label(locale)) for d in db.session.execute(
+        select(Department).where(Department.active.is_(True)).order_by(Department.id)).scalars()]
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@bp.route("/departments/<int:dept_id>", methods=["GET", "POST"])
+@login_required
+def departments(dept_id: int | None = None):
+    _require_admin()
+    dept = db.session.get(Department, dept_id) if dept_id else None
+    if dept_id and dept is None:
+        abort(404)
+    form = DepartmentForm(obj=dept)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.save_department(current_user, dept, code=form.code.data, name_zh=form.name_zh.data,
+                                    name_en=form.name_en.data, active=form.active.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".departments"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.code.errors = exc.errors.get("code", [])
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    rows = db.session.execute(select(Department).order_by(Department.id)).scalars().all()
+    return render_template("admin/departments.html", rows=rows, form=form, dept=dept), status
+
+
+@bp.route("/users")
+@login_required
+def users():
+    _require_admin()
+    rows = db.session.execute(select(User).order_by(User.id)).scalars().all()
+    return render_template("admin/users.html", rows=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int | None = None):
+    _require_admin()
+    target = db.session.get(User, user_id) if user_id else None
+    if user_id and target is None:
+        abort(404)
+    form = UserForm(obj=target)
+    _dept_choices(form)
+    if target is not None:
+        form.username.validators = []  # fixed once created
+        form.username.data = target.username
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if target is None:
+                if not form.password.data:
+                    raise ValidationFailed({"password": [_("This field is required.")]})
+                service.create_user(current_user, username=form.username.data, full_name=form.full_name.data,
+                                    department_id=form.department_id.data, role=form.role.data,
+                                    password=form.password.data, email=form.email.data)
+            else:
+                service.update_user(current_user, target, full_name=form.full_name.data,
+                                    department_id=form.department_id.data, role=form.role.data,
+                                    email=form.email.data, active=form.active.data, reason=form.reason.data)
+                if form.password.data:
+                    target.set_password(form.password.data)
+                    audit.log("password_reset", actor=current_user, obj_type="user", obj_id=target.id,
+                              summary=target.username)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".users"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for k, v in exc.errors.items():
+                if k in form:
+                    form[k].errors = list(v)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/user_edit.html", form=form, target=target), status

@@ -1,0 +1,130 @@
+"""OpenAPI 3 document generated from the form declarations."""
+from __future__ import annotations
+
+from ..records import spec as specs
+from ..records.models import STATUSES
+
+
+def _field_schema(f) -> dict:
+    s: dict
+    if f.type in ("string", "text", "phone", "email"):
+        s = {"type": "string", "maxLength": f.max_length or (4000 if f.type == "text" else 200)}
+        if f.pattern:
+            s["pattern"] = f.pattern
+    elif f.type == "integer":
+        s = {"type": "integer"}
+    elif f.type == "decimal":
+        s = {"type": "string", "format": "decimal"}
+    elif f.type == "date":
+        s = {"type": "string", "format": "date"}
+    elif f.type == "datetime":
+        s = {"type": "string", "example": "2026-11-22T09:30"}
+    elif f.type == "boolean":
+        s = {"type": "boolean"}
+    elif f.type == "choice":
+        s = {"type": "string", "enum": [v for v, _ in f.choices]}
+    else:
+        s = {"type": "array", "items": {"type": "string", "enum": [v for v, _ in f.choices]}}
+    if f.type in ("integer",) and (f.min is not None or f.max is not None):
+        if f.min is not None:
+            s["minimum"] = f.min
+        if f.max is not None:
+            s["maximum"] = f.max
+    s["description"] = f"{f.label['zh']} / {f.label['en']}"
+    return s
+
+
+def form_description(spec) -> dict:
+    """A form's declaration as API clients need it."""
+    return {
+        "code": spec.code, "revision": spec.revision, "title": spec.title, "procedure": spec.procedure,
+        "fields": [{"name": f.name, "type": f.type, "label": f.label, "required": f.required,
+                    "choices": [{"value": v, "label": l} for v, l in f.choices]} for f in spec.fields],
+        "workflow": [{"step": s.name, "label": s.label, "roles": list(s.roles), "meaning": s.meaning}
+                     for s in spec.workflow],
+        "schema": values_schema(spec),
+    }
+
+
+def values_schema(spec) -> dict:
+    return {"type": "object", "additionalProperties": False,
+            "properties": {f.name: _field_schema(f) for f in spec.fields},
+            "required": [f.name for f in spec.fields if f.required]}
+
+
+ERR = {"$ref": "#/components/schemas/Error"}
+
+
+def _responses(ok: str, ok_schema: dict, *codes) -> dict:
+    out = {ok: {"description": "OK", "content": {"application/json": {"schema": ok_schema}}}}
+    text = {401: "No or bad token", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+            422: "Invalid input"}
+    for c in (401,) + codes:
+        out[str(c)] = {"description": text[c], "content": {"application/json": {"schema": ERR}}}
+    return out
+
+
+def document() -> dict:
+    """The whole OpenAPI 3.0 document."""
+    codes = [s.code for s in specs.all_specs()]
+    rec = {"$ref": "#/components/schemas/Record"}
+    id_param = {"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+    code_param = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "enum": codes or ["X"]}}
+    text_body = lambda key: {"required": True, "content": {"application/json": {"schema": {  # noqa: E731
+        "type": "object", "properties": {key: {"type": "string"}}, "required": [key]}}}}
+    paths = {
+        "/api/v1/forms": {"get": {"summary": "Forms the caller may see", "responses": _responses(
+            "200", {"type": "object"})}},
+        "/api/v1/forms/{code}": {"get": {"parameters": [code_param], "responses": _responses(
+            "200", {"type": "object"}, 403, 404)}},
+        "/api/v1/forms/{code}/records": {
+            "get": {"summary": "Register page (keyset)", "parameters": [
+                code_param,
+                {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(STATUSES)}},
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                {"name": "after", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+            ], "responses": _responses("200", {"type": "object"}, 403, 404, 422)},
+            "post": {"summary": "Create a draft", "parameters": [code_param], "requestBody": {
+                "required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["values"],
+                    "properties": {"values": {"type": "object"}, "department_id": {"type": "integer"}}}}}},
+                "responses": _responses("201", rec, 403, 404, 422)},
+        },
+        "/api/v1/records/{record_id}": {
+            "get": {"parameters": [id_param], "responses": _responses("200", rec, 403, 404)},
+            "patch": {"parameters": [id_param], "requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"type": "object", "required": ["values"], "properties": {
+                    "values": {"type": "object"}, "version": {"type": "integer"}}}}}},
+                "responses": _responses("200", rec, 403, 404, 409, 422)},
+        },
+        "/api/v1/records/{record_id}/sign": {"post": {"parameters": [id_param], "requestBody": text_body("password"),
+                                                      "responses": _responses("200", rec, 403, 404, 409, 422)}},
+        "/api/v1/records/{record_id}/void": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
+                                                      "responses": _responses("200", rec, 403, 404, 409, 422)}},
+        "/api/v1/records/{record_id}/amend": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
+                                                       "responses": _responses("201", rec, 403, 404, 409, 422)}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "qms API", "version": "1", "description":
+                 "Records of the ZLAL009 procedures. Authenticate with `Authorization: Bearer <token>` "
+                 "(create one with `qms token create USER`)."},
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "status"], "properties": {
+                    "error": {"type": "string"}, "status": {"type": "integer"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}},
+                "Record": {"type": "object", "required": ["id", "form", "status", "values", "version", "signatures"],
+                           "properties": {"id": {"type": "integer"}, "form": {"type": "string"},
+                                          "number": {"type": "string", "nullable": True},
+                                          "status": {"type": "string", "enum": list(STATUSES)},
+                                          "values": {"type": "object"}, "version": {"type": "integer"},
+                                          "signatures": {"type": "array", "items": {"type": "object"}}}},
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }

@@ -1,0 +1,232 @@
+"""JSON API under /api/v1: bearer tokens, the same policy and services as the web pages."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.datastructures import MultiDict
+
+from ..auth.models import ApiToken
+from ..core import policy
+from ..core.i18n import current_locale
+from ..extensions import db
+from ..records import register, service
+from ..records import spec as specs
+from ..records.models import Record
+from ..records.views import query_messages
+from ..records.webforms import json_to_formdata, to_formdata
+from . import openapi
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, message: str, fields: dict | None = None):
+    body = {"error": message, "status": status}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+def token_required(view):
+    """Authenticate ``Authorization: Bearer <token>``; 401 otherwise."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return _error(401, _("A bearer token is required."))
+        row = db.session.execute(select(ApiToken).where(
+            ApiToken.token_hash == ApiToken.digest(header[7:].strip()), ApiToken.revoked_at.is_(None))).scalar()
+        if row is None or not row.user.active:
+            return _error(401, _("The token is not valid."))
+        g.api_user = row.user
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise service.ValidationFailed({"body": [_("The body must be a JSON object.")]})
+    return data
+
+
+def _spec(code):
+    spec = specs.get(code)
+    if spec is None:
+        raise NotFound(_("No such form."))
+    return spec
+
+
+def _record(record_id: int, action: str = "view"):
+    record = db.session.get(Record, record_id)
+    if record is None:
+        raise NotFound(_("No such record."))
+    spec = specs.by_revision(record.form_revision_id)
+    if not policy.can(g.api_user, action, spec, record):
+        raise Forbidden(_("You are not allowed to do this."))
+    return record, spec
+
+
+def record_json(record: Record, spec) -> dict:
+    """A record as the API returns it."""
+    h = record.content_hash()
+    return {
+        "id": record.id, "form": record.form_code, "form_revision": spec.revision,
+        "number": record.number, "revision_no": record.revision_no, "status": record.status,
+        "current_step": record.current_step, "department_id": record.department_id,
+        "created_by": record.created_by_id, "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(), "version": record.version, "values": record.values,
+        "amended_from": record.amended_from_id, "superseded_by": record.superseded_by_id,
+        "void_reason": record.void_reason,
+        "signatures": [{"step": s.step, "meaning": s.meaning, "user_id": s.user_id,
+                        "printed_name": s.printed_name, "signed_at": s.signed_at.isoformat(),
+                        "content_hash": s.content_hash, "valid": s.content_hash == h}
+                       for s in record.signatures],
+    }
+
+
+def _handle(fn):
+    """Map service refusals to JSON errors; the request commits once on success."""
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+            db.session.commit()
+            return result
+        except service.SignatureRefused as exc:
+            db.session.commit()  # keep the failed-signature audit row
+            return _error(exc.status, exc.message, exc.errors)
+        except service.ServiceError as exc:
+            db.session.rollback()
+            return _error(exc.status, exc.message, exc.errors)
+        except register.BadQuery as exc:
+            db.session.rollback()
+            return _error(422, _("Please correct the highlighted fields."), exc.errors)
+    return wrapper
+
+
+@bp.route("/openapi.json")
+def openapi_json():
+    return jsonify(openapi.document())
+
+
+@bp.route("/forms")
+@token_required
+def forms():
+    out = [{"code": s.code, "revision": s.revision, "title": s.title, "procedure": s.procedure}
+           for s in specs.all_specs() if policy.can(g.api_user, "view", s)]
+    return jsonify({"forms": out})
+
+
+@bp.route("/forms/<code>")
+@token_required
+def form_detail(code):
+    spec = _spec(code)
+    if not policy.can(g.api_user, "view", spec):
+        raise Forbidden()
+    return jsonify(openapi.form_description(spec))
+
+
+@bp.route("/forms/<code>/records", methods=["GET"])
+@token_required
+@_handle
+def list_records(code):
+    spec = _spec(code)
+    if not policy.can(g.api_user, "view", spec):
+        raise Forbidden()
+    limit = request.args.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+        raise register.BadQuery({"limit": [_("Must be between %(min)s and %(max)s.", min=1, max=200)]})
+    page = register.page(spec, g.api_user, request.args, query_messages(), int(limit))
+    return jsonify({"records": [record_json(r, specs.by_revision(r.form_revision_id)) for r in page.rows],
+                    "next": page.next_cursor})
+
+
+@bp.route("/forms/<code>/records", methods=["POST"])
+@token_required
+@_handle
+def create_record(code):
+    spec = _spec(code)
+    if not policy.can(g.api_user, "create", spec):
+        raise Forbidden()
+    body = _body()
+    values = body.get("values")
+    if not isinstance(values, dict):
+        raise service.ValidationFailed({"values": [_("Must be an object of field values.")]})
+    md, errors = json_to_formdata(spec, values)
+    if errors:
+        raise service.ValidationFailed(errors)
+    dept = body.get("department_id")
+    if dept is not None and (not isinstance(dept, int) or isinstance(dept, bool)):
+        raise service.ValidationFailed({"department_id": [_("Not a valid choice.")]})
+    record = service.create(spec, g.api_user, md, current_locale(), department_id=dept)
+    db.session.flush()
+    return jsonify(record_json(record, spec)), 201
+
+
+@bp.route("/records/<int:record_id>", methods=["GET"])
+@token_required
+def get_record(record_id):
+    record, spec = _record(record_id)
+    return jsonify(record_json(record, spec))
+
+
+@bp.route("/records/<int:record_id>", methods=["PATCH"])
+@token_required
+@_handle
+def patch_record(record_id):
+    record, spec = _record(record_id)
+    body = _body()
+    values = body.get("values")
+    if not isinstance(values, dict):
+        raise service.ValidationFailed({"values": [_("Must be an object of field values.")]})
+    version = body.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise service.ValidationFailed({"version": [_("Must be a whole number.")]})
+    merged = {**record.values, **values}
+    md, errors = json_to_formdata(spec, merged)
+    if errors:
+        raise service.ValidationFailed(errors)
+    service.update(record, g.api_user, md, current_locale(), version)
+    db.session.flush()
+    return jsonify(record_json(record, spec))
+
+
+def _text(body: dict, key: str) -> str:
+    v = body.get(key, "")
+    if not isinstance(v, str):
+        raise service.ValidationFailed({key: [_("Must be text.")]})
+    return v
+
+
+@bp.route("/records/<int:record_id>/sign", methods=["POST"])
+@token_required
+@_handle
+def sign_record(record_id):
+    record, spec = _record(record_id)
+    service.sign(record, g.api_user, _text(_body(), "password"), current_locale())
+    db.session.flush()
+    return jsonify(record_json(record, spec))
+
+
+@bp.route("/records/<int:record_id>/void", methods=["POST"])
+@token_required
+@_handle
+def void_record(record_id):
+    record, spec = _record(record_id)
+    service.void(record, g.api_user, _text(_body(), "reason"))
+    db.session.flush()
+    return jsonify(record_json(record, spec))
+
+
+@bp.route("/records/<int:record_id>/amend", methods=["POST"])
+@token_required
+@_handle
+def amend_record(record_id):
+    record, spec = _record(record_id)
+    new = service.amend(record, g.api_user, _text(_body(), "reason"))
+    db.session.flush()
+    return jsonify(record_json(new, specs.by_revision(new.form_revision_id))), 201

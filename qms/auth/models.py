@@ -1,0 +1,112 @@
+"""People: departments, users, their sessions, login attempts and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # stable short code, e.g. TDD
+    name_zh: Mapped[str] = mapped_column(String(80), unique=True)  # seed term, e.g. 技术发展部
+    name_en: Mapped[str] = mapped_column(String(120))  # English name
+    active: Mapped[bool] = mapped_column(default=True)  # retired departments stay for history
+
+    def label(self, locale: str) -> str:
+        """Name in the given locale."""
+        return self.name_en if locale == "en" else self.name_zh
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)  # never reused: rows are never deleted
+    full_name: Mapped[str] = mapped_column(String(120))  # printed name on signatures
+    email: Mapped[str | None] = mapped_column(String(200))  # for notifications
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)  # home department
+    role: Mapped[str] = mapped_column(String(30))  # one of auth.roles.ROLES
+    active: Mapped[bool] = mapped_column(default=True)  # deactivated, never deleted
+    password_hash: Mapped[str] = mapped_column(String(300))  # werkzeug scrypt hash
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")  # remembered UI language
+    created_at = mapped_column(UTCDateTime, default=utcnow)  # account creation
+    deactivated_at = mapped_column(UTCDateTime, nullable=True)  # when deactivated
+
+    department: Mapped[Department] = relationship(lazy="joined")
+
+    def set_password(self, password: str) -> None:
+        """Hash and store ``password`` with the configured scrypt parameters."""
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["QMS_PASSWORD_METHOD"]
+        )
+
+    def check_password(self, password: str) -> bool:
+        """True if ``password`` matches; constant-time comparison inside werkzeug."""
+        return bool(password) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+
+class UserSession(db.Model):
+    """A login on one browser; ending it here ends it on the server (logout, deactivation)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random id kept in the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # whose session
+    created_at = mapped_column(UTCDateTime, default=utcnow)  # login time
+    ended_at = mapped_column(UTCDateTime, nullable=True)  # logout/deactivation/idle time
+    ip: Mapped[str | None] = mapped_column(String(64))  # client address at login
+
+
+class LoginAttempt(db.Model):
+    """Failed and successful logins, so throttling works across web workers."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))  # as typed (lowercased)
+    ip: Mapped[str | None] = mapped_column(String(64))  # client address
+    at = mapped_column(UTCDateTime, default=utcnow)  # when
+    success: Mapped[bool] = mapped_column(default=False)  # outcome
+
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+
+class ApiToken(db.Model):
+    """A bearer token for /api/v1; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # acts as this user
+    name: Mapped[str] = mapped_column(String(100))  # what it is for
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the token
+    created_at = mapped_column(UTCDateTime, default=utcnow)  # issued
+    revoked_at = mapped_column(UTCDateTime, nullable=True)  # revoked tokens stop working
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @staticmethod
+    def digest(token: str) -> str:
+        """SHA-256 hex of a token as presented by a client."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+        """Create a token row; returns it with the clear token (shown once)."""
+        clear = "qms_" + secrets.token_urlsafe(32)
+        row = cls(user=user, user_id=user.id, name=name, token_hash=cls.digest(clear))
+        db.session.add(row)
+        return row, clear

@@ -1,0 +1,233 @@
+"""The ``qms`` command: init, demo, serve, user, token, backup, restore, verify-audit."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from .extensions import db
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+def main():
+    """Entry point of the ``qms`` console script."""
+    cli = FlaskGroup(create_app=_create_app, add_default_commands=False,
+                     help="qms: quality management records (ZLAL009).")
+    cli.main(prog_name="qms")
+
+
+def initialise() -> list[str]:
+    """Migrate the database, seed departments, load procedures and forms. Idempotent."""
+    from flask_migrate import upgrade
+
+    from . import seed
+    from .documents import loader
+    from .records import spec as specs
+
+    upgrade(directory=str(Path(__file__).parent / "migrations"))
+    out = [f"departments added: {seed.departments()}"]
+    out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
+    out += specs.sync(current_app.config["QMS_FORMS_DIR"])
+    db.session.commit()
+    return out
+
+
+def register(app) -> None:
+    @app.cli.command("init")
+    def init_cmd():
+        """Create/upgrade the database and load departments, procedures and forms."""
+        for line in initialise():
+            click.echo(line)
+        click.echo("database ready: " + _safe_url())
+
+    @app.cli.command("demo")
+    def demo_cmd():
+        """Create the demo users (DEMO ONLY passwords) and a few example records."""
+        from . import demo, seed
+        users = seed.demo_users()
+        made = demo.records()
+        db.session.commit()
+        click.echo("Demo users (DEMO ONLY - change or deactivate on a real installation):")
+        for username, name, role, password in users:
+            click.echo(f"  {username:<8} {password:<20} {role:<16} {name}")
+        click.echo(f"demo records added: {made}")
+
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000, type=int)
+    @click.option("--workers", default=2, type=int)
+    def serve_cmd(host, port, workers):
+        """Serve the app with gunicorn (the same server as production)."""
+        click.echo(f"qms on http://{host}:{port}/")
+        args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
+                "--no-control-socket", "--access-logfile", "-", "qms:create_app()"]
+        try:
+            os.execv(sys.executable, args)
+        except OSError:
+            current_app.run(host=host, port=port, threaded=True)
+
+    @app.cli.group("user")
+    def user_grp():
+        """Manage users (never deleted: deactivate instead)."""
+
+    @user_grp.command("create")
+    @click.argument("username")
+    @click.option("--name", "full_name", required=True)
+    @click.option("--department", required=True, help="department code, e.g. TDD")
+    @click.option("--role", required=True)
+    @click.password_option()
+    def user_create(username, full_name, department, role, password):
+        from .admin import service
+        from .auth.models import Department
+        from .records.service import ValidationFailed
+        dept = db.session.execute(select(Department).where(Department.code == department.upper())).scalar()
+        if dept is None:
+            raise click.ClickException(f"no department {department}")
+        try:
+            service.create_user(None, username=username, full_name=full_name, department_id=dept.id,
+                                role=role, password=password)
+        except ValidationFailed as exc:
+            raise click.ClickException(str(exc.errors)) from None
+        db.session.commit()
+        click.echo(f"created {username}")
+
+    @user_grp.command("deactivate")
+    @click.argument("username")
+    @click.option("--reason", required=True)
+    def user_deactivate(username, reason):
+        from .admin import service
+        from .auth.models import User
+        u = db.session.execute(select(User).where(User.username == username.lower())).scalar()
+        if u is None:
+            raise click.ClickException(f"no user {username}")
+        service.update_user(None, u, full_name=u.full_name, department_id=u.department_id, role=u.role,
+                            email=u.email, active=False, reason=reason)
+        db.session.commit()
+        click.echo(f"deactivated {username}")
+
+    @user_grp.command("list")
+    def user_list():
+        from .auth.models import User
+        for u in db.session.execute(select(User).order_by(User.id)).scalars():
+            click.echo(f"{u.id:>4} {u.username:<16} {u.role:<16} {'active' if u.active else 'inactive':<8} {u.full_name}")
+
+    @app.cli.group("token")
+    def token_grp():
+        """API bearer tokens."""
+
+    @token_grp.command("create")
+    @click.argument("username")
+    @click.option("--name", default="cli")
+    def token_create(username, name):
+        """Issue a token for USERNAME; it is printed once and stored only as a hash."""
+        from .auth.models import ApiToken, User
+        from .core import audit
+        u = db.session.execute(select(User).where(User.username == username.lower())).scalar()
+        if u is None or not u.active:
+            raise click.ClickException(f"no active user {username}")
+        row, clear = ApiToken.issue(u, name)
+        db.session.flush()
+        audit.log("token_created", actor=u, obj_type="api_token", obj_id=row.id, summary=name)
+        db.session.commit()
+        click.echo(clear)
+
+    @app.cli.command("verify-audit")
+    def verify_audit():
+        """Walk the audit hash chain; name the first broken link."""
+        from .core.audit import verify_chain
+        checked, bad, why = verify_chain()
+        if bad is None:
+            click.echo(f"audit trail intact: {checked} rows")
+            return
+        click.echo(f"audit trail BROKEN at row id {bad.id} ({bad.action} {bad.object_type} {bad.object_id}): {why}")
+        sys.exit(1)
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False))
+    def backup(target):
+        """Write a .tar.gz with an online database backup and the attachments."""
+        with tempfile.TemporaryDirectory() as tmp:
+            _dump_db(Path(tmp))
+            with tarfile.open(target, "w:gz") as tar:
+                for p in Path(tmp).iterdir():
+                    tar.add(p, arcname=p.name)
+                att = Path(current_app.config["QMS_ATTACHMENTS_DIR"])
+                if att.exists():
+                    tar.add(att, arcname="attachments")
+        click.echo(f"backup written: {target}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="confirm replacing the current database")
+    def restore(source, yes):
+        """Replace the database and attachments with a backup (stop the server first)."""
+        if not yes:
+            raise click.ClickException("restore replaces all data: add --yes (and stop the web server first)")
+        with tempfile.TemporaryDirectory() as tmp:
+            with tarfile.open(source, "r:gz") as tar:
+                tar.extractall(tmp, filter="data")
+            _load_db(Path(tmp))
+            src_att = Path(tmp) / "attachments"
+            if src_att.exists():
+                dst = Path(current_app.config["QMS_ATTACHMENTS_DIR"])
+                shutil.copytree(src_att, dst, dirs_exist_ok=True)
+        click.echo("restored")
+
+
+def _safe_url() -> str:
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def _pg_args(url) -> tuple[list[str], dict]:
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    args = ["-h", url.host or "localhost", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    return args, env
+
+
+def _dump_db(folder: Path) -> None:
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        src = sqlite3.connect(url.database)
+        dst = sqlite3.connect(folder / "qms.sqlite3")
+        with dst:
+            src.backup(dst)  # online: consistent even while the app writes
+        src.close()
+        dst.close()
+    else:
+        args, env = _pg_args(url)
+        subprocess.run(["pg_dump", "-Fc", *args, "-f", str(folder / "qms.pgdump"), url.database],
+                       check=True, env=env)
+
+
+def _load_db(folder: Path) -> None:
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    db.session.remove()
+    db.engine.dispose()
+    if url.get_backend_name() == "sqlite":
+        src = sqlite3.connect(folder / "qms.sqlite3")
+        dst = sqlite3.connect(url.database)
+        with dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+    else:
+        args, env = _pg_args(url)
+        subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", *args, "-d", url.database,
+                        str(folder / "qms.pgdump")], check=True, env=env)

@@ -1,0 +1,58 @@
+"""The global audit trail for the quality office: search by who, what, object and date."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from . import policy
+from .audit import AuditEvent
+from .timeutil import tz
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE = 100
+
+
+@bp.route("/")
+@login_required
+def index():
+    policy.require(current_user, "audit_global")
+    stmt = select(AuditEvent)
+    errors = {}
+    a = request.args
+    if a.get("action"):
+        stmt = stmt.where(AuditEvent.action == a["action"][:40])
+    if a.get("actor"):
+        stmt = stmt.where(AuditEvent.actor_name.like("%" + a["actor"][:60] + "%"))
+    if a.get("object_type"):
+        stmt = stmt.where(AuditEvent.object_type == a["object_type"][:40])
+    if a.get("object_id"):
+        stmt = stmt.where(AuditEvent.object_id == a["object_id"][:40])
+    if a.get("q"):
+        stmt = stmt.where(AuditEvent.summary.like("%" + a["q"][:100] + "%"))
+    for key, op in (("from", "ge"), ("to", "lt")):
+        if a.get(key):
+            try:
+                d = date.fromisoformat(a[key])
+            except ValueError:
+                errors[key] = _("Enter a date as YYYY-MM-DD.")
+                continue
+            if op == "lt":
+                d += timedelta(days=1)
+            moment = datetime.combine(d, time(0), tzinfo=tz())
+            stmt = stmt.where(AuditEvent.at >= moment if op == "ge" else AuditEvent.at < moment)
+    before = a.get("before", type=int)
+    if before:
+        stmt = stmt.where(AuditEvent.id < before)
+    rows = db.session.execute(stmt.order_by(AuditEvent.id.desc()).limit(PAGE + 1)).scalars().all()
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    actions = ["create", "update", "sign", "signature_failed", "void", "amend", "supersede", "attach",
+               "login", "login_failed", "logout", "password_changed", "user_created", "user_updated",
+               "department_created", "department_updated"]
+    return render_template("audit/index.html", rows=rows, next_before=rows[-1].id if more else None,
+                           errors=errors, actions=actions), 422 if errors else 200

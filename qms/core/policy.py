@@ -1,0 +1,91 @@
+"""The one permission policy: role x action per form (declared with the form) plus department scope.
+
+Views, the API and services all ask here; nothing else looks at ``user.role`` to decide access.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden
+
+from ..auth.roles import ADMIN, COMPANY_WIDE, DEPARTMENT_HEAD, GENERAL_MANAGER, QUALITY_MANAGER
+
+# Site-wide actions that are not about one form.
+SITE = {
+    "admin": {ADMIN},
+    "audit_global": {QUALITY_MANAGER, GENERAL_MANAGER, ADMIN},
+}
+# Defaults when a declaration leaves an action's roles empty.
+DEFAULTS = {
+    "view": None,  # None: every role (department scope still applies)
+    "void": (DEPARTMENT_HEAD, QUALITY_MANAGER, ADMIN),
+    "amend": (DEPARTMENT_HEAD, QUALITY_MANAGER, ADMIN),
+    "export": None,
+}
+
+
+def company_wide(user) -> bool:
+    """Quality office, general manager and admin see every department."""
+    return user.role in COMPANY_WIDE
+
+
+def in_scope(user, record) -> bool:
+    """A record is in scope when it belongs to the user's department, or the user is company-wide."""
+    return company_wide(user) or record.department_id == user.department_id
+
+
+def _roles(spec, action):
+    declared = spec.permissions.get(action) or ()
+    return declared or DEFAULTS.get(action, ())
+
+
+def can(user, action: str, spec=None, record=None) -> bool:
+    """May ``user`` do ``action`` on form ``spec`` (and ``record`` when given)?"""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if spec is None:
+        return user.role in SITE.get(action, ())
+    roles = _roles(spec, action)
+    if roles is not None and user.role not in roles:
+        # Draft authors may still see, edit and void their own draft.
+        if not (record is not None and action in ("view", "edit", "void", "attach")
+                and record.status == "draft" and record.created_by_id == user.id):
+            return False
+    if record is None:
+        return True
+    if not in_scope(user, record):
+        return False
+    if action == "edit":
+        return record.status == "draft" and not record.signatures
+    if action == "void":
+        return record.status in ("draft", "in_progress", "closed")
+    if action == "amend":
+        return record.status == "closed" and record.superseded_by_id is None
+    if action == "attach":
+        return record.status in ("draft", "in_progress")
+    return True
+
+
+def signable_step(user, spec, record):
+    """The workflow step ``user`` may sign on ``record`` now, or None."""
+    if record.status not in ("draft", "in_progress") or not record.current_step:
+        return None
+    step = spec.step(record.current_step)
+    if step is None or not can(user, "view", spec, record):
+        return None
+    if step is spec.workflow[0]:
+        # Submitting: whoever may edit the draft.
+        return step if can(user, "edit", spec, record) and (user.role in step.roles or record.created_by_id == user.id) else None
+    if user.role not in step.roles:
+        return None
+    if step.own_department and not company_wide(user) and record.department_id != user.department_id:
+        return None
+    signers = {s.step: s.user_id for s in record.signatures}
+    if any(signers.get(other) == user.id for other in step.not_same_as):
+        return None
+    return step
+
+
+def require(user, action: str, spec=None, record=None) -> None:
+    """Raise 403 unless :func:`can` allows it."""
+    if not can(user, action, spec, record):
+        raise Forbidden(_("You are not allowed to do this."))

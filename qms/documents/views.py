@@ -1,0 +1,32 @@
+"""Procedures in the app: current text, steps linked to forms, every old revision."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import login_required
+
+from ..records import spec as specs
+from . import loader
+
+bp = Blueprint("documents", __name__, url_prefix="/procedures")
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("documents/index.html", procedures=loader.current_all())
+
+
+@bp.route("/<code>")
+@bp.route("/<code>/rev/<int:seq>")
+@login_required
+def show(code: str, seq: int | None = None):
+    """One procedure; ``seq`` picks an older loaded revision."""
+    revs = loader.revisions(code)
+    if not revs:
+        abort(404)
+    doc = revs[0] if seq is None else next((r for r in revs if r.seq == seq), None)
+    if doc is None:
+        abort(404)
+    forms = {s.code: s for s in specs.all_specs()}
+    return render_template("documents/show.html", doc=doc, revisions=revs, forms=forms,
+                           is_current=doc.seq == revs[0].seq)

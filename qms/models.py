@@ -1,0 +1,6 @@
+"""Import every model so Alembic and ``db.metadata`` see all tables."""
+from .auth.models import ApiToken, Department, LoginAttempt, User, UserSession  # noqa: F401
+from .core.audit import AuditEvent  # noqa: F401
+from .documents.models import ProcedureRevision  # noqa: F401
+from .records.models import (Attachment, FormRevision, NumberCounter, Record,  # noqa: F401
+                             RecordFacet, Signature)

@@ -1,0 +1,179 @@
+"""Records and what hangs off them: form revisions, signatures, attachments, facets, counters.
+
+A record's field values live in ``data`` (JSON) because every form is a declaration, not a
+table. The values a register filters on are copied into ``record_facets`` so every filter is
+an index scan; the common columns (status, department, number, dates) are real columns.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+DRAFT = "draft"
+IN_PROGRESS = "in_progress"  # submitted, waiting for the next declared signature
+CLOSED = "closed"
+VOIDED = "voided"
+SUPERSEDED = "superseded"
+STATUSES = (DRAFT, IN_PROGRESS, CLOSED, VOIDED, SUPERSEDED)
+
+
+class FormRevision(db.Model):
+    """One loaded revision of a form declaration. Records point at the one they were filled under."""
+
+    __tablename__ = "form_revisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))  # form code, e.g. CS-INQ
+    revision: Mapped[str] = mapped_column(String(20))  # declared revision, e.g. A
+    seq: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per code in load order
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the declaration file
+    spec_json: Mapped[str] = mapped_column(Text)  # the parsed declaration
+    loaded_at = mapped_column(UTCDateTime, default=utcnow)  # when this revision was loaded
+
+    __table_args__ = (UniqueConstraint("code", "seq"), Index("ix_form_revisions_code_hash", "code", "content_hash"))
+
+
+class Record(db.Model):
+    __tablename__ = "records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_code: Mapped[str] = mapped_column(String(40))  # which form
+    form_revision_id: Mapped[int] = mapped_column(ForeignKey("form_revisions.id"))  # filled under
+    number: Mapped[str | None] = mapped_column(String(60))  # assigned at submission
+    year: Mapped[int | None] = mapped_column(Integer)  # numbering year
+    seq: Mapped[int | None] = mapped_column(Integer)  # numbering sequence in the year
+    revision_no: Mapped[int] = mapped_column(Integer, default=0)  # 0 original, 1.. amendments
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)  # see STATUSES
+    current_step: Mapped[str | None] = mapped_column(String(40))  # workflow step awaiting signature
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))  # owning department
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # author
+    created_at = mapped_column(UTCDateTime, default=utcnow)  # created
+    updated_at = mapped_column(UTCDateTime, default=utcnow)  # last change of any kind
+    due_on = mapped_column(db.Date, nullable=True)  # declared due date field, for overdue lists
+    data: Mapped[str] = mapped_column(Text, default="{}")  # field values as JSON
+    search_text: Mapped[str] = mapped_column(Text, default="")  # lowercased searchable text
+    amended_from_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))  # previous revision
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))  # next revision
+    void_reason: Mapped[str | None] = mapped_column(Text)  # mandatory when voided
+    voided_at = mapped_column(UTCDateTime, nullable=True)  # when voided
+    version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock counter
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("form_code", "number", "revision_no"),
+        Index("ix_records_form_id", "form_code", "id"),
+        Index("ix_records_form_status_id", "form_code", "status", "id"),
+        Index("ix_records_form_dept_id", "form_code", "department_id", "id"),
+        Index("ix_records_form_number", "form_code", "number", "id"),
+        Index("ix_records_form_updated", "form_code", "updated_at", "id"),
+        Index("ix_records_status_step", "status", "current_step", "department_id"),
+        Index("ix_records_created_by", "created_by_id", "status", "id"),
+        Index("ix_records_due", "status", "due_on"),
+    )
+
+    signatures: Mapped[list["Signature"]] = relationship(
+        back_populates="record", order_by="Signature.id", lazy="selectin"
+    )
+    department = relationship("Department", lazy="joined")
+    created_by = relationship("User", lazy="joined", foreign_keys=[created_by_id])
+
+    @property
+    def values(self) -> dict:
+        """Field values (decoded ``data``)."""
+        return json.loads(self.data or "{}")
+
+    @property
+    def locked(self) -> bool:
+        """A record with any signature, or past draft, cannot be edited by anyone."""
+        return self.status != DRAFT or bool(self.signatures)
+
+    def canonical(self) -> str:
+        """The signed content in a fixed form: form, revision, number and values."""
+        return json.dumps(
+            {
+                "form": self.form_code,
+                "form_revision_id": self.form_revision_id,
+                "number": self.number,
+                "revision_no": self.revision_no,
+                "data": self.values,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def content_hash(self) -> str:
+        """SHA-256 of :meth:`canonical`; stored in each signature."""
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+    @property
+    def display_number(self) -> str:
+        """Number with the amendment suffix, or a draft marker."""
+        if not self.number:
+            return f"#{self.id}"
+        return self.number if not self.revision_no else f"{self.number}/R{self.revision_no}"
+
+
+class Signature(db.Model):
+    """An electronic signature: who, printed name, meaning, when, over which content."""
+
+    __tablename__ = "signatures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)  # signed record
+    step: Mapped[str] = mapped_column(String(40))  # workflow step signed
+    meaning: Mapped[str] = mapped_column(String(40))  # self_check, review, approval, verification...
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # signer
+    printed_name: Mapped[str] = mapped_column(String(120))  # signer's full name at signing
+    signed_at = mapped_column(UTCDateTime, default=utcnow)  # UTC time of signing
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the record's canonical content
+
+    record: Mapped[Record] = relationship(back_populates="signatures")
+
+    def is_valid(self, record: Record | None = None) -> bool:
+        """True while the record's content still hashes to what was signed."""
+        return (record or self.record).content_hash() == self.content_hash
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)  # owner record
+    filename: Mapped[str] = mapped_column(String(255))  # original name (sanitised)
+    content_type: Mapped[str] = mapped_column(String(100))  # from the allow-list
+    size: Mapped[int] = mapped_column(Integer)  # bytes
+    sha256: Mapped[str] = mapped_column(String(64))  # content hash; also the storage key
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # uploader
+    uploaded_at = mapped_column(UTCDateTime, default=utcnow)  # upload time
+
+    uploaded_by = relationship("User", lazy="joined")
+
+
+class RecordFacet(db.Model):
+    """One filterable value of a record, so declared register filters use an index."""
+
+    __tablename__ = "record_facets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))  # the record
+    form_code: Mapped[str] = mapped_column(String(40))  # its form
+    field: Mapped[str] = mapped_column(String(60))  # declared filter field
+    value: Mapped[str] = mapped_column(String(200))  # value as text (ISO dates sort correctly)
+
+    record: Mapped[Record] = relationship()
+
+    __table_args__ = (
+        Index("ix_record_facets_lookup", "form_code", "field", "value", "record_id"),
+        Index("ix_record_facets_record", "record_id"),
+    )
+
+
+class NumberCounter(db.Model):
+    """Last number given per form and year; incremented inside the submitting transaction."""
+
+    __tablename__ = "number_counters"
+    form_code: Mapped[str] = mapped_column(String(40), primary_key=True)  # form
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)  # numbering year
+    last_value: Mapped[int] = mapped_column(Integer, default=0)  # last issued sequence

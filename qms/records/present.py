@@ -1,0 +1,64 @@
+"""How record values read to people: choice labels, yes/no, local times. Used by pages,
+exports and PDFs alike so the three never disagree."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.i18n import tr
+from ..core.timeutil import fmt
+from .spec import SYSTEM_COLUMNS
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "in_progress": _l("In progress"),
+    "closed": _l("Closed"),
+    "voided": _l("Voided"),
+    "superseded": _l("Superseded"),
+}
+YES, NO = _l("Yes"), _l("No")
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def value_text(f, value, locale: str | None = None) -> str:
+    """One field value as text for people."""
+    if value is None or value == "" or value == []:
+        return ""
+    if f.type == "boolean":
+        return str(YES if value else NO)
+    if f.type == "choice":
+        label = f.choice_label(value)
+        return tr(label, locale) if label else str(value)
+    if f.type == "multichoice":
+        return "、".join(tr(f.choice_label(v), locale) if f.choice_label(v) else str(v) for v in value)
+    if f.type == "datetime" and isinstance(value, str):
+        return value.replace("T", " ")
+    return str(value)
+
+
+def column_label(spec, col: str, locale: str | None = None) -> str:
+    if col in SYSTEM_COLUMNS:
+        return tr(SYSTEM_COLUMNS[col], locale)
+    return tr(spec.field_map[col].label, locale)
+
+
+def cell(spec, record, col: str, locale: str | None = None, values: dict | None = None) -> str:
+    """The text of one register cell."""
+    if col == "number":
+        return record.display_number
+    if col == "status":
+        return status_label(record.status)
+    if col == "department":
+        return record.department.label(locale or "zh_CN") if record.department else ""
+    if col == "created_by":
+        return record.created_by.full_name if record.created_by else ""
+    if col in ("created_at", "updated_at"):
+        v = getattr(record, col)
+        return fmt(v) if isinstance(v, datetime) else ""
+    values = values if values is not None else record.values
+    f = spec.field_map.get(col)
+    return value_text(f, values.get(col), locale) if f else ""

@@ -1,0 +1,263 @@
+"""The record lifecycle: every write to a record goes through here, with its audit row.
+
+Services never commit: the request (or CLI command) commits once, so a failure anywhere
+leaves nothing half-written. Immutability of signed records is enforced again at flush time
+(:func:`_guard_flush`), so even code that bypasses these functions cannot change them.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, event, inspect
+from sqlalchemy.orm import Session
+
+from ..core import attachments as storage
+from ..core import audit, policy
+from ..core.numbering import next_number
+from ..core.timeutil import local, utcnow
+from ..extensions import db
+from . import spec as specs
+from .models import (CLOSED, DRAFT, IN_PROGRESS, SUPERSEDED, VOIDED, Attachment, Record,
+                     RecordFacet, Signature)
+from .webforms import clean_values, form_class
+
+
+class ServiceError(Exception):
+    """Base for refusals a user can understand; ``message`` is translated."""
+
+    status = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class ValidationFailed(ServiceError):
+    status = 422
+
+    def __init__(self, errors: dict, form=None):
+        super().__init__(_("Please correct the highlighted fields."), errors)
+        self.form = form
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class LockedRecord(ServiceError):
+    status = 409
+
+
+class SignatureRefused(ServiceError):
+    status = 422
+
+
+def validate(spec, formdata, locale: str):
+    """Validate raw form data against the declaration; return (form, clean values) or raise."""
+    form = form_class(spec, locale)(formdata=formdata)
+    if not form.validate():
+        raise ValidationFailed({k: [str(m) for m in v] for k, v in form.errors.items()}, form)
+    return form, clean_values(spec, form)
+
+
+def _index(record: Record, spec, values: dict) -> None:
+    """Refresh the search text, due date and filter facets from the values."""
+    parts = [record.number or ""]
+    for name in spec.register_search:
+        v = values.get(name)
+        if v:
+            parts.append(str(v))
+    record.search_text = " ".join(parts).lower()[:4000]
+    due = values.get(spec.due_field) if spec.due_field else None
+    record.due_on = date.fromisoformat(due) if due else None
+    if record.id is not None:
+        db.session.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
+    for name in spec.register_filters:
+        f = spec.field_map.get(name)
+        if f is None:
+            continue  # a system column: filtered on the records table itself
+        v = values.get(name)
+        for item in (v if isinstance(v, list) else [v]):
+            if item not in (None, ""):
+                db.session.add(RecordFacet(record=record, form_code=spec.code, field=name, value=str(item)[:200]))
+
+
+def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:
+    """Create a draft from form data; the author's department owns it unless company-wide staff choose."""
+    policy.require(user, "create", spec)
+    _, values = validate(spec, formdata, locale)
+    dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
+    now = utcnow()
+    record = Record(
+        form_code=spec.code, form_revision_id=spec.revision_id, status=DRAFT,
+        current_step=spec.workflow[0].name, department_id=dept, created_by_id=user.id,
+        created_at=now, updated_at=now, data=json.dumps(values, ensure_ascii=False, sort_keys=True),
+    )
+    db.session.add(record)
+    db.session.flush()
+    _index(record, spec, values)
+    audit.log("create", actor=user, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
+    return record
+
+
+def update(record: Record, user, formdata, locale: str, expected_version: int | None) -> Record:
+    """Save a draft. A stale ``expected_version`` raises Conflict and changes nothing."""
+    spec = specs.by_revision(record.form_revision_id)
+    if record.locked:
+        raise LockedRecord(_("This record is signed or closed and cannot be changed."))
+    policy.require(user, "edit", spec, record)
+    if expected_version is not None and int(expected_version) != record.version:
+        raise Conflict(_("Someone else saved this record after you opened it. Your input is kept below; "
+                         "review their change and save again."))
+    _, values = validate(spec, formdata, locale)
+    old = record.values
+    changes = audit.diff(old, values)
+    if not changes:
+        return record
+    record.data = json.dumps(values, ensure_ascii=False, sort_keys=True)
+    record.updated_at = utcnow()
+    _index(record, spec, values)
+    audit.log("update", actor=user, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} {record.display_number}", changes=changes)
+    return record
+
+
+def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signature:
+    """Sign the step awaiting ``user``; the password is checked again on the server.
+
+    The first step submits the record (and numbers it); the last step closes it.
+    """
+    spec = specs.by_revision(record.form_revision_id)
+    step = policy.signable_step(user, spec, record)
+    if step is None:
+        raise SignatureRefused(_("There is nothing here for you to sign."))
+    if not user.check_password(password or ""):
+        audit.log("signature_failed", actor=user, obj_type="record", obj_id=record.id,
+                  summary=f"{spec.code} {record.display_number}", reason=step.name)
+        raise SignatureRefused(_("The password is not correct; nothing was signed."),
+                               {"password": [_("The password is not correct.")]})
+    if step is spec.workflow[0]:
+        # Submitting: the values must still satisfy the declaration (it may have been tightened).
+        from .webforms import to_formdata
+        validate(spec, to_formdata(spec, record.values), locale)
+        if record.amended_from_id:
+            prev = db.session.get(Record, record.amended_from_id)
+            record.number, record.year, record.seq = prev.number, prev.year, prev.seq
+        else:
+            year = local(utcnow()).year
+            record.number, record.seq = next_number(spec.code, spec.numbering, year)
+            record.year = year
+        _index(record, spec, record.values)
+    sig = Signature(record=record, step=step.name, meaning=step.meaning, user_id=user.id,
+                    printed_name=user.full_name, signed_at=utcnow(), content_hash=record.content_hash())
+    db.session.add(sig)
+    nxt = spec.next_step(step.name)
+    record.current_step = nxt.name if nxt else None
+    record.status = IN_PROGRESS if nxt else CLOSED
+    record.updated_at = utcnow()
+    if step is spec.workflow[0] and record.amended_from_id:
+        prev = db.session.get(Record, record.amended_from_id)
+        prev.status, prev.superseded_by_id, prev.updated_at = SUPERSEDED, record.id, utcnow()
+        audit.log("supersede", actor=user, obj_type="record", obj_id=prev.id,
+                  summary=f"{spec.code} {prev.display_number}", changes={"superseded_by": [None, record.id]})
+    audit.log("sign", actor=user, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} {record.display_number}",
+              changes={"step": [None, step.name], "meaning": [None, step.meaning], "status": [None, record.status]})
+    return sig
+
+
+def void(record: Record, user, reason: str) -> Record:
+    """Void with a mandatory reason. The record stays readable; nothing is deleted."""
+    spec = specs.by_revision(record.form_revision_id)
+    policy.require(user, "void", spec, record)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": [_("A reason is required to void a record.")]})
+    old = record.status
+    record.status, record.void_reason, record.voided_at = VOIDED, reason[:2000], utcnow()
+    record.current_step = None
+    record.updated_at = utcnow()
+    audit.log("void", actor=user, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} {record.display_number}", changes={"status": [old, VOIDED]}, reason=reason)
+    return record
+
+
+def amend(record: Record, user, reason: str) -> Record:
+    """Start a new revision of a closed record under the current form revision; the old one
+    becomes superseded when the amendment is submitted."""
+    spec = specs.by_revision(record.form_revision_id)
+    policy.require(user, "amend", spec, record)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": [_("A reason is required to amend a record.")]})
+    pending = db.session.query(Record).filter(Record.amended_from_id == record.id,
+                                              Record.status.in_((DRAFT, IN_PROGRESS))).first()
+    if pending:
+        raise Conflict(_("An amendment of this record is already in progress."))
+    current = specs.get(spec.code) or spec
+    values = {k: v for k, v in record.values.items() if k in current.field_map}
+    now = utcnow()
+    new = Record(form_code=spec.code, form_revision_id=current.revision_id, status=DRAFT,
+                 current_step=current.workflow[0].name, department_id=record.department_id,
+                 created_by_id=user.id, created_at=now, updated_at=now, revision_no=record.revision_no + 1,
+                 amended_from_id=record.id, data=json.dumps(values, ensure_ascii=False, sort_keys=True))
+    db.session.add(new)
+    db.session.flush()
+    _index(new, current, values)
+    audit.log("amend", actor=user, obj_type="record", obj_id=new.id,
+              summary=f"{spec.code} {record.display_number}", changes={"amended_from": [None, record.id]},
+              reason=reason)
+    return new
+
+
+def attach(record: Record, user, stream, filename: str) -> Attachment:
+    """Store an uploaded file on the record (SHA-256, allow-listed type) and audit it."""
+    spec = specs.by_revision(record.form_revision_id)
+    policy.require(user, "attach", spec, record)
+    try:
+        sha, size, name, ctype = storage.store(stream, filename, {
+            "type": _("This file type is not allowed."),
+            "empty": _("The file is empty."),
+            "content": _("The file content does not match its type."),
+        })
+    except storage.AttachmentRefused as exc:
+        raise ValidationFailed({"file": [str(exc)]}) from None
+    att = Attachment(record_id=record.id, filename=name, content_type=ctype, size=size, sha256=sha,
+                     uploaded_by_id=user.id, uploaded_at=utcnow())
+    db.session.add(att)
+    record.updated_at = utcnow()
+    db.session.flush()
+    audit.log("attach", actor=user, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} {record.display_number}",
+              changes={"attachment": [None, f"{name} ({size} B, sha256 {sha[:12]})"]})
+    return att
+
+
+# Fields of a record that may change after it is signed (lifecycle bookkeeping only).
+_MUTABLE_WHEN_LOCKED = {"status", "current_step", "superseded_by_id", "void_reason", "voided_at",
+                        "updated_at", "version"}
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_flush(session, flush_context, instances):
+    """Refuse any change to a signed or closed record's content, whoever attempts it."""
+    for obj in session.dirty:
+        if not isinstance(obj, Record):
+            continue
+        state = inspect(obj)
+        hist = state.attrs.status.history
+        old_status = hist.deleted[0] if hist.deleted else obj.status
+        changed = {a.key for a in state.attrs if a.history.has_changes()}
+        if old_status == DRAFT:
+            continue  # drafts are editable; submitting may also set the number
+        if old_status in (VOIDED, SUPERSEDED) and changed - {"version"}:
+            raise LockedRecord(_("This record is voided or superseded and cannot be changed."))
+        if changed - _MUTABLE_WHEN_LOCKED:
+            raise LockedRecord(_("This record is signed or closed and cannot be changed."))
+    for obj in session.deleted:
+        if isinstance(obj, (Record, Signature, Attachment)):
+            raise LockedRecord(_("Records are never deleted; void them with a reason."))

@@ -1,0 +1,281 @@
+"""Form declarations (``forms/*.yaml``): parsing, checking, loading as revisions.
+
+A declaration is data: fields, register, workflow, permissions and PDF hints. Each distinct
+file content becomes a :class:`~qms.records.models.FormRevision`; records keep the revision
+they were filled under, so an old record still shows with the fields it was filled with.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+
+from ..auth.roles import ROLES
+from ..extensions import db
+from .models import FormRevision
+
+FIELD_TYPES = {
+    "string", "text", "integer", "decimal", "date", "datetime", "choice", "multichoice",
+    "boolean", "phone", "email",
+}
+# What each signature means, shown beside the name on the page and the PDF.
+MEANINGS = {
+    "prepared": {"zh": "编制", "en": "Prepared"},
+    "self_check": {"zh": "自检", "en": "Self-check"},
+    "review": {"zh": "审核", "en": "Review"},
+    "approval": {"zh": "批准", "en": "Approval"},
+    "verification": {"zh": "验证", "en": "Verification"},
+    "acceptance": {"zh": "验收", "en": "Acceptance"},
+    "confirmation": {"zh": "确认", "en": "Confirmation"},
+}
+ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
+SYSTEM_COLUMNS = {
+    "number": {"zh": "编号", "en": "No."},
+    "status": {"zh": "状态", "en": "Status"},
+    "department": {"zh": "部门", "en": "Department"},
+    "created_at": {"zh": "填写时间", "en": "Created"},
+    "updated_at": {"zh": "更新时间", "en": "Updated"},
+    "created_by": {"zh": "填写人", "en": "Created by"},
+}
+SORTABLE_SYSTEM = ("id", "number", "updated_at", "created_at")
+
+
+class SpecError(ValueError):
+    """A declaration that cannot be loaded; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    label: dict
+    required: bool = False
+    help: dict | None = None
+    choices: tuple = ()  # ((value, {zh, en}), ...)
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    pattern_message: dict | None = None
+    section: dict | None = None
+    wide: bool = False
+
+    def choice_label(self, value) -> dict | None:
+        for v, label in self.choices:
+            if v == value:
+                return label
+        return None
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    name: str
+    label: dict
+    roles: tuple
+    meaning: str
+    own_department: bool = True  # signer must belong to the record's department (unless company-wide)
+    not_same_as: tuple = ()  # steps whose signer may not sign this one
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    code: str
+    revision: str
+    title: dict
+    procedure: str
+    numbering: str
+    fields: tuple
+    workflow: tuple
+    permissions: dict
+    register_columns: tuple
+    register_filters: tuple
+    register_search: tuple
+    register_sort: tuple
+    pdf: dict
+    due_field: str | None = None
+    revision_id: int | None = None
+    description: dict | None = None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def field_map(self) -> dict:
+        return {f.name: f for f in self.fields}
+
+    def step(self, name: str) -> StepSpec | None:
+        return next((s for s in self.workflow if s.name == name), None)
+
+    def next_step(self, name: str | None) -> StepSpec | None:
+        names = [s.name for s in self.workflow]
+        if name is None:
+            return self.workflow[0] if self.workflow else None
+        i = names.index(name)
+        return self.workflow[i + 1] if i + 1 < len(names) else None
+
+
+def _bilingual(value, where: str) -> dict:
+    if not isinstance(value, dict) or not value.get("zh") or not value.get("en"):
+        raise SpecError(f"{where}: needs both zh and en text")
+    return {"zh": str(value["zh"]), "en": str(value["en"])}
+
+
+def parse(raw: dict, source: str = "?") -> FormSpec:
+    """Check a declaration and turn it into a :class:`FormSpec`; raise SpecError naming the problem."""
+    try:
+        code = raw["code"]
+        if not re.fullmatch(r"[A-Z][A-Z0-9-]{1,30}", code):
+            raise SpecError(f"{source}: code {code!r} must be upper-case letters, digits and '-'")
+        fields = []
+        for i, f in enumerate(raw["fields"]):
+            where = f"{source}: fields[{i}]"
+            if f.get("type") not in FIELD_TYPES:
+                raise SpecError(f"{where}: type must be one of {sorted(FIELD_TYPES)}")
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,59}", f.get("name", "")):
+                raise SpecError(f"{where}: name must be snake_case")
+            choices = tuple(
+                (str(c["value"]), _bilingual(c, f"{where}.choices")) for c in f.get("choices", [])
+            )
+            if f["type"] in ("choice", "multichoice") and not choices:
+                raise SpecError(f"{where}: a {f['type']} field needs choices")
+            if f.get("pattern"):
+                re.compile(f["pattern"])
+            fields.append(FieldSpec(
+                name=f["name"], type=f["type"], label=_bilingual(f.get("label"), where + ".label"),
+                required=bool(f.get("required", False)),
+                help=_bilingual(f["help"], where + ".help") if f.get("help") else None,
+                choices=choices, min=f.get("min"), max=f.get("max"), max_length=f.get("max_length"),
+                pattern=f.get("pattern"),
+                pattern_message=_bilingual(f["pattern_message"], where) if f.get("pattern_message") else None,
+                section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
+                wide=bool(f.get("wide", f["type"] == "text")),
+            ))
+        names = [f.name for f in fields]
+        if len(set(names)) != len(names):
+            raise SpecError(f"{source}: field names repeat")
+        workflow = []
+        for i, s in enumerate(raw.get("workflow", [])):
+            where = f"{source}: workflow[{i}]"
+            roles = tuple(s["roles"])
+            bad = [r for r in roles if r not in ROLES]
+            if bad:
+                raise SpecError(f"{where}: unknown roles {bad}")
+            if s["meaning"] not in MEANINGS:
+                raise SpecError(f"{where}: meaning must be one of {sorted(MEANINGS)}")
+            workflow.append(StepSpec(
+                name=s["name"], label=_bilingual(s["label"], where), roles=roles,
+                meaning=s["meaning"], own_department=bool(s.get("own_department", True)),
+                not_same_as=tuple(s.get("not_same_as", ())),
+            ))
+        if not workflow:
+            raise SpecError(f"{source}: workflow needs at least the submitting step")
+        perms = {a: tuple(raw.get("permissions", {}).get(a, ())) for a in ACTIONS}
+        for a, roles in perms.items():
+            bad = [r for r in roles if r not in ROLES]
+            if bad:
+                raise SpecError(f"{source}: permissions.{a}: unknown roles {bad}")
+        reg = raw.get("register", {})
+        columns = tuple(reg.get("columns", ["number", "status", "updated_at"]))
+        for c in columns + tuple(reg.get("filters", ())) + tuple(reg.get("search", ())):
+            if c not in names and c not in SYSTEM_COLUMNS:
+                raise SpecError(f"{source}: register names unknown field {c!r}")
+        sort = tuple(reg.get("sort", ("id", "number", "updated_at")))
+        for c in sort:
+            if c not in SORTABLE_SYSTEM and c not in reg.get("filters", ()):
+                raise SpecError(f"{source}: sort {c!r} must be a system column or a filter field")
+        numbering = raw.get("numbering", code + "-{yyyy}-{####}")
+        if "{####}" not in numbering and "{###}" not in numbering:
+            raise SpecError(f"{source}: numbering needs a {{####}} sequence placeholder")
+        due = raw.get("due_field")
+        if due and (due not in names or next(f for f in fields if f.name == due).type != "date"):
+            raise SpecError(f"{source}: due_field must name a date field")
+        return FormSpec(
+            code=code, revision=str(raw.get("revision", "A")),
+            title=_bilingual(raw["title"], source + ": title"), procedure=raw["procedure"],
+            numbering=numbering, fields=tuple(fields), workflow=tuple(workflow), permissions=perms,
+            register_columns=columns, register_filters=tuple(reg.get("filters", ())),
+            register_search=tuple(reg.get("search", ())), register_sort=sort,
+            pdf=dict(raw.get("pdf", {})), due_field=due,
+            description=_bilingual(raw["description"], source) if raw.get("description") else None,
+            raw=raw,
+        )
+    except KeyError as exc:
+        raise SpecError(f"{source}: missing key {exc}") from None
+
+
+def read_dir(folder: str | Path) -> list[tuple[Path, str, dict]]:
+    """Every declaration file in ``folder`` as (path, text, parsed yaml)."""
+    out = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        out.append((path, text, yaml.safe_load(text)))
+    return out
+
+
+def sync(folder: str | Path) -> list[str]:
+    """Load declarations into the database; a changed file becomes a new revision. Returns messages."""
+    messages = []
+    for path, text, raw in read_dir(folder):
+        spec = parse(raw, path.name)  # refuse a broken declaration before writing anything
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        latest = db.session.execute(
+            select(FormRevision).where(FormRevision.code == spec.code).order_by(FormRevision.seq.desc()).limit(1)
+        ).scalar()
+        if latest and latest.content_hash == digest:
+            continue
+        seq = (latest.seq + 1) if latest else 1
+        db.session.add(FormRevision(code=spec.code, revision=spec.revision, seq=seq,
+                                    content_hash=digest, spec_json=json.dumps(raw, ensure_ascii=False, default=str)))
+        messages.append(f"form {spec.code} revision {spec.revision} (load #{seq})")
+    db.session.flush()
+    _cache["latest_at"] = 0.0
+    return messages
+
+
+_cache: dict = {"by_id": {}, "latest": {}, "latest_at": 0.0}
+LATEST_TTL = 30.0  # seconds; `qms init` in another process is seen within this time
+
+
+def by_revision(revision_id: int) -> FormSpec:
+    """The spec a record was filled under (revisions never change, so cached forever)."""
+    spec = _cache["by_id"].get(revision_id)
+    if spec is None:
+        row = db.session.get(FormRevision, revision_id)
+        raw = json.loads(row.spec_json)
+        spec = parse(raw, row.code)
+        spec = FormSpec(**{**spec.__dict__, "revision_id": row.id})
+        _cache["by_id"][revision_id] = spec
+    return spec
+
+
+def _latest_ids() -> dict:
+    now = time.monotonic()
+    if now - _cache["latest_at"] > LATEST_TTL:
+        sub = select(FormRevision.code, func.max(FormRevision.seq).label("seq")).group_by(FormRevision.code).subquery()
+        rows = db.session.execute(
+            select(FormRevision.code, FormRevision.id).join(
+                sub, (sub.c.code == FormRevision.code) & (sub.c.seq == FormRevision.seq))
+        ).all()
+        _cache["latest"] = {code: rid for code, rid in rows}
+        _cache["latest_at"] = now
+    return _cache["latest"]
+
+
+def get(code: str) -> FormSpec | None:
+    """The current revision of form ``code``, or None if there is no such form."""
+    rid = _latest_ids().get(code)
+    return by_revision(rid) if rid else None
+
+
+def all_specs() -> list[FormSpec]:
+    """Current revisions of every form, ordered by code."""
+    return [by_revision(rid) for _, rid in sorted(_latest_ids().items())]
+
+
+def reset_cache() -> None:
+    """Forget cached specs (tests that reload declarations)."""
+    _cache.update({"by_id": {}, "latest": {}, "latest_at": 0.0})

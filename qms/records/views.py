@@ -1,0 +1,311 @@
+"""Generic record screens: every declared form gets these from its declaration alone."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from ..auth.models import Department
+from ..core import attachments as storage
+from ..core import pdf, policy
+from ..core.audit import AuditEvent
+from ..core.i18n import current_locale, tr
+from ..core.timeutil import utcnow
+from ..documents import loader as procedures
+from ..extensions import db
+from . import export, register, service
+from . import spec as specs
+from .models import Attachment, Record
+from .present import cell, column_label, status_label, value_text
+from .webforms import form_class, to_formdata
+
+bp = Blueprint("records", __name__)
+
+def query_messages() -> dict:
+    return {"date": _("Enter a date as YYYY-MM-DD."), "choice": _("Not a valid choice."),
+            "cursor": _("This page link is no longer valid."), "long": _("The search text is too long.")}
+
+
+def load_spec(code: str):
+    spec = specs.get(code)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+def load_record(code: str, record_id: int, action: str = "view"):
+    """The record and the spec it was filled under; 404 if absent, 403 if not permitted."""
+    record = db.session.get(Record, record_id)
+    if record is None or record.form_code != code:
+        abort(404)
+    spec = specs.by_revision(record.form_revision_id)
+    policy.require(current_user, action, spec, record)
+    return record, spec
+
+
+def user():
+    return current_user._get_current_object()
+
+
+@bp.route("/forms")
+@login_required
+def catalog():
+    """Every form the user may see, grouped by procedure."""
+    groups: dict = {}
+    for spec in specs.all_specs():
+        if policy.can(user(), "view", spec):
+            groups.setdefault(spec.procedure, []).append(spec)
+    titles = {p.code: p for p in procedures.current_all()}
+    return render_template("records/catalog.html", groups=groups, procedures=titles)
+
+
+@bp.route("/r/<code>/")
+@login_required
+def register_view(code: str):
+    """The register: filters, search, sort, keyset pages."""
+    spec = load_spec(code)
+    policy.require(user(), "view", spec)
+    try:
+        page = register.page(spec, user(), request.args, query_messages(), current_app_page_size())
+        errors = {}
+    except register.BadQuery as exc:
+        page, errors = register.Page([], None, None, "id", True), exc.errors
+    locale = current_locale()
+    rows = [(r, [cell(spec, r, c, locale) for c in spec.register_columns]) for r in page.rows]
+    departments = db.session.execute(select(Department).order_by(Department.id)).scalars().all()
+    status = 422 if errors else 200
+    return render_template("records/register.html", spec=spec, page=page, rows=rows, errors=errors,
+                           columns=[(c, column_label(spec, c, locale)) for c in spec.register_columns],
+                           departments=departments), status
+
+
+def current_app_page_size() -> int:
+    from flask import current_app
+    return current_app.config["QMS_PAGE_SIZE"]
+
+
+@bp.route("/r/<code>/export.<fmt>")
+@login_required
+def export_view(code: str, fmt: str):
+    """The filtered register as CSV, XLSX or PDF."""
+    spec = load_spec(code)
+    policy.require(user(), "export", spec)
+    if fmt not in ("csv", "xlsx", "pdf"):
+        abort(404)
+    locale = current_locale()
+    limit = export.PDF_ROW_LIMIT if fmt == "pdf" else 100_000
+    try:
+        records = list(register.iterate(spec, user(), request.args, query_messages(), limit=limit))
+    except register.BadQuery as exc:
+        return render_template("error.html", code=422, message="; ".join(sum(exc.errors.values(), []))), 422
+    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    name = f"{spec.code}-{stamp}.{fmt}"
+    if fmt == "csv":
+        data, mime = export.to_csv(spec, records, locale), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        data, mime = export.to_xlsx(spec, records, locale), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, mime = export.to_pdf(spec, records, locale, printed_at=utcnow(),
+                                   printed_by=user().full_name), "application/pdf"
+    resp = make_response(data)
+    resp.headers["Content-Type"] = mime
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+@bp.route("/r/<code>/new", methods=["GET", "POST"])
+@login_required
+def new(code: str):
+    """Fill a new record (saved as a draft)."""
+    spec = load_spec(code)
+    policy.require(user(), "create", spec)
+    locale = current_locale()
+    form = form_class(spec, locale)(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            record = service.create(spec, user(), request.form, locale,
+                                    department_id=request.form.get("_department", type=int))
+            db.session.commit()
+            flash(_("Draft saved. Check it, then sign to submit."), "success")
+            return redirect(url_for(".detail", code=code, record_id=record.id))
+        except service.ValidationFailed as exc:
+            db.session.rollback()
+            form = exc.form or form
+            flash(exc.message, "error")
+            return render_template("records/edit.html", spec=spec, form=form, record=None), 422
+    return render_template("records/edit.html", spec=spec, form=form, record=None)
+
+
+@bp.route("/r/<code>/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(code: str, record_id: int):
+    """Edit a draft; optimistic locking keeps a concurrent change from being overwritten."""
+    record, spec = load_record(code, record_id)
+    if record.locked:
+        flash(_("This record is signed or closed and cannot be changed."), "error")
+        return redirect(url_for(".detail", code=code, record_id=record.id))
+    policy.require(user(), "edit", spec, record)
+    locale = current_locale()
+    if request.method == "POST":
+        try:
+            service.update(record, user(), request.form, locale, request.form.get("_version", type=int))
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".detail", code=code, record_id=record.id))
+        except (service.ValidationFailed, service.Conflict) as exc:
+            db.session.rollback()
+            form = getattr(exc, "form", None) or form_class(spec, locale)(formdata=request.form)
+            if isinstance(exc, service.Conflict):
+                form.validate()
+            flash(exc.message, "error")
+            record = db.session.get(Record, record_id)
+            return render_template("records/edit.html", spec=spec, form=form, record=record,
+                                   conflict=isinstance(exc, service.Conflict),
+                                   version=request.form.get("_version")), 409 if isinstance(exc, service.Conflict) else 422
+    form = form_class(spec, locale)(formdata=to_formdata(spec, record.values))
+    return render_template("records/edit.html", spec=spec, form=form, record=record, version=record.version)
+
+
+def _related(record):
+    rows = db.session.execute(select(Record).where(or_(
+        Record.id == record.amended_from_id, Record.id == record.superseded_by_id,
+        Record.amended_from_id == record.id)).order_by(Record.id)).scalars().all()
+    return [r for r in rows if r.id != record.id]
+
+
+@bp.route("/r/<code>/<int:record_id>")
+@login_required
+def detail(code: str, record_id: int):
+    """The record page: values, signatures with validity, history, attachments, links."""
+    record, spec = load_record(code, record_id)
+    values = record.values
+    locale = current_locale()
+    sections = []
+    for f in spec.fields:
+        title = tr(f.section, locale) if f.section else ""
+        if not sections or sections[-1][0] != title:
+            sections.append((title, []))
+        sections[-1][1].append((f, value_text(f, values.get(f.name), locale)))
+    history = db.session.execute(
+        select(AuditEvent).where(AuditEvent.object_type == "record", AuditEvent.object_id == str(record.id))
+        .order_by(AuditEvent.id)).scalars().all()
+    attachments = db.session.execute(
+        select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars().all()
+    step = policy.signable_step(user(), spec, record)
+    current_hash = record.content_hash()
+    return render_template("records/detail.html", spec=spec, record=record, sections=sections,
+                           history=history, attachments=attachments, sign_step=step,
+                           related=_related(record), current_hash=current_hash,
+                           procedure=procedures.current(spec.procedure))
+
+
+@bp.route("/r/<code>/<int:record_id>/sign", methods=["POST"])
+@login_required
+def sign(code: str, record_id: int):
+    """E-sign the step waiting for this user, after re-entering the password."""
+    record, spec = load_record(code, record_id)
+    try:
+        service.sign(record, user(), request.form.get("password", ""), current_locale())
+        db.session.commit()
+        flash(_("Signed."), "success")
+    except service.SignatureRefused as exc:
+        db.session.commit()  # keeps the failed-signature audit row, nothing else changed
+        flash(exc.message, "error")
+    except service.ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message + " " + " ".join(sum(exc.errors.values(), [])), "error")
+    return redirect(url_for(".detail", code=code, record_id=record_id))
+
+
+@bp.route("/r/<code>/<int:record_id>/void", methods=["POST"])
+@login_required
+def void(code: str, record_id: int):
+    record, spec = load_record(code, record_id)
+    try:
+        service.void(record, user(), request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("The record was voided."), "success")
+    except service.ServiceError as exc:
+        db.session.rollback()
+        flash(" ".join(sum(exc.errors.values(), [])) or exc.message, "error")
+    return redirect(url_for(".detail", code=code, record_id=record_id))
+
+
+@bp.route("/r/<code>/<int:record_id>/amend", methods=["POST"])
+@login_required
+def amend(code: str, record_id: int):
+    record, spec = load_record(code, record_id)
+    try:
+        new = service.amend(record, user(), request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("An amendment was started as a new draft revision."), "success")
+        return redirect(url_for(".edit", code=code, record_id=new.id))
+    except service.ServiceError as exc:
+        db.session.rollback()
+        flash(" ".join(sum(exc.errors.values(), [])) or exc.message, "error")
+        return redirect(url_for(".detail", code=code, record_id=record_id))
+
+
+@bp.route("/r/<code>/<int:record_id>/attachments", methods=["POST"])
+@login_required
+def upload(code: str, record_id: int):
+    record, spec = load_record(code, record_id)
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        flash(_("Choose a file to upload."), "error")
+        return redirect(url_for(".detail", code=code, record_id=record_id))
+    try:
+        service.attach(record, user(), f.stream, f.filename)
+        db.session.commit()
+        flash(_("File attached."), "success")
+        return redirect(url_for(".detail", code=code, record_id=record_id))
+    except service.ServiceError as exc:
+        db.session.rollback()
+        flash(" ".join(sum(exc.errors.values(), [])) or exc.message, "error")
+        return redirect(url_for(".detail", code=code, record_id=record_id))
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    """Download an attachment; always as a file, never rendered inline."""
+    att = db.session.get(Attachment, attachment_id)
+    if att is None:
+        abort(404)
+    record = db.session.get(Record, att.record_id)
+    load_record(record.form_code, record.id)
+    path = storage.path_for(att.sha256)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename)
+
+
+def record_pdf(record, spec, locale: str) -> bytes:
+    """The printed record. Anything past draft is rendered once per version and kept."""
+    def produce():
+        values = record.values
+        rows = [(f, value_text(f, values.get(f.name), locale)) for f in spec.fields]
+        from flask import current_app
+        url = current_app.config["QMS_BASE_URL"].rstrip("/") + url_for(".detail", code=record.form_code, record_id=record.id)
+        return pdf.render("pdf/record.html", spec=spec, record=record, rows=rows, locale=locale,
+                          qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
+                          current_hash=record.content_hash(), status_text=status_label(record.status),
+                          procedure=procedures.current(spec.procedure))
+    if record.status == "draft":
+        return produce()
+    return pdf.cached(f"record-{record.id}-v{record.version}-{locale}", produce)
+
+
+@bp.route("/r/<code>/<int:record_id>.pdf")
+@login_required
+def pdf_view(code: str, record_id: int):
+    record, spec = load_record(code, record_id)
+    data = record_pdf(record, spec, current_locale())
+    resp = make_response(data)
+    resp.headers["Content-Type"] = "application/pdf"
+    name = f"{record.display_number.replace('/', '-').lstrip('#')}.pdf"
+    resp.headers["Content-Disposition"] = f'attachment; filename="{spec.code}-{name}"'
+    return resp

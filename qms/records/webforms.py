@@ -1,0 +1,174 @@
+"""Declarations -> WTForms classes. One validation path for the web form and the API."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, Field, IntegerField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField, validators)
+
+from ..core.i18n import tr
+
+PHONE = r"^[0-9+\-() ]{5,30}$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class _Required(validators.InputRequired):
+    """Required, with our translated message (WTForms' own is not always in the catalog)."""
+
+    def __init__(self):
+        super().__init__(message=_l("This field is required."))
+
+
+class _NoControlChars:
+    """Refuse control characters in one-line text: they break exports and printouts."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", field.data):
+            raise validators.ValidationError(_("Contains characters that are not allowed."))
+
+
+def _bounds(f):
+    out = []
+    if f.min is not None or f.max is not None:
+        if f.min is not None and f.max is not None:
+            msg = _l("Must be between %(min)s and %(max)s.", min=f.min, max=f.max)
+        elif f.min is not None:
+            msg = _l("Must be at least %(min)s.", min=f.min)
+        else:
+            msg = _l("Must be at most %(max)s.", max=f.max)
+        out.append(validators.NumberRange(min=f.min, max=f.max, message=msg))
+    return out
+
+
+def _field(f, locale):
+    """One WTForms field for one declared field."""
+    vals = [_Required()] if f.required else [validators.Optional()]
+    kw = {"label": tr(f.label, locale), "description": tr(f.help, locale) if f.help else ""}
+    if f.type in ("string", "text", "phone", "email"):
+        length = f.max_length or (4000 if f.type == "text" else 200)
+        vals.append(validators.Length(max=length, message=_l("At most %(max)d characters.", max=length)))
+        if f.type != "text":
+            vals.append(_NoControlChars())
+        pattern = f.pattern or {"phone": PHONE, "email": EMAIL}.get(f.type)
+        if pattern:
+            msg = tr(f.pattern_message, locale) if f.pattern_message else {
+                "phone": _l("Enter a valid phone number."), "email": _l("Enter a valid e-mail address."),
+            }.get(f.type, _l("The format is not valid."))
+            vals.append(validators.Regexp(pattern, message=msg))
+        cls = TextAreaField if f.type == "text" else StringField
+        return cls(validators=vals, filters=[lambda s: s.strip() if isinstance(s, str) else s], **kw)
+    if f.type == "integer":
+        return IntegerField(validators=vals + _bounds(f), **kw)
+    if f.type == "decimal":
+        return DecimalField(validators=vals + _bounds(f), places=None, **kw)
+    if f.type == "date":
+        return DateField(validators=vals, **kw)
+    if f.type == "datetime":
+        return DateTimeLocalField(validators=vals, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], **kw)
+    if f.type == "boolean":
+        return BooleanField(validators=[validators.Optional()], **kw)
+    choices = [(v, tr(lbl, locale)) for v, lbl in f.choices]
+    if f.type == "choice":
+        return SelectField(choices=[("", "—")] + choices,
+                           validators=vals, validate_choice=True, **kw)
+    if f.type == "multichoice":
+        return SelectMultipleField(choices=choices, validators=vals, **kw)
+    raise ValueError(f.type)
+
+
+_classes: dict = {}
+
+
+def form_class(spec, locale: str):
+    """A FlaskForm subclass for ``spec`` in ``locale`` (cached: specs never change)."""
+    key = (spec.revision_id, spec.code, locale)
+    cls = _classes.get(key)
+    if cls is None:
+        attrs = {f.name: _field(f, locale) for f in spec.fields}
+
+        class Meta:
+            csrf = False  # CSRFProtect checks every POST before the view runs
+
+        attrs["Meta"] = Meta
+        cls = type(f"Form_{spec.code}", (FlaskForm,), attrs)
+        _classes[key] = cls
+    return cls
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def clean_values(spec, form) -> dict:
+    """JSON-ready values from a validated form (ISO dates, decimals as strings)."""
+    out = {}
+    for f in spec.fields:
+        value = form[f.name].data
+        if f.type in ("string", "text", "phone", "email") and value == "":
+            value = None
+        if f.type == "choice" and value == "":
+            value = None
+        if f.type == "multichoice":
+            value = list(value or [])
+        out[f.name] = _plain(value)
+    return out
+
+
+def json_to_formdata(spec, payload: dict) -> tuple[MultiDict, dict]:
+    """Turn an API JSON body into form data; return it with errors for shapes JSON cannot mean."""
+    md, errors = MultiDict(), {}
+    known = spec.field_map
+    for key in payload:
+        if key not in known:
+            errors[key] = [_("Unknown field.")]
+    for name, f in known.items():
+        if name not in payload or payload[name] is None:
+            continue
+        v = payload[name]
+        if f.type == "multichoice":
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                errors[name] = [_("Must be a list of choices.")]
+                continue
+            for x in v:
+                md.add(name, x)
+        elif f.type == "boolean":
+            if not isinstance(v, bool):
+                errors[name] = [_("Must be true or false.")]
+                continue
+            if v:
+                md.add(name, "y")
+        elif isinstance(v, (dict, list)) or isinstance(v, bool):
+            errors[name] = [_("The format is not valid.")]
+        else:
+            md.add(name, str(v))
+    return md, errors
+
+
+def to_formdata(spec, values: dict) -> MultiDict:
+    """Stored values back into form data (to pre-fill an edit form)."""
+    md = MultiDict()
+    for f in spec.fields:
+        v = values.get(f.name)
+        if v is None:
+            continue
+        if f.type == "multichoice":
+            for x in v:
+                md.add(f.name, x)
+        elif f.type == "boolean":
+            if v:
+                md.add(f.name, "y")
+        else:
+            md.add(f.name, str(v))
+    return md
