@@ -7,6 +7,7 @@ import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -76,8 +77,20 @@ def app(tmp_path):
     _drop_database(url)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production. Without this, requests
+    would share the test's app context and its ``g`` (Flask-WTF caches the CSRF token there)."""
+
+    def open(self, *args, **kwargs):
+        # The test's own session must not hold SQLite's write lock while the app works.
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

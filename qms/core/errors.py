@@ -31,6 +31,7 @@ def init_app(app) -> None:
     def csrf_error(exc):
         db.session.rollback()
         msg = _("The form expired or was sent from elsewhere. Reload the page and try again.")
+        app.logger.warning("CSRF refused: %s", exc.description)
         return render_template("error.html", code=400, message=msg), 400
 
     @app.errorhandler(HTTPException)

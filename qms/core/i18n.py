@@ -20,6 +20,8 @@ def current_locale() -> str:
 
 def select_locale() -> str:
     """Flask-Babel selector: explicit ?lang=, then the user's saved choice, then zh_CN."""
+    if not has_request_context():
+        return "zh_CN"
     lang = request.args.get("lang")
     if lang in LOCALES:
         return lang

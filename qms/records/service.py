@@ -88,7 +88,7 @@ def _index(record: Record, spec, values: dict) -> None:
 def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:
     """Create a draft from form data; the author's department owns it unless company-wide staff choose."""
     policy.require(user, "create", spec)
-    _, values = validate(spec, formdata, locale)
+    _form, values = validate(spec, formdata, locale)
     dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
     now = utcnow()
     record = Record(
@@ -113,7 +113,7 @@ def update(record: Record, user, formdata, locale: str, expected_version: int | 
     if expected_version is not None and int(expected_version) != record.version:
         raise Conflict(_("Someone else saved this record after you opened it. Your input is kept below; "
                          "review their change and save again."))
-    _, values = validate(spec, formdata, locale)
+    _form, values = validate(spec, formdata, locale)
     old = record.values
     changes = audit.diff(old, values)
     if not changes:
@@ -251,7 +251,8 @@ def _guard_flush(session, flush_context, instances):
         state = inspect(obj)
         hist = state.attrs.status.history
         old_status = hist.deleted[0] if hist.deleted else obj.status
-        changed = {a.key for a in state.attrs if a.history.has_changes()}
+        columns = state.mapper.column_attrs.keys()
+        changed = {k for k in columns if state.attrs[k].history.has_changes()}
         if old_status == DRAFT:
             continue  # drafts are editable; submitting may also set the number
         if old_status in (VOIDED, SUPERSEDED) and changed - {"version"}:

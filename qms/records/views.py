@@ -283,14 +283,43 @@ def download(attachment_id: int):
     return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename)
 
 
+def pdf_layout(spec, values: dict, locale: str) -> list:
+    """Rows of the printed form: ``pdf.columns`` label/value pairs per row, long text on its own
+    row, a section title whenever the section changes (as on the paper form)."""
+    per_row = max(1, int(spec.pdf.get("columns", 1)))
+    rows, current, section = [], [], None
+    for f in spec.fields:
+        title = tr(f.section, locale) if f.section else section
+        if title != section and title:
+            if current:
+                rows.append(("fields", current))
+                current = []
+            rows.append(("section", title))
+        section = title
+        item = (f, value_text(f, values.get(f.name), locale))
+        if f.wide or per_row == 1:
+            if current:
+                rows.append(("fields", current))
+                current = []
+            rows.append(("fields", [item]))
+            continue
+        current.append(item)
+        if len(current) == per_row:
+            rows.append(("fields", current))
+            current = []
+    if current:
+        rows.append(("fields", current))
+    return rows
+
+
 def record_pdf(record, spec, locale: str) -> bytes:
     """The printed record. Anything past draft is rendered once per version and kept."""
     def produce():
-        values = record.values
-        rows = [(f, value_text(f, values.get(f.name), locale)) for f in spec.fields]
+        rows = pdf_layout(spec, record.values, locale)
         from flask import current_app
         url = current_app.config["QMS_BASE_URL"].rstrip("/") + url_for(".detail", code=record.form_code, record_id=record.id)
         return pdf.render("pdf/record.html", spec=spec, record=record, rows=rows, locale=locale,
+                          per_row=max(1, int(spec.pdf.get("columns", 1))),
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
                           current_hash=record.content_hash(), status_text=status_label(record.status),
                           procedure=procedures.current(spec.procedure))
