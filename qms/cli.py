@@ -102,7 +102,7 @@ def register(app) -> None:
             service.create_user(None, username=username, full_name=full_name, department_id=dept.id,
                                 role=role, password=password)
         except ValidationFailed as exc:
-            raise click.ClickException(str(exc.errors)) from None
+            raise click.ClickException("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())) from None
         db.session.commit()
         click.echo(f"created {username}")
 

@@ -53,7 +53,7 @@ def _dept_choices(form):
 
 
 @bp.route("/departments", methods=["GET", "POST"])
-@bp.route("/departments/<int:dept_id>", methods=["GET", "POST"])
+@bp.route("/departments/<id:dept_id>", methods=["GET", "POST"])
 @login_required
 def departments(dept_id: int | None = None):
     _require_admin()
@@ -88,7 +88,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @login_required
 def user_edit(user_id: int | None = None):
     _require_admin()

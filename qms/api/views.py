@@ -167,14 +167,14 @@ def create_record(code):
     return jsonify(record_json(record, spec)), 201
 
 
-@bp.route("/records/<int:record_id>", methods=["GET"])
+@bp.route("/records/<id:record_id>", methods=["GET"])
 @token_required
 def get_record(record_id):
     record, spec = _record(record_id)
     return jsonify(record_json(record, spec))
 
 
-@bp.route("/records/<int:record_id>", methods=["PATCH"])
+@bp.route("/records/<id:record_id>", methods=["PATCH"])
 @token_required
 @_handle
 def patch_record(record_id):
@@ -202,7 +202,7 @@ def _text(body: dict, key: str) -> str:
     return v
 
 
-@bp.route("/records/<int:record_id>/sign", methods=["POST"])
+@bp.route("/records/<id:record_id>/sign", methods=["POST"])
 @token_required
 @_handle
 def sign_record(record_id):
@@ -212,7 +212,7 @@ def sign_record(record_id):
     return jsonify(record_json(record, spec))
 
 
-@bp.route("/records/<int:record_id>/void", methods=["POST"])
+@bp.route("/records/<id:record_id>/void", methods=["POST"])
 @token_required
 @_handle
 def void_record(record_id):
@@ -222,7 +222,7 @@ def void_record(record_id):
     return jsonify(record_json(record, spec))
 
 
-@bp.route("/records/<int:record_id>/amend", methods=["POST"])
+@bp.route("/records/<id:record_id>/amend", methods=["POST"])
 @token_required
 @_handle
 def amend_record(record_id):

@@ -46,7 +46,7 @@ def index():
             moment = datetime.combine(d, time(0), tzinfo=tz())
             stmt = stmt.where(AuditEvent.at >= moment if op == "ge" else AuditEvent.at < moment)
     before = a.get("before", type=int)
-    if before:
+    if before and 0 < before < 2**31:
         stmt = stmt.where(AuditEvent.id < before)
     rows = db.session.execute(stmt.order_by(AuditEvent.id.desc()).limit(PAGE + 1)).scalars().all()
     more = len(rows) > PAGE

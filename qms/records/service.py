@@ -90,6 +90,9 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
     policy.require(user, "create", spec)
     _form, values = validate(spec, formdata, locale)
     dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
+    from ..auth.models import Department
+    if dept != user.department_id and (not 0 < dept < 2**31 or db.session.get(Department, dept) is None):
+        raise ValidationFailed({"department_id": [_("Not a valid choice.")]})
     now = utcnow()
     record = Record(
         form_code=spec.code, form_revision_id=spec.revision_id, status=DRAFT,

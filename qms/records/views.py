@@ -139,7 +139,7 @@ def new(code: str):
     return render_template("records/edit.html", spec=spec, form=form, record=None)
 
 
-@bp.route("/r/<code>/<int:record_id>/edit", methods=["GET", "POST"])
+@bp.route("/r/<code>/<id:record_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(code: str, record_id: int):
     """Edit a draft; optimistic locking keeps a concurrent change from being overwritten."""
@@ -176,7 +176,7 @@ def _related(record):
     return [r for r in rows if r.id != record.id]
 
 
-@bp.route("/r/<code>/<int:record_id>")
+@bp.route("/r/<code>/<id:record_id>")
 @login_required
 def detail(code: str, record_id: int):
     """The record page: values, signatures with validity, history, attachments, links."""
@@ -202,7 +202,7 @@ def detail(code: str, record_id: int):
                            procedure=procedures.current(spec.procedure))
 
 
-@bp.route("/r/<code>/<int:record_id>/sign", methods=["POST"])
+@bp.route("/r/<code>/<id:record_id>/sign", methods=["POST"])
 @login_required
 def sign(code: str, record_id: int):
     """E-sign the step waiting for this user, after re-entering the password."""
@@ -220,7 +220,7 @@ def sign(code: str, record_id: int):
     return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
-@bp.route("/r/<code>/<int:record_id>/void", methods=["POST"])
+@bp.route("/r/<code>/<id:record_id>/void", methods=["POST"])
 @login_required
 def void(code: str, record_id: int):
     record, spec = load_record(code, record_id)
@@ -234,7 +234,7 @@ def void(code: str, record_id: int):
     return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
-@bp.route("/r/<code>/<int:record_id>/amend", methods=["POST"])
+@bp.route("/r/<code>/<id:record_id>/amend", methods=["POST"])
 @login_required
 def amend(code: str, record_id: int):
     record, spec = load_record(code, record_id)
@@ -249,7 +249,7 @@ def amend(code: str, record_id: int):
         return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
-@bp.route("/r/<code>/<int:record_id>/attachments", methods=["POST"])
+@bp.route("/r/<code>/<id:record_id>/attachments", methods=["POST"])
 @login_required
 def upload(code: str, record_id: int):
     record, spec = load_record(code, record_id)
@@ -268,7 +268,7 @@ def upload(code: str, record_id: int):
         return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
-@bp.route("/attachments/<int:attachment_id>")
+@bp.route("/attachments/<id:attachment_id>")
 @login_required
 def download(attachment_id: int):
     """Download an attachment; always as a file, never rendered inline."""
@@ -328,7 +328,7 @@ def record_pdf(record, spec, locale: str) -> bytes:
     return pdf.cached(f"record-{record.id}-v{record.version}-{locale}", produce)
 
 
-@bp.route("/r/<code>/<int:record_id>.pdf")
+@bp.route("/r/<code>/<id:record_id>.pdf")
 @login_required
 def pdf_view(code: str, record_id: int):
     record, spec = load_record(code, record_id)

@@ -1,0 +1,46 @@
+"""One permission policy: role x action per form, department scope."""
+from qms.core import policy
+from qms.records import spec as specs
+from tests import factories as F
+
+
+def test_role_by_action_from_the_declaration(app):
+    spec = specs.get("CS-INQ")
+    clerk, tech, quality = F.user("clerk"), F.user("technician", "TDD"), F.user("quality_manager", "EMD")
+    assert policy.can(clerk, "create", spec)
+    assert not policy.can(tech, "create", spec)
+    assert not policy.can(quality, "create", spec)
+
+
+def test_department_scope(app, client):
+    clerk = F.user("clerk", "CSD")
+    rec = F.record(clerk)
+    outsider = F.user("clerk", "TDD")
+    quality = F.user("quality_manager", "EMD")
+    c2 = app.test_client()
+    F.login(c2, outsider)
+    assert c2.get(f"/r/CS-INQ/{rec.id}").status_code == 403
+    assert rec.display_number not in c2.get("/r/CS-INQ/").get_data(as_text=True)
+    c3 = app.test_client()
+    F.login(c3, quality)
+    assert c3.get(f"/r/CS-INQ/{rec.id}").status_code == 200
+    assert f"/r/CS-INQ/{rec.id}" in c3.get("/r/CS-INQ/").get_data(as_text=True)
+
+
+def test_admin_pages_only_for_admin(app, client):
+    clerk, admin = F.user("clerk"), F.user("admin")
+    F.login(client, clerk)
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/audit/").status_code == 403
+    c2 = app.test_client()
+    F.login(c2, admin)
+    assert c2.get("/admin/users").status_code == 200
+    assert c2.get("/admin/departments").status_code == 200
+
+
+def test_quality_office_sees_the_global_audit_trail(app, client):
+    quality = F.user("quality_manager", "EMD")
+    F.login(client, quality)
+    html = client.get("/audit/?action=login").get_data(as_text=True)
+    assert quality.full_name in html
+    assert client.get("/audit/?from=not-a-date").status_code == 422

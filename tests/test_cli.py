@@ -1,0 +1,62 @@
+"""The qms command: init is idempotent, demo users, backup and restore, user management."""
+import pytest
+from sqlalchemy import func, select
+
+from qms.auth.models import Department, User
+from qms.extensions import db
+from qms.records.models import Record
+from tests import factories as F
+
+
+def test_init_twice_keeps_data(app):
+    runner = app.test_cli_runner()
+    F.record(F.user("clerk"))
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert db.session.execute(select(func.count()).select_from(Record)).scalar() == 1
+    assert db.session.execute(select(func.count()).select_from(Department)).scalar() == 12
+
+
+def test_demo_creates_one_user_per_role_and_examples(app):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "DEMO ONLY" in result.output and "demo-quality-2026" in result.output
+    roles = set(db.session.execute(select(User.role)).scalars())
+    assert roles == {"clerk", "technician", "department_head", "quality_manager", "general_manager", "admin"}
+    assert db.session.execute(select(func.count()).select_from(Record)).scalar() >= 3
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert "demo records added: 0" in again.output
+
+
+def test_user_commands(app):
+    runner = app.test_cli_runner()
+    r = runner.invoke(args=["user", "create", "zhangsan", "--name", "张三", "--department", "TDD",
+                            "--role", "technician", "--password", "long-enough-pw"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(args=["user", "create", "zhangsan", "--name", "x", "--department", "TDD",
+                            "--role", "technician", "--password", "long-enough-pw"])
+    assert r.exit_code != 0 and "username" in r.output and "不可重复使用" in r.output
+    r = runner.invoke(args=["user", "deactivate", "zhangsan", "--reason", "调岗"])
+    assert r.exit_code == 0
+    assert "inactive" in runner.invoke(args=["user", "list"]).output
+
+
+def test_backup_and_restore_roundtrip(app, tmp_path, backend):
+    import shutil
+    if backend == "postgresql" and not shutil.which("pg_dump"):
+        pytest.skip("pg_dump not installed")
+    runner = app.test_cli_runner()
+    clerk = F.user("clerk")
+    F.record(clerk, customer_name="备份前")
+    target = tmp_path / "backup.tar.gz"
+    r = runner.invoke(args=["backup", str(target)])
+    assert r.exit_code == 0, r.output
+    F.record(clerk, customer_name="备份后")
+    db.session.remove()
+    r = runner.invoke(args=["restore", str(target)])
+    assert r.exit_code != 0  # needs --yes
+    r = runner.invoke(args=["restore", str(target), "--yes"])
+    assert r.exit_code == 0, r.output
+    names = [rec.values["customer_name"] for rec in db.session.execute(select(Record)).scalars()]
+    assert names == ["备份前"]
+    assert runner.invoke(args=["verify-audit"]).exit_code == 0
