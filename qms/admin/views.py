@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, PasswordField, SelectField, StringField, validators
 
 from ..auth.models import Department, User
@@ -36,7 +37,7 @@ class UserForm(FlaskForm):
     email = StringField(_l("E-mail"), [validators.Optional(), validators.Length(max=200),
                                        validators.Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address."))])
     department_id = SelectField(_l("Department"), coerce=int, validate_choice=True)
-    role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLES.items()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
     password = PasswordField(_l("Initial password"), [validators.Optional(), validators.Length(min=10, max=200, message=_l("Use at least 10 characters."))])
     active = BooleanField(_l("Active"), default=True)
     reason = StringField(_l("Reason for the change"), [validators.Length(max=500)])
@@ -48,7 +49,7 @@ def _require_admin():
 
 def _dept_choices(form):
     locale = current_locale()
-    form.department_id.choices = [(d.id, d.label(locale)) for d in db.session.execute(
+    form.department_id.choices = [SelectChoice(d.id, d.label(locale)) for d in db.session.execute(
         select(Department).where(Department.active.is_(True)).order_by(Department.id)).scalars()]
 
 

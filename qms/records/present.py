@@ -62,3 +62,34 @@ def cell(spec, record, col: str, locale: str | None = None, values: dict | None 
     values = values if values is not None else record.values
     f = spec.field_map.get(col)
     return value_text(f, values.get(col), locale) if f else ""
+
+
+def change_label(spec, key: str) -> str:
+    """The label of a changed key in a history row (field label, or the lifecycle word)."""
+    if spec is not None and key in spec.field_map:
+        return tr(spec.field_map[key].label)
+    return str(CHANGE_KEYS.get(key, key))
+
+
+def change_value(spec, key: str, value) -> str:
+    """A value in a history row as people read it: choice labels, yes/no, status words."""
+    from .spec import MEANINGS
+    if value is None or value == "" or value == []:
+        return "—"
+    if spec is not None and key in spec.field_map:
+        return value_text(spec.field_map[key], value) or "—"
+    if key == "status":
+        return status_label(value)
+    if key == "meaning" and value in MEANINGS:
+        return tr(MEANINGS[value])
+    if key == "step" and spec is not None and spec.step(value):
+        return tr(spec.step(value).label)
+    return str(value)
+
+
+CHANGE_KEYS = {
+    "status": _l("Status"), "step": _l("Step"), "meaning": _l("Meaning"), "attachment": _l("Attachment"),
+    "amended_from": _l("Amends record"), "superseded_by": _l("Superseded by"), "locale": _l("Language"),
+    "role": _l("Role"), "department_id": _l("Department"), "active": _l("Active"), "full_name": _l("Full name"),
+    "email": _l("E-mail"), "code": _l("Code"), "name_zh": _l("Name (Chinese)"), "name_en": _l("Name (English)"),
+}

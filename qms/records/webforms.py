@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
 from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, Field, IntegerField,
                      SelectField, SelectMultipleField, StringField, TextAreaField, validators)
 
@@ -73,9 +74,9 @@ def _field(f, locale):
         return DateTimeLocalField(validators=vals, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], **kw)
     if f.type == "boolean":
         return BooleanField(validators=[validators.Optional()], **kw)
-    choices = [(v, tr(lbl, locale)) for v, lbl in f.choices]
+    choices = [SelectChoice(v, tr(lbl, locale)) for v, lbl in f.choices]
     if f.type == "choice":
-        return SelectField(choices=[("", "—")] + choices,
+        return SelectField(choices=[SelectChoice("", "—")] + choices,
                            validators=vals, validate_choice=True, **kw)
     if f.type == "multichoice":
         return SelectMultipleField(choices=choices, validators=vals, **kw)
