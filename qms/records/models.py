@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import UTCDateTime, utcnow
@@ -73,13 +73,18 @@ class Record(db.Model):
         Index("ix_records_status_step", "status", "current_step", "department_id"),
         Index("ix_records_created_by", "created_by_id", "status", "id"),
         Index("ix_records_due", "status", "due_on"),
+        # Partial: almost every row is NULL, which would make a full index look useless to the planner.
+        Index("ix_records_amended_from", "amended_from_id", sqlite_where=text("amended_from_id IS NOT NULL"),
+              postgresql_where=text("amended_from_id IS NOT NULL")),
     )
 
     signatures: Mapped[list["Signature"]] = relationship(
-        back_populates="record", order_by="Signature.id", lazy="selectin"
+        back_populates="record", order_by="Signature.id"
     )
-    department = relationship("Department", lazy="joined")
-    created_by = relationship("User", lazy="joined", foreign_keys=[created_by_id])
+    # Loaded on use: a register page needs neither for most columns, and the 12 departments
+    # come from the session's identity map after the first row.
+    department = relationship("Department")
+    created_by = relationship("User", foreign_keys=[created_by_id])
 
     @property
     def values(self) -> dict:
@@ -166,7 +171,7 @@ class RecordFacet(db.Model):
 
     __table_args__ = (
         Index("ix_record_facets_lookup", "form_code", "field", "value", "record_id"),
-        Index("ix_record_facets_record", "record_id"),
+        Index("ix_record_facets_record", "record_id", "field", "value"),
     )
 
 

@@ -20,8 +20,17 @@ STATUS_LABELS = {
 YES, NO = _l("Yes"), _l("No")
 
 
+_label_cache: dict = {}
+
+
 def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+    """The status in the current language (translated once per locale, then cached)."""
+    from ..core.i18n import current_locale
+    key = (current_locale(), status)
+    label = _label_cache.get(key)
+    if label is None:
+        label = _label_cache[key] = str(STATUS_LABELS.get(status, status))
+    return label
 
 
 def value_text(f, value, locale: str | None = None) -> str:

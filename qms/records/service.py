@@ -63,7 +63,7 @@ def validate(spec, formdata, locale: str):
     return form, clean_values(spec, form)
 
 
-def _index(record: Record, spec, values: dict) -> None:
+def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
     """Refresh the search text, due date and filter facets from the values."""
     parts = [record.number or ""]
     for name in spec.register_search:
@@ -73,7 +73,7 @@ def _index(record: Record, spec, values: dict) -> None:
     record.search_text = " ".join(parts).lower()[:4000]
     due = values.get(spec.due_field) if spec.due_field else None
     record.due_on = date.fromisoformat(due) if due else None
-    if record.id is not None:
+    if not fresh:
         db.session.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
     for name in spec.register_filters:
         f = spec.field_map.get(name)
@@ -101,7 +101,7 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
     )
     db.session.add(record)
     db.session.flush()
-    _index(record, spec, values)
+    _index(record, spec, values, fresh=True)
     audit.log("create", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
     return record
@@ -210,7 +210,7 @@ def amend(record: Record, user, reason: str) -> Record:
                  amended_from_id=record.id, data=json.dumps(values, ensure_ascii=False, sort_keys=True))
     db.session.add(new)
     db.session.flush()
-    _index(new, current, values)
+    _index(new, current, values, fresh=True)
     audit.log("amend", actor=user, obj_type="record", obj_id=new.id,
               summary=f"{spec.code} {record.display_number}", changes={"amended_from": [None, record.id]},
               reason=reason)

@@ -11,6 +11,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -103,8 +104,9 @@ class FormSpec:
     description: dict | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def field_map(self) -> dict:
+        """Fields by name (built once per spec: specs never change)."""
         return {f.name: f for f in self.fields}
 
     def step(self, name: str) -> StepSpec | None:

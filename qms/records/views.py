@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, flash, make_response, redirect, render_temp
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..auth.models import Department
 from ..core import attachments as storage
@@ -73,7 +73,10 @@ def register_view(code: str):
     except register.BadQuery as exc:
         page, errors = register.Page([], None, None, "id", True), exc.errors
     locale = current_locale()
-    rows = [(r, [cell(spec, r, c, locale) for c in spec.register_columns]) for r in page.rows]
+    rows = []
+    for r in page.rows:
+        values = r.values  # decode the JSON once per row, not once per cell
+        rows.append((r, [cell(spec, r, c, locale, values) for c in spec.register_columns]))
     departments = db.session.execute(select(Department).order_by(Department.id)).scalars().all()
     status = 422 if errors else 200
     return render_template("records/register.html", spec=spec, page=page, rows=rows, errors=errors,
@@ -170,10 +173,10 @@ def edit(code: str, record_id: int):
 
 
 def _related(record):
-    rows = db.session.execute(select(Record).where(or_(
-        Record.id == record.amended_from_id, Record.id == record.superseded_by_id,
-        Record.amended_from_id == record.id)).order_by(Record.id)).scalars().all()
-    return [r for r in rows if r.id != record.id]
+    """Earlier and later revisions of the record (each lookup is by an indexed column)."""
+    rows = [db.session.get(Record, i) for i in (record.amended_from_id, record.superseded_by_id) if i]
+    rows += db.session.execute(select(Record).where(Record.amended_from_id == record.id)).scalars().all()
+    return sorted({r.id: r for r in rows}.values(), key=lambda r: r.id)
 
 
 @bp.route("/r/<code>/<id:record_id>")

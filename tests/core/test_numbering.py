@@ -19,6 +19,7 @@ def test_format_number():
 def test_concurrent_submissions_get_gapless_unique_numbers(app):
     clerk = F.user("clerk")
     ids = [F.record(clerk).id for _ in range(24)]
+    clerk_id = clerk.id
     db.session.remove()
     errors = []
 
@@ -28,7 +29,7 @@ def test_concurrent_submissions_get_gapless_unique_numbers(app):
                 for rid in chunk:
                     rec = db.session.get(Record, rid)
                     from qms.auth.models import User
-                    user = db.session.get(User, clerk.id)
+                    user = db.session.get(User, clerk_id)
                     service.sign(rec, user, F.PASSWORD)
                     db.session.commit()
             except Exception as exc:  # pragma: no cover - reported below

@@ -161,6 +161,9 @@ def upgrade():
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.create_index('ix_records_created_by', ['created_by_id', 'status', 'id'], unique=False)
         batch_op.create_index('ix_records_due', ['status', 'due_on'], unique=False)
+        batch_op.create_index('ix_records_amended_from', ['amended_from_id'], unique=False,
+                              sqlite_where=sa.text('amended_from_id IS NOT NULL'),
+                              postgresql_where=sa.text('amended_from_id IS NOT NULL'))
         batch_op.create_index('ix_records_form_dept_id', ['form_code', 'department_id', 'id'], unique=False)
         batch_op.create_index('ix_records_form_id', ['form_code', 'id'], unique=False)
         batch_op.create_index('ix_records_form_number', ['form_code', 'number', 'id'], unique=False)
@@ -207,7 +210,7 @@ def upgrade():
     )
     with op.batch_alter_table('record_facets', schema=None) as batch_op:
         batch_op.create_index('ix_record_facets_lookup', ['form_code', 'field', 'value', 'record_id'], unique=False)
-        batch_op.create_index('ix_record_facets_record', ['record_id'], unique=False)
+        batch_op.create_index('ix_record_facets_record', ['record_id', 'field', 'value'], unique=False)
 
     op.create_table('signatures',
     sa.Column('id', sa.Integer(), nullable=False),
