@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from flask import render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +127,14 @@ def main():
     rows.append(("filtered page (category + status)", timed(get("/r/CS-INQ/?category=fault&status=closed"), n)))
     rows.append(("filtered page (date range)", timed(get("/r/CS-INQ/?reply_due_on_from=2026-01-01&reply_due_on_to=2026-03-31"), n)))
     rows.append(("record page", timed(get(f"/r/CS-INQ/{sample_id}"), n)))
+    rows.append(("search, common term (q=0756)", timed(get("/r/CS-INQ/?q=0756"), n)))
+    rows.append(("search, rare term (no match: full scan)", timed(get("/r/CS-INQ/?q=zzzz-none"), max(10, n // 20))))
+    clerk = app.test_client()
+    login(clerk, "bench0")
+
+    def clerk_page():
+        assert clerk.get("/r/CS-INQ/").status_code == 200
+    rows.append(("register page 1 as a department clerk", timed(clerk_page, n)))
     get(f"/r/CS-INQ/{draft_id}.pdf")()
     rows.append(("1-page CJK PDF (warm, not cached)", timed(get(f"/r/CS-INQ/{draft_id}.pdf"), max(20, n // 10))))
     rows.append(("signed-record PDF (cached)", timed(get(f"/r/CS-INQ/{sample_id}.pdf"), n)))

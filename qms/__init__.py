@@ -44,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static",
                 instance_path=load_config(config)["INSTANCE_PATH"])
     app.config.update(load_config(config))
+    if app.config["QMS_PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     for step in (configure_extensions, configure_i18n, configure_security, configure_blueprints,
                  configure_errors, configure_templates, configure_cli):
         step(app)

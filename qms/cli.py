@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import func, select
+from flask.cli import FlaskGroup
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from .extensions import db

@@ -73,6 +73,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies unless explicitly served over plain HTTP (the local demo).
         "SESSION_COOKIE_SECURE": _bool(_env("SECURE_COOKIES", "0")),
+        # Behind a reverse proxy: trust one X-Forwarded-For/-Proto hop (client IPs in the audit trail).
+        "QMS_PROXY_FIX": _bool(_env("PROXY_FIX", "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",

@@ -7,7 +7,6 @@ from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
-from werkzeug.datastructures import MultiDict
 
 from ..auth.models import ApiToken
 from ..core import policy
@@ -17,7 +16,7 @@ from ..records import register, service
 from ..records import spec as specs
 from ..records.models import Record
 from ..records.views import query_messages
-from ..records.webforms import json_to_formdata, to_formdata
+from ..records.webforms import json_to_formdata
 from . import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import PasswordField, SelectField, StringField, validators
+from wtforms import PasswordField, StringField, validators
 
 from ..core import audit
 from ..core.i18n import LOCALES

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, Field, IntegerField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField,
                      SelectField, SelectMultipleField, StringField, TextAreaField, validators)
 
 from ..core.i18n import tr
