@@ -101,6 +101,7 @@ def user_edit(user_id: int | None = None):
     if target is not None:
         form.username.validators = []  # fixed once created
         form.username.data = target.username
+        form.password.label.text = _("New password (leave empty to keep the current one)")
     status = 200
     if form.validate_on_submit():
         try:

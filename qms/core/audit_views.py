@@ -55,4 +55,17 @@ def index():
                "login", "login_failed", "logout", "password_changed", "user_created", "user_updated",
                "department_created", "department_updated"]
     return render_template("audit/index.html", rows=rows, next_before=rows[-1].id if more else None,
-                           errors=errors, actions=actions), 422 if errors else 200
+                           errors=errors, actions=actions, record_specs=_record_specs(rows)), 422 if errors else 200
+
+
+def _record_specs(rows) -> dict:
+    """{record id: (form code, spec)} for the record rows on the page, in one query, so field
+    names show as the form's labels."""
+    from ..records import spec as specs
+    from ..records.models import Record
+    ids = {int(e.object_id) for e in rows if e.object_type == "record" and e.object_id.isdigit()}
+    if not ids:
+        return {}
+    found = db.session.execute(select(Record.id, Record.form_code, Record.form_revision_id)
+                               .where(Record.id.in_(ids))).all()
+    return {str(rid): (code, specs.by_revision(rev)) for rid, code, rev in found}
