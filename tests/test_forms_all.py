@@ -50,3 +50,20 @@ def test_broken_declarations_are_refused_with_a_clear_message(app, mutation, mes
     with pytest.raises(SpecError) as exc:
         parse(raw, "CS-INQ.yaml")
     assert message in str(exc.value)
+
+
+def test_a_form_may_bring_its_own_pdf_template(app, client, tmp_path):
+    """CP-PBX adds only templates/forms/CP-PBX/pdf.html; the rest stays generic."""
+    import re
+    import subprocess
+    head = F.user("department_head")
+    F.login(client, head)
+    spec = specs.get("CP-PBX")
+    from qms.records import service
+    rec = service.create(spec, head, MultiDict({f.name: _sample(f) for f in spec.fields}), "zh_CN")
+    from qms.extensions import db
+    db.session.commit()
+    p = tmp_path / "pbx.pdf"
+    p.write_bytes(client.get(f"/r/CP-PBX/{rec.id}.pdf").data)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True).stdout)
+    assert "检验合格后，客户方可正式使用小交换机" in text and "文件名" in text

@@ -102,6 +102,18 @@ def document() -> dict:
                                                       "responses": _responses("200", rec, 403, 404, 409, 422)}},
         "/api/v1/records/{record_id}/void": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
                                                       "responses": _responses("200", rec, 403, 404, 409, 422)}},
+        "/api/v1/records/{record_id}/attachments": {"post": {
+            "parameters": [id_param],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}},
+            "responses": {**_responses("201", {"type": "object"}, 403, 404, 422),
+                          "413": {"description": "Too large", "content": {"application/json": {"schema": ERR}}}}}},
+        "/api/v1/attachments/{attachment_id}": {"get": {
+            "parameters": [{"name": "attachment_id", "in": "path", "required": True,
+                            "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": {"description": "The file", "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                **{k: v for k, v in _responses("200", {}, 403, 404).items() if k != "200"}}}},
         "/api/v1/records/{record_id}/amend": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
                                                        "responses": _responses("201", rec, 403, 404, 409, 422)}},
     }

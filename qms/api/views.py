@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
@@ -14,7 +14,8 @@ from ..core.i18n import current_locale
 from ..extensions import db
 from ..records import register, service
 from ..records import spec as specs
-from ..records.models import Record
+from ..core import attachments as storage
+from ..records.models import Attachment, Record
 from ..records.views import query_messages
 from ..records.webforms import json_to_formdata
 from . import openapi
@@ -84,6 +85,8 @@ def record_json(record: Record, spec) -> dict:
                         "printed_name": s.printed_name, "signed_at": s.signed_at.isoformat(),
                         "content_hash": s.content_hash, "valid": s.content_hash == h}
                        for s in record.signatures],
+        "attachments": [attachment_json(a) for a in db.session.execute(
+            select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars()],
     }
 
 
@@ -219,6 +222,39 @@ def void_record(record_id):
     service.void(record, g.api_user, _text(_body(), "reason"))
     db.session.flush()
     return jsonify(record_json(record, spec))
+
+
+@bp.route("/records/<id:record_id>/attachments", methods=["POST"])
+@token_required
+@_handle
+def add_attachment(record_id):
+    """Attach a file (multipart field ``file``); 413 above the size limit."""
+    record, _spec = _record(record_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise service.ValidationFailed({"file": [_("Choose a file to upload.")]})
+    att = service.attach(record, g.api_user, upload.stream, upload.filename)
+    db.session.flush()
+    return jsonify(attachment_json(att)), 201
+
+
+@bp.route("/attachments/<id:attachment_id>")
+@token_required
+def get_attachment(attachment_id):
+    """Download an attachment (always as a file)."""
+    att = db.session.get(Attachment, attachment_id)
+    if att is None:
+        raise NotFound(_("Not found."))
+    _record(att.record_id)
+    path = storage.path_for(att.sha256)
+    if not path.exists():
+        raise NotFound(_("Not found."))
+    return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename)
+
+
+def attachment_json(att) -> dict:
+    return {"id": att.id, "filename": att.filename, "content_type": att.content_type, "size": att.size,
+            "sha256": att.sha256, "uploaded_by": att.uploaded_by_id, "uploaded_at": att.uploaded_at.isoformat()}
 
 
 @bp.route("/records/<id:record_id>/amend", methods=["POST"])

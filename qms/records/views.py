@@ -28,6 +28,13 @@ def query_messages() -> dict:
             "cursor": _("This page link is no longer valid."), "long": _("The search text is too long.")}
 
 
+def templates_for(spec, name: str) -> list[str]:
+    """A form's own template first (``templates/forms/<CODE>/<name>``), then the generic one.
+    Adding a form needs no template; one that wants its own layout adds just that file."""
+    generic = "pdf/record.html" if name == "pdf.html" else f"records/{name}"
+    return [f"forms/{spec.code}/{name}", generic]
+
+
 def load_spec(code: str):
     spec = specs.get(code)
     if spec is None:
@@ -79,7 +86,7 @@ def register_view(code: str):
         rows.append((r, [cell(spec, r, c, locale, values) for c in spec.register_columns]))
     departments = db.session.execute(select(Department).order_by(Department.id)).scalars().all()
     status = 422 if errors else 200
-    return render_template("records/register.html", spec=spec, page=page, rows=rows, errors=errors,
+    return render_template(templates_for(spec, "register.html"), spec=spec, page=page, rows=rows, errors=errors,
                            columns=[(c, column_label(spec, c, locale)) for c in spec.register_columns],
                            departments=departments), status
 
@@ -138,8 +145,8 @@ def new(code: str):
             db.session.rollback()
             form = exc.form or form
             flash(exc.message, "error")
-            return render_template("records/edit.html", spec=spec, form=form, record=None), 422
-    return render_template("records/edit.html", spec=spec, form=form, record=None)
+            return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None), 422
+    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None)
 
 
 @bp.route("/r/<code>/<id:record_id>/edit", methods=["GET", "POST"])
@@ -165,11 +172,11 @@ def edit(code: str, record_id: int):
                 form.validate()
             flash(exc.message, "error")
             record = db.session.get(Record, record_id)
-            return render_template("records/edit.html", spec=spec, form=form, record=record,
+            return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                                    conflict=isinstance(exc, service.Conflict),
                                    version=request.form.get("_version")), 409 if isinstance(exc, service.Conflict) else 422
     form = form_class(spec, locale)(formdata=to_formdata(spec, record.values))
-    return render_template("records/edit.html", spec=spec, form=form, record=record, version=record.version)
+    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record, version=record.version)
 
 
 def _related(record):
@@ -199,7 +206,7 @@ def detail(code: str, record_id: int):
         select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars().all()
     step = policy.signable_step(user(), spec, record)
     current_hash = record.content_hash()
-    return render_template("records/detail.html", spec=spec, record=record, sections=sections,
+    return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), current_hash=current_hash,
                            procedure=procedures.current(spec.procedure))
@@ -321,7 +328,7 @@ def record_pdf(record, spec, locale: str) -> bytes:
         rows = pdf_layout(spec, record.values, locale)
         from flask import current_app
         url = current_app.config["QMS_BASE_URL"].rstrip("/") + url_for(".detail", code=record.form_code, record_id=record.id)
-        return pdf.render("pdf/record.html", spec=spec, record=record, rows=rows, locale=locale,
+        return pdf.render(templates_for(spec, "pdf.html"), spec=spec, record=record, rows=rows, locale=locale,
                           per_row=max(1, int(spec.pdf.get("columns", 1))),
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
                           current_hash=record.content_hash(), status_text=status_label(record.status),

@@ -88,3 +88,25 @@ def test_openapi_document(app, client):
     assert doc["openapi"].startswith("3.") and "/api/v1/forms/{code}/records" in doc["paths"]
     from openapi_spec_validator import validate
     validate(doc)
+
+
+def test_attachments_over_the_api(app, client):
+    import hashlib
+    import io
+    clerk = F.user("clerk")
+    h = token_for(clerk)
+    rec = F.record(clerk)
+    data = b"%PDF-1.4\n%%EOF\n"
+    resp = client.post(f"/api/v1/records/{rec.id}/attachments", headers=h,
+                       data={"file": (io.BytesIO(data), "检验报告.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 201 and resp.json["sha256"] == hashlib.sha256(data).hexdigest()
+    got = client.get(f"/api/v1/attachments/{resp.json['id']}", headers=h)
+    assert got.data == data and got.headers["Content-Disposition"].startswith("attachment")
+    assert client.get(f"/api/v1/records/{rec.id}", headers=h).json["attachments"][0]["filename"] == "检验报告.pdf"
+    resp = client.post(f"/api/v1/records/{rec.id}/attachments", headers=h,
+                       data={"file": (io.BytesIO(b"MZ"), "x.exe")}, content_type="multipart/form-data")
+    assert resp.status_code == 422 and "file" in resp.json["fields"]
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    resp = client.post(f"/api/v1/records/{rec.id}/attachments", headers=h,
+                       data={"file": (io.BytesIO(b"%PDF-" + b"x" * 500), "big.pdf")}, content_type="multipart/form-data")
+    assert resp.status_code == 413 and resp.json["status"] == 413
