@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     for step in (configure_extensions, configure_i18n, configure_security, configure_blueprints,
-                 configure_errors, configure_templates, configure_cli):
+                 configure_errors, configure_templates, configure_reminders, configure_cli):
         step(app)
     return app
 
@@ -92,8 +92,9 @@ def configure_blueprints(app: Flask) -> None:
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
     from .records.views import bp as records_bp
+    from .reminders.views import bp as reminders_bp
 
-    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp):
+    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
@@ -108,6 +109,17 @@ def configure_templates(app: Flask) -> None:
     from .core.templating import init_app
 
     init_app(app)
+
+
+def configure_reminders(app: Flask) -> None:
+    from datetime import datetime
+
+    from .core import timeutil
+    from .reminders import hooks
+
+    hooks.install()
+    if app.config.get("QMS_FAKE_NOW"):
+        timeutil.set_clock(datetime.fromisoformat(app.config["QMS_FAKE_NOW"]))
 
 
 def configure_cli(app: Flask) -> None:

@@ -146,6 +146,16 @@ def register(app) -> None:
         db.session.commit()
         click.echo(clear)
 
+    @app.cli.command("scheduler")
+    @click.option("--once", is_flag=True, help="run each job once and exit")
+    def scheduler_cmd(once):
+        """Run the reminder jobs (exactly one process; a second copy waits for the lock)."""
+        from .reminders import scheduler
+        if once:
+            click.echo(scheduler.run_once(current_app._get_current_object()))
+            return
+        scheduler.run_forever(current_app._get_current_object(), echo=lambda m: click.echo(m, err=True))
+
     @app.cli.command("verify-audit")
     def verify_audit():
         """Walk the audit hash chain; name the first broken link."""

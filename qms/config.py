@@ -69,6 +69,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "QMS_SMTP_HOST": _env("SMTP_HOST", "127.0.0.1"),
         "QMS_SMTP_PORT": int(_env("SMTP_PORT", "8025")),
         "QMS_SMTP_FROM": _env("SMTP_FROM", "qms@localhost"),
+        "QMS_SMTP_USER": _env("SMTP_USER"),
+        "QMS_SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        # Tests and demos only: pretend it is this moment (ISO 8601 with offset).
+        "QMS_FAKE_NOW": _env("FAKE_NOW"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies unless explicitly served over plain HTTP (the local demo).

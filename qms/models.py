@@ -4,3 +4,4 @@ from .core.audit import AuditEvent  # noqa: F401
 from .documents.models import ProcedureRevision  # noqa: F401
 from .records.models import (Attachment, FormRevision, NumberCounter, Record,  # noqa: F401
                              RecordFacet, Signature)
+from .reminders.models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch  # noqa: F401

@@ -40,6 +40,7 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")  # remembered UI language
     created_at = mapped_column(UTCDateTime, default=utcnow)  # account creation
     deactivated_at = mapped_column(UTCDateTime, nullable=True)  # when deactivated
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # secret iCalendar feed URL
 
     department: Mapped[Department] = relationship(lazy="joined")
 

@@ -55,6 +55,17 @@ class SignatureRefused(ServiceError):
     status = 422
 
 
+# Callables (record, spec) run after every lifecycle change, in the same transaction. Procedure
+# packages register here (e.g. reminders keep their watches in step) so the engine needs no
+# knowledge of them.
+AFTER_CHANGE: list = []
+
+
+def _changed(record: Record, spec) -> None:
+    for hook in AFTER_CHANGE:
+        hook(record, spec)
+
+
 def validate(spec, formdata, locale: str):
     """Validate raw form data against the declaration; return (form, clean values) or raise."""
     form = form_class(spec, locale)(formdata=formdata)
@@ -104,6 +115,7 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
     _index(record, spec, values, fresh=True)
     audit.log("create", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
+    _changed(record, spec)
     return record
 
 
@@ -126,6 +138,7 @@ def update(record: Record, user, formdata, locale: str, expected_version: int | 
     _index(record, spec, values)
     audit.log("update", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} {record.display_number}", changes=changes)
+    _changed(record, spec)
     return record
 
 
@@ -170,6 +183,9 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     audit.log("sign", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} {record.display_number}",
               changes={"step": [None, step.name], "meaning": [None, step.meaning], "status": [None, record.status]})
+    _changed(record, spec)
+    if step is spec.workflow[0] and record.amended_from_id:
+        _changed(prev, spec)
     return sig
 
 
@@ -186,6 +202,7 @@ def void(record: Record, user, reason: str) -> Record:
     record.updated_at = utcnow()
     audit.log("void", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} {record.display_number}", changes={"status": [old, VOIDED]}, reason=reason)
+    _changed(record, spec)
     return record
 
 
@@ -214,6 +231,7 @@ def amend(record: Record, user, reason: str) -> Record:
     audit.log("amend", actor=user, obj_type="record", obj_id=new.id,
               summary=f"{spec.code} {record.display_number}", changes={"amended_from": [None, record.id]},
               reason=reason)
+    _changed(new, current)
     return new
 
 

@@ -1,0 +1,1 @@
+"""capa procedure package."""

@@ -1,0 +1,1 @@
+"""complaints procedure package."""

@@ -1,0 +1,24 @@
+"""Calendar duties of the after-sales service and complaint procedure (ZLAL009 21-6..21-9, TS handbook)."""
+
+RULES = [
+    {"id": "cs06-bills", "requirement": "CS-06", "kind": "monthly", "day": 28, "remind_days_before": 3,
+     "title": {"zh": "核算室每月28日前处理完话费", "en": "Bills done by the 28th (billing office)"},
+     "recipients": [{"role": "clerk", "department": "BIL"}, {"role": "department_head", "department": "BIL"}],
+     "ladder": [{"after_hours": 24, "to": "quality_manager"}]},
+    {"id": "cs06-longdistance", "requirement": "CS-06", "kind": "monthly", "day": 4, "remind_days_before": 2,
+     "title": {"zh": "每月4日前上月长话记录上网", "en": "Last month's long-distance records online by the 4th"},
+     "recipients": [{"role": "clerk", "department": "ITN"}, {"role": "department_head", "department": "ITN"}]},
+    {"id": "cs06-notices", "requirement": "CS-06", "kind": "monthly", "day": 5, "remind_days_before": 3,
+     "title": {"zh": "次月5日前付款通知书送达未缴费客户", "en": "Payment notices delivered by the 5th"},
+     "recipients": [{"role": "clerk", "department": "BIL"}]},
+    {"id": "cs07-summary", "requirement": "CS-07", "kind": "monthly", "day": 31, "remind_days_before": 3,
+     "title": {"zh": "月底投诉单汇总报企业管理部", "en": "Month-end complaint summary to Enterprise Management"},
+     "recipients": [{"role": "clerk", "department": "CSD"}, {"role": "department_head", "department": "CSD"}],
+     "ladder": [{"after_hours": 48, "to": "quality_manager"}]},
+    {"id": "cs13-refunds", "requirement": "CS-13", "kind": "monthly", "day": 26, "remind_days_before": 2,
+     "title": {"zh": "每月26日前退减免话费汇总报核算室", "en": "Refund/reduction summary to the billing office by the 26th"},
+     "recipients": [{"role": "clerk", "department": "CSD"}]},
+    {"id": "cs14-repricing", "requirement": "CS-14", "kind": "monthly", "day": 30, "remind_days_before": 2,
+     "title": {"zh": "每月30日前二次批价汇总", "en": "Secondary pricing summary by the 30th"},
+     "recipients": [{"role": "clerk", "department": "BIL"}]},
+]

@@ -1,0 +1,1 @@
+"""instruments procedure package."""

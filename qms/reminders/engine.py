@@ -1,0 +1,269 @@
+"""The sweep: what is due now, to whom, exactly once.
+
+A watch's schedule is a list of events (time, stage, period, kind). Owner reminders catch up as
+one notice (the latest one passed), never one per missed run; escalation rungs each go out once.
+Every notice is inserted with its unique key (watch, stage, period, recipient), so a second
+scheduler copy or a restart cannot send it twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from ..auth.models import Department, User
+from ..core.timeutil import tz, utcnow
+from ..extensions import db
+from . import workcal
+from .models import MailOutbox, Notification, ReminderWatch
+from .rules import Rule
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime  # aware UTC
+    stage: str  # lead:30, due, overdue, escalate:1 ...
+    period: str  # "" or the repeat's date / the deadline it belongs to
+    rung: int  # 0 owner / calendar recipients; 1.. ladder rung (index + 1)
+
+
+def _at(d: date, hour: int) -> datetime:
+    return datetime.combine(d, time(hour), tz()).astimezone(UTC)
+
+
+def schedule(rule: Rule, due_at: datetime) -> list[Event]:
+    """Every event of a watch with deadline ``due_at`` (aware), in time order."""
+    local_due = due_at.astimezone(tz())
+    key = local_due.strftime("%Y-%m-%d")
+    events: list[Event] = []
+    if rule.kind == "sla":
+        if rule.remind_before_hours:
+            events.append(Event(due_at - timedelta(hours=rule.remind_before_hours),
+                                f"lead:{rule.remind_before_hours:g}h", key, 0))
+        events.append(Event(due_at, "due", key, 0))
+    else:
+        leads = (rule.remind_days_before,) if rule.kind in ("monthly", "yearly") else rule.lead_days
+        for days in leads:
+            events.append(Event(_at(local_due.date() - timedelta(days=days), rule.hour), f"lead:{days}", key, 0))
+        events.append(Event(_at(local_due.date(), rule.hour), "due", key, 0))
+    # Overdue: daily, then weekly (each repeat is its own period, so each arrives once).
+    first = local_due.date() + timedelta(days=1)
+    for i in range(rule.daily_repeats):
+        d = first + timedelta(days=i)
+        events.append(Event(_at(d, rule.hour), "overdue", d.isoformat(), 0))
+    last_daily = first + timedelta(days=rule.daily_repeats - 1)
+    for w in range(1, rule.weekly_repeats + 1):
+        d = last_daily + timedelta(weeks=w)
+        events.append(Event(_at(d, rule.hour), "overdue", d.isoformat(), 0))
+    for i, (hours, _role) in enumerate(rule.ladder, start=1):
+        events.append(Event(due_at + timedelta(hours=hours), f"escalate:{i}", key, i))
+    events.sort(key=lambda e: (e.at, e.rung))
+    return events
+
+
+def deadline_for_record(rule: Rule, values: dict) -> datetime | None:
+    """The deadline of a record under ``rule`` (aware UTC), or None when the field is empty."""
+    raw = values.get(rule.field)
+    if not raw:
+        return None
+    if rule.kind == "due":
+        d = date.fromisoformat(str(raw)[:10])
+        return datetime.combine(d, time(23, 59, 59), tz()).astimezone(UTC)
+    start = datetime.fromisoformat(str(raw)).replace(tzinfo=tz()) if "T" in str(raw) else \
+        datetime.combine(date.fromisoformat(str(raw)), time(0), tz())
+    hours = rule.hours
+    for fname, value, fast in rule.faster:
+        if str(values.get(fname)) == value:
+            hours = min(hours, fast)
+    if rule.working_hours:
+        return workcal.add_working_hours(start, hours).astimezone(UTC)
+    return (start + timedelta(hours=hours)).astimezone(UTC)
+
+
+def deadline_for_period(rule: Rule, period: str) -> datetime:
+    """Deadline of a calendar rule's period ('2026-11' monthly, '2026' yearly): end of working day."""
+    if rule.kind == "monthly":
+        y, m = map(int, period.split("-"))
+        d = workcal.day_of_month(y, m, rule.day)
+    else:
+        d = workcal.day_of_month(int(period), rule.month, rule.day)
+    return datetime.combine(d, workcal.WORK_END, tz()).astimezone(UTC)
+
+
+def periods(rule: Rule, now: datetime) -> list[str]:
+    """This period and the next one ('2026-11', '2026-12'; or '2026', '2027' for yearly rules), so
+    next month's early reminder exists before this month's overdue repeats are over."""
+    local = now.astimezone(tz())
+    if rule.kind == "monthly":
+        nxt = workcal.add_months(local.date().replace(day=1), 1)
+        return [f"{local.year:04d}-{local.month:02d}", f"{nxt.year:04d}-{nxt.month:02d}"]
+    return [f"{local.year:04d}", f"{local.year + 1:04d}"]
+
+
+def _next_after(events: list[Event], moment: datetime) -> datetime | None:
+    return next((e.at for e in events if e.at > moment), None)
+
+
+def upsert_watch(rule: Rule, subject_type: str, subject_id: int, period: str, *, due_at: datetime | None,
+                 title: str, link: str, owner_id: int | None, department_id: int | None, active: bool) -> None:
+    """Create or refresh the watch of one subject (called when a record changes)."""
+    row = db.session.execute(select(ReminderWatch).where(
+        ReminderWatch.rule_id == rule.id, ReminderWatch.subject_type == subject_type,
+        ReminderWatch.subject_id == subject_id, ReminderWatch.period == period)).scalar()
+    if due_at is None or not active:
+        if row is not None and row.active:
+            row.active, row.updated_at = False, utcnow()
+        return
+    events = schedule(rule, due_at)
+    if row is None:
+        row = ReminderWatch(rule_id=rule.id, subject_type=subject_type, subject_id=subject_id, period=period,
+                            swept_at=EPOCH)
+        db.session.add(row)
+    elif row.due_at != due_at:
+        # A moved deadline starts a fresh schedule (its notices carry the new deadline as period).
+        row.swept_at = EPOCH
+    row.title, row.link, row.owner_id, row.department_id = title[:300], link[:300], owner_id, department_id
+    row.due_at, row.active, row.updated_at = due_at, True, utcnow()
+    row.next_at = _next_after(events, row.swept_at) or due_at
+
+
+def ensure_calendar_watches(rules: list[Rule], now: datetime) -> int:
+    """Make sure each calendar rule watches this period and the next. A new watch starts from
+    ``now``: installing the system does not send reminders for duties already past."""
+    added = 0
+    for rule in rules:
+        if rule.kind not in ("monthly", "yearly"):
+            continue
+        for period in periods(rule, now):
+            exists = db.session.execute(select(ReminderWatch.id).where(
+                ReminderWatch.rule_id == rule.id, ReminderWatch.subject_type == "calendar",
+                ReminderWatch.subject_id == 0, ReminderWatch.period == period)).first()
+            if exists:
+                continue
+            due_at = deadline_for_period(rule, period)
+            nxt = _next_after(schedule(rule, due_at), now)
+            db.session.add(ReminderWatch(rule_id=rule.id, subject_type="calendar", subject_id=0, period=period,
+                                         title=f"{rule.title['zh']} · {period}", link="/inbox", owner_id=None,
+                                         department_id=None, due_at=due_at, swept_at=now,
+                                         next_at=nxt or due_at, active=nxt is not None))
+            added += 1
+    db.session.flush()
+    return added
+
+
+class Recipients:
+    """Resolves roles to people once per sweep (a handful of queries, not one per watch)."""
+
+    def __init__(self):
+        users = db.session.execute(select(User.id, User.role, User.department_id)
+                                   .where(User.active.is_(True))).all()
+        self.by_role: dict[str, list[tuple[int, int]]] = {}
+        for uid, role, dept in users:
+            self.by_role.setdefault(role, []).append((uid, dept))
+        self.dept_ids = {code: i for i, code in db.session.execute(select(Department.id, Department.code)).all()}
+        self.active = {uid for uid, _r, _d in users}
+
+    def role(self, role: str, department_id: int | None = None) -> list[int]:
+        return [u for u, d in self.by_role.get(role, []) if department_id is None or d == department_id]
+
+    def for_event(self, rule: Rule, watch: ReminderWatch, ev: Event) -> list[int]:
+        if ev.rung:
+            role = rule.ladder[ev.rung - 1][1]
+            return self.role(role, watch.department_id if role == "department_head" else None)
+        if watch.subject_type == "calendar":
+            out = []
+            for role, dept_code in rule.recipients:
+                out += self.role(role, self.dept_ids.get(dept_code) if dept_code else None)
+            return sorted(set(out))
+        return [watch.owner_id] if watch.owner_id in self.active else []
+
+
+def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATCH) -> dict:
+    """Handle every watch whose next event has come. Commits per batch; safe to run twice."""
+    now = now or utcnow()
+    stats = {"watches": 0, "notices": 0}
+    recipients = Recipients()
+    while True:
+        watches = db.session.execute(
+            select(ReminderWatch).where(ReminderWatch.active.is_(True), ReminderWatch.next_at <= now)
+            .order_by(ReminderWatch.next_at).limit(batch)).scalars().all()
+        if not watches:
+            break
+        notices = []
+        for w in watches:
+            rule = rules.get(w.rule_id)
+            if rule is None:  # the rule was removed from its declaration
+                w.active = False
+                continue
+            events = schedule(rule, w.due_at)
+            passed = [e for e in events if w.swept_at < e.at <= now]
+            owner_events = [e for e in passed if e.rung == 0]
+            chosen = owner_events[-1:]  # catch-up: the latest reminder only, once
+            if chosen and chosen[0].stage == w.acked_stage and chosen[0].stage == "overdue":
+                chosen = []  # acknowledged: repeats of this stage stop (escalation does not)
+            chosen += [e for e in passed if e.rung > 0]
+            for ev in chosen:
+                for uid in recipients.for_event(rule, w, ev):
+                    notices.append({"watch_id": w.id, "rule_id": rule.id, "stage": ev.stage, "period": ev.period,
+                                    "recipient_id": uid, "escalation": ev.rung > 0, "title": w.title,
+                                    "body": "", "link": w.link, "created_at": now})
+            if passed:
+                w.last_stage = passed[-1].stage
+            w.swept_at = now
+            nxt = _next_after(events, now)
+            w.next_at = nxt or w.next_at
+            if nxt is None:
+                w.active = False
+            stats["watches"] += 1
+        stats["notices"] += _insert_notices(notices)
+        db.session.commit()
+    return stats
+
+
+def _dialect_insert(table):
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+def _insert_notices(rows: list[dict]) -> int:
+    """Insert notices once each (a conflict on the unique key means: already sent). Reminders go in
+    bulk; each new escalation is inserted alone so its immediate mail can be queued."""
+    table = Notification.__table__
+    plain = [r for r in rows if not r["escalation"]]
+    count = 0
+    if plain:
+        before = db.session.execute(select(func.count()).select_from(table)).scalar()
+        for i in range(0, len(plain), 1000):
+            db.session.execute(_dialect_insert(table), plain[i:i + 1000])
+        count += db.session.execute(select(func.count()).select_from(table)).scalar() - before
+    for r in rows:
+        if r["escalation"]:
+            new_id = db.session.execute(_dialect_insert(table).values(**r).returning(table.c.id)).scalar()
+            if new_id is not None:
+                count += 1
+                queue_immediate(new_id, r["recipient_id"])
+    return count
+
+
+def _insert_one(table, row: dict):
+    return db.session.execute(_dialect_insert(table).values(**row).returning(table.c.id)).scalar()
+
+
+def queue_immediate(notification_id: int, recipient_id: int) -> None:
+    """An escalation is mailed at once (the outbox job sends it)."""
+    from .mail import compose_notice
+    user = db.session.get(User, recipient_id)
+    if not user or not user.email:
+        return
+    subject, body = compose_notice(notification_id, user)
+    _insert_one(MailOutbox.__table__, {"dedupe_key": f"notice:{notification_id}", "recipient_id": user.id,
+                                       "to_addr": user.email, "subject": subject, "body": body,
+                                       "created_at": utcnow(), "next_attempt_at": utcnow(), "attempts": 0,
+                                       "last_error": ""})

@@ -1,0 +1,102 @@
+"""Reminder state: what is watched, what was sent to whom, mail to deliver, the work calendar."""
+from __future__ import annotations
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class CalendarDay(db.Model):
+    """An exception to the Monday-Friday week: a public holiday, or a make-up working day (调休)."""
+
+    __tablename__ = "calendar_days"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day = mapped_column(Date, unique=True)  # the date (local)
+    kind: Mapped[str] = mapped_column(String(10))  # "holiday" or "workday"
+    name: Mapped[str] = mapped_column(String(80), default="")  # e.g. 春节 / 春节调休
+
+
+class ReminderWatch(db.Model):
+    """One thing a rule watches (a record, or a calendar period) and when it next needs attention."""
+
+    __tablename__ = "reminder_watches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(60))  # rule declaring it
+    subject_type: Mapped[str] = mapped_column(String(20))  # "record" or "calendar"
+    subject_id: Mapped[int] = mapped_column(Integer, default=0)  # record id (0 for calendar rules)
+    period: Mapped[str] = mapped_column(String(20), default="")  # calendar period, e.g. 2026-11
+    title: Mapped[str] = mapped_column(String(300), default="")  # what it is about (record number...)
+    link: Mapped[str] = mapped_column(String(300), default="")  # where to act
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # first rung of the ladder
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # whose heads escalate
+    due_at = mapped_column(UTCDateTime)  # deadline (UTC)
+    next_at = mapped_column(UTCDateTime)  # next moment the sweep must look at it (UTC)
+    swept_at = mapped_column(UTCDateTime)  # events up to this moment have been handled
+    active: Mapped[bool] = mapped_column(default=True)  # false once done, voided or closed
+    last_stage: Mapped[str] = mapped_column(String(40), default="")  # last stage notified
+    acked_stage: Mapped[str] = mapped_column(String(40), default="")  # stage the owner acknowledged
+    updated_at = mapped_column(UTCDateTime, default=utcnow)  # last change
+
+    __table_args__ = (
+        UniqueConstraint("rule_id", "subject_type", "subject_id", "period"),
+        # The sweep reads "active and next_at <= now" in next_at order: cost follows the due items.
+        Index("ix_reminder_watches_due", "active", "next_at"),
+        Index("ix_reminder_watches_owner", "owner_id", "active"),
+    )
+
+
+class Notification(db.Model):
+    """One notice to one person. The unique key makes every (rule, subject, stage, period,
+    recipient) arrive once, whatever restarts or second scheduler copies do."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("reminder_watches.id"))  # what it is about
+    rule_id: Mapped[str] = mapped_column(String(60))  # rule
+    stage: Mapped[str] = mapped_column(String(40))  # lead:30, due, overdue, escalate:2 ...
+    period: Mapped[str] = mapped_column(String(20))  # repeat period (a day, a week) or ""
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who
+    escalation: Mapped[bool] = mapped_column(default=False)  # sent up the ladder (mailed at once)
+    title: Mapped[str] = mapped_column(String(300))  # one line, in Chinese and English
+    body: Mapped[str] = mapped_column(Text, default="")  # details
+    link: Mapped[str] = mapped_column(String(300), default="")  # straight to the record
+    created_at = mapped_column(UTCDateTime, default=utcnow)  # when created
+    read_at = mapped_column(UTCDateTime, nullable=True)  # opened in the inbox
+    acked_at = mapped_column(UTCDateTime, nullable=True)  # acknowledged: repeats of this stage stop
+
+    __table_args__ = (
+        UniqueConstraint("watch_id", "stage", "period", "recipient_id"),
+        Index("ix_notifications_inbox", "recipient_id", "read_at", "id"),
+    )
+
+
+class MailOutbox(db.Model):
+    """Mail waiting for SMTP. Rows are retried until sent; nothing is lost in an outage."""
+
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)  # digest:user:date, notice:id
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who
+    to_addr: Mapped[str] = mapped_column(String(200))  # address at the time
+    subject: Mapped[str] = mapped_column(String(300))  # mail subject
+    body: Mapped[str] = mapped_column(Text)  # plain text body with links
+    created_at = mapped_column(UTCDateTime, default=utcnow)  # queued
+    next_attempt_at = mapped_column(UTCDateTime, default=utcnow)  # retry time
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # tries so far
+    sent_at = mapped_column(UTCDateTime, nullable=True)  # delivered to the SMTP server
+    last_error: Mapped[str] = mapped_column(Text, default="")  # last failure, shown to admins
+
+    __table_args__ = (Index("ix_mail_outbox_pending", "sent_at", "next_attempt_at"),)
+
+
+class JobState(db.Model):
+    """Last and next run of each scheduler job, written by the scheduler for the admin page."""
+
+    __tablename__ = "scheduler_jobs"
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # sweep, digest, mail
+    last_run_at = mapped_column(UTCDateTime, nullable=True)  # last finished run
+    next_run_at = mapped_column(UTCDateTime, nullable=True)  # next planned run
+    last_result: Mapped[str] = mapped_column(Text, default="")  # counts or the error
+    holder: Mapped[str] = mapped_column(String(120), default="")  # host:pid holding the lock

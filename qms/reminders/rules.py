@@ -1,0 +1,120 @@
+"""Reminder rules: declared next to what they serve, collected here.
+
+Form rules come from the ``reminders:`` list of a form declaration (``forms/*.yaml``); domain
+rules (calendar duties of a procedure) from ``RULES`` in each procedure package's
+``reminders.py``. The scheduler only runs what is declared.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from ..auth.roles import ROLES
+
+KINDS = ("due", "sla", "monthly", "yearly")
+LADDER_ROLES = ("department_head", "quality_manager", "general_manager")
+DOMAIN_MODULES = ("qms.complaints.reminders", "qms.instruments.reminders", "qms.capa.reminders",
+                  "qms.analysis.reminders")
+
+
+class RuleError(ValueError):
+    """A rule declaration that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reminder rule. Times are local (QMS_TIMEZONE); reminders go out at ``hour`` o'clock."""
+
+    id: str
+    title: dict
+    requirement: str
+    kind: str
+    form: str | None = None  # due/sla: the form whose records are watched
+    field: str | None = None  # due: date field; sla: start datetime field
+    lead_days: tuple = (60, 30, 7)  # due: reminders this many days before
+    daily_repeats: int = 7  # overdue: daily this many days, then weekly
+    weekly_repeats: int = 12  # then weekly this many weeks
+    hours: float = 0  # sla: time allowed
+    working_hours: bool = False  # sla: count working hours (calendar) instead of clock hours
+    faster: tuple = ()  # sla: ((field, value, hours), ...) e.g. key customers get less time
+    remind_before_hours: float = 0  # sla: a reminder this long before the limit
+    day: int = 0  # monthly/yearly: day of month (clamped to the month's end)
+    month: int = 0  # yearly: month
+    remind_days_before: int = 2  # monthly/yearly: a reminder this many days before
+    recipients: tuple = ()  # calendar rules: ((role, department code or ""), ...)
+    ladder: tuple = ()  # ((hours after the deadline, role), ...): owner -> head -> 企业管理部 -> GM
+    hour: int = 9  # local hour reminders go out
+
+
+def parse(raw: dict, form: str | None = None) -> Rule:
+    """Check one rule declaration."""
+    try:
+        kind = raw["kind"]
+        if kind not in KINDS:
+            raise RuleError(f"rule {raw.get('id')}: kind must be one of {KINDS}")
+        title = raw["title"]
+        if not title.get("zh") or not title.get("en"):
+            raise RuleError(f"rule {raw['id']}: title needs zh and en")
+        ladder = tuple((float(r["after_hours"]), r["to"]) for r in raw.get("ladder", ()))
+        for _, role in ladder:
+            if role not in LADDER_ROLES:
+                raise RuleError(f"rule {raw['id']}: ladder role {role!r} not in {LADDER_ROLES}")
+        recipients = tuple((r["role"], r.get("department", "")) for r in raw.get("recipients", ()))
+        for role, _ in recipients:
+            if role not in ROLES:
+                raise RuleError(f"rule {raw['id']}: unknown role {role!r}")
+        if kind in ("due", "sla") and not (form or raw.get("form")) or kind in ("due", "sla") and not raw.get("field"):
+            raise RuleError(f"rule {raw['id']}: a {kind} rule needs a form and a field")
+        if kind in ("monthly", "yearly") and not 1 <= int(raw.get("day", 0)) <= 31:
+            raise RuleError(f"rule {raw['id']}: day must be 1..31")
+        if kind == "yearly" and not 1 <= int(raw.get("month", 0)) <= 12:
+            raise RuleError(f"rule {raw['id']}: month must be 1..12")
+        return Rule(
+            id=raw["id"], title=dict(title), requirement=raw.get("requirement", ""), kind=kind,
+            form=form or raw.get("form"), field=raw.get("field"),
+            lead_days=tuple(sorted((int(x) for x in raw.get("lead_days", (60, 30, 7))), reverse=True)),
+            daily_repeats=int(raw.get("daily_repeats", 7)), weekly_repeats=int(raw.get("weekly_repeats", 12)),
+            hours=float(raw.get("hours", 0)), working_hours=bool(raw.get("working_hours", False)),
+            faster=tuple((f["field"], str(f["value"]), float(f["hours"])) for f in raw.get("faster", ())),
+            remind_before_hours=float(raw.get("remind_before_hours", 0)),
+            day=int(raw.get("day", 0)), month=int(raw.get("month", 0)),
+            remind_days_before=int(raw.get("remind_days_before", 2)), recipients=recipients, ladder=ladder,
+            hour=int(raw.get("hour", 9)),
+        )
+    except KeyError as exc:
+        raise RuleError(f"rule {raw.get('id', '?')}: missing key {exc}") from None
+
+
+_cache: dict = {}
+
+
+def all_rules() -> list[Rule]:
+    """Every declared rule: the forms' (current revisions) and the procedures' own.
+    Parsed once per set of form revisions."""
+    from ..records import spec as specs
+    current = specs.all_specs()
+    key = tuple(s.revision_id for s in current)
+    if key in _cache:
+        return _cache[key]
+    out = []
+    for spec in current:
+        for raw in spec.raw.get("reminders", []):
+            out.append(parse(raw, spec.code))
+    for name in DOMAIN_MODULES:
+        module = importlib.import_module(name)
+        out.extend(parse(raw) for raw in getattr(module, "RULES", []))
+    ids = [r.id for r in out]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise RuleError(f"rule ids declared twice: {sorted(dupes)}")
+    _cache.clear()
+    _cache[key] = out
+    return out
+
+
+def by_id() -> dict[str, Rule]:
+    return {r.id: r for r in all_rules()}
+
+
+def for_form(code: str) -> list[Rule]:
+    return [r for r in all_rules() if r.form == code and r.kind in ("due", "sla")]

@@ -1,0 +1,194 @@
+"""Inbox, acknowledgement, the personal calendar feed and the reminders admin page."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, update
+
+from ..auth.models import User
+from ..core import policy
+from ..core.i18n import current_locale, tr
+from ..core.timeutil import utcnow
+from ..extensions import db
+from . import rules as rules_mod
+from .mail import notice_line, stage_text
+from .models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch
+
+bp = Blueprint("reminders", __name__)
+PAGE = 50
+
+
+@bp.app_context_processor
+def _unread():
+    """Unread count for the header of every page (one indexed count)."""
+    if not current_user or not current_user.is_authenticated:
+        return {"unread_count": 0}
+    n = db.session.execute(select(func.count()).select_from(Notification).where(
+        Notification.recipient_id == current_user.id, Notification.read_at.is_(None))).scalar()
+    return {"unread_count": n}
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    """My notices, newest first; links go straight to the record."""
+    stmt = select(Notification).where(Notification.recipient_id == current_user.id)
+    if request.args.get("unread"):
+        stmt = stmt.where(Notification.read_at.is_(None))
+    before = request.args.get("before", type=int)
+    if before and 0 < before < 2**31:
+        stmt = stmt.where(Notification.id < before)
+    rows = db.session.execute(stmt.order_by(Notification.id.desc()).limit(PAGE + 1)).scalars().all()
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    rules = rules_mod.by_id()
+    locale = current_locale()
+    items = [(n, notice_line(n, locale, rules), stage_text(n.stage, locale)) for n in rows]
+    return render_template("reminders/inbox.html", items=items, next_before=rows[-1].id if more else None)
+
+
+def _mine(notification_id: int) -> Notification:
+    n = db.session.get(Notification, notification_id)
+    if n is None or n.recipient_id != current_user.id:
+        abort(404)
+    return n
+
+
+@bp.route("/inbox/<id:notification_id>/open", methods=["POST"])
+@login_required
+def open_notice(notification_id):
+    """Mark read and go to the record."""
+    n = _mine(notification_id)
+    if n.read_at is None:
+        n.read_at = utcnow()
+        db.session.commit()
+    return redirect(n.link or url_for(".inbox"))
+
+
+@bp.route("/inbox/<id:notification_id>/ack", methods=["POST"])
+@login_required
+def ack(notification_id):
+    """Acknowledge: repeats of this stage stop for me; escalation carries on."""
+    n = _mine(notification_id)
+    now = utcnow()
+    n.acked_at, n.read_at = now, n.read_at or now
+    w = db.session.get(ReminderWatch, n.watch_id)
+    if w is not None and w.owner_id == current_user.id and not n.escalation:
+        w.acked_stage = n.stage
+    db.session.commit()
+    flash(_("Acknowledged. Repeats of this reminder stop; escalation continues if it stays overdue."), "success")
+    return redirect(url_for(".inbox"))
+
+
+@bp.route("/inbox/read-all", methods=["POST"])
+@login_required
+def read_all():
+    db.session.execute(update(Notification).where(Notification.recipient_id == current_user.id,
+                                                  Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    return redirect(url_for(".inbox"))
+
+
+@bp.route("/account/calendar", methods=["POST"])
+@login_required
+def calendar_token():
+    """Create or replace my secret calendar-feed address (the old one stops working)."""
+    user = current_user._get_current_object()
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.commit()
+    flash(_("A new calendar address was created; the old one no longer works."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def _ics_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 line folding at 75 octets."""
+    raw = line.encode()
+    if len(raw) <= 75:
+        return line
+    parts, cur = [], b""
+    for ch in line:
+        b = ch.encode()
+        if len(cur) + len(b) > (75 if not parts else 74):
+            parts.append(cur.decode())
+            cur = b""
+        cur += b
+    parts.append(cur.decode())
+    return "\r\n ".join(parts)
+
+
+@bp.route("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """My due dates as iCalendar (no login: the address itself is the secret)."""
+    if len(token) > 64:
+        abort(404)
+    user = db.session.execute(select(User).where(User.calendar_token == token, User.active.is_(True))).scalar()
+    if user is None:
+        abort(404)
+    watches = db.session.execute(select(ReminderWatch).where(
+        ReminderWatch.owner_id == user.id, ReminderWatch.active.is_(True)).order_by(ReminderWatch.due_at)
+        .limit(1000)).scalars().all()
+    rules = rules_mod.by_id()
+    base = request.host_url.rstrip("/")
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//qms//reminders//ZH", "CALSCALE:GREGORIAN",
+             "X-WR-CALNAME:" + _ics_escape(f"QMS · {user.full_name}")]
+    for w in watches:
+        rule = rules.get(w.rule_id)
+        summary = f"{tr(rule.title, user.locale) if rule else w.rule_id} · {w.title}"
+        due = w.due_at.strftime("%Y%m%dT%H%M%SZ")
+        lines += ["BEGIN:VEVENT", f"UID:qms-watch-{w.id}@qms", f"DTSTAMP:{stamp}", f"DTSTART:{due}", f"DTEND:{due}",
+                  "SUMMARY:" + _ics_escape(summary), "URL:" + base + w.link, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    resp = make_response("\r\n".join(_fold(line) for line in lines) + "\r\n")
+    resp.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    return resp
+
+
+@bp.route("/admin/reminders", methods=["GET", "POST"])
+@login_required
+def admin():
+    """Rules, job runs, what was sent to whom, mail failures, and the working calendar."""
+    policy.require(current_user, "admin")
+    if request.method == "POST":
+        raw_day, kind = request.form.get("day", ""), request.form.get("kind", "")
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            flash(_("Enter a date as YYYY-MM-DD."), "error")
+            return redirect(url_for(".admin"))
+        if kind not in ("holiday", "workday", "remove"):
+            abort(400)
+        row = db.session.execute(select(CalendarDay).where(CalendarDay.day == day)).scalar()
+        if kind == "remove":
+            if row:
+                db.session.delete(row)
+        else:
+            row = row or CalendarDay(day=day)
+            row.kind, row.name = kind, request.form.get("name", "")[:80]
+            db.session.add(row)
+        from ..core import audit
+        audit.log("calendar_changed", actor=current_user, obj_type="calendar", obj_id=day.isoformat(),
+                  summary=day.isoformat(), changes={"kind": [None, kind]})
+        db.session.commit()
+        return redirect(url_for(".admin"))
+    all_rules = rules_mod.all_rules()
+    jobs = db.session.execute(select(JobState).order_by(JobState.job_id)).scalars().all()
+    recent = db.session.execute(select(Notification, User).join(User, User.id == Notification.recipient_id)
+                                .order_by(Notification.id.desc()).limit(50)).all()
+    failures = db.session.execute(select(MailOutbox).where(MailOutbox.sent_at.is_(None), MailOutbox.attempts > 0)
+                                  .order_by(MailOutbox.id.desc()).limit(50)).scalars().all()
+    pending = db.session.execute(select(func.count()).select_from(MailOutbox)
+                                 .where(MailOutbox.sent_at.is_(None))).scalar()
+    days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day.desc()).limit(100)).scalars().all()
+    rules = {r.id: r for r in all_rules}
+    locale = current_locale()
+    return render_template("reminders/admin.html", rules=all_rules, jobs=jobs, failures=failures, pending=pending,
+                           recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days)
