@@ -7,10 +7,12 @@ scheduler copy or a restart cannot send it twice.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select, update
 
 from ..auth.models import Department, User
 from ..core.timeutil import tz, utcnow
@@ -20,7 +22,7 @@ from .models import MailOutbox, Notification, ReminderWatch
 from .rules import Rule
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-BATCH = 2000
+BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,36 @@ class Event:
     rung: int  # 0 owner / calendar recipients; 1.. ladder rung (index + 1)
 
 
-def _at(d: date, hour: int) -> datetime:
-    return datetime.combine(d, time(hour), tz()).astimezone(UTC)
+_memo: dict = {}
 
 
-def schedule(rule: Rule, due_at: datetime) -> list[Event]:
+def schedule(rule: Rule, due_at: datetime) -> tuple:
     """Every event of a watch with deadline ``due_at`` (aware), in time order."""
-    local_due = due_at.astimezone(tz())
+    return schedule_with_times(rule, due_at, str(tz()))[0]
+
+
+def schedule_with_times(rule: Rule, due_at: datetime, zone: str) -> tuple[tuple, tuple]:
+    """:func:`schedule` plus the sorted event times (for bisecting).
+
+    Pure in (what the rule says about timing, deadline, zone), and many watches share a deadline
+    (due dates are days), so results are memoised."""
+    key = (rule.kind, rule.lead_days, rule.daily_repeats, rule.weekly_repeats, rule.remind_before_hours,
+           rule.remind_days_before, rule.ladder, rule.hour, due_at, zone)
+    found = _memo.get(key)
+    if found is None:
+        if len(_memo) > 20000:
+            _memo.clear()
+        events = _schedule(rule, due_at, ZoneInfo(zone))
+        found = _memo[key] = (events, tuple(e.at for e in events))
+    return found
+
+
+def _schedule(rule: Rule, due_at: datetime, zi: ZoneInfo) -> tuple:
+
+    def _at(d: date, hour: int) -> datetime:
+        return datetime.combine(d, time(hour), zi).astimezone(UTC)
+
+    local_due = due_at.astimezone(zi)
     key = local_due.strftime("%Y-%m-%d")
     events: list[Event] = []
     if rule.kind == "sla":
@@ -62,7 +87,7 @@ def schedule(rule: Rule, due_at: datetime) -> list[Event]:
     for i, (hours, _role) in enumerate(rule.ladder, start=1):
         events.append(Event(due_at + timedelta(hours=hours), f"escalate:{i}", key, i))
     events.sort(key=lambda e: (e.at, e.rung))
-    return events
+    return tuple(events)
 
 
 def deadline_for_record(rule: Rule, values: dict) -> datetime | None:
@@ -183,27 +208,32 @@ class Recipients:
 
 
 def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATCH) -> dict:
-    """Handle every watch whose next event has come. Commits per batch; safe to run twice."""
+    """Handle every watch whose next event has come. Commits per batch; safe to run twice.
+
+    Works on plain rows (Core), not ORM objects: its cost follows the number of due items.
+    """
     now = now or utcnow()
+    zone = str(tz())
     stats = {"watches": 0, "notices": 0}
     recipients = Recipients()
+    t = ReminderWatch.__table__
+    cols = (t.c.id, t.c.rule_id, t.c.subject_type, t.c.title, t.c.link, t.c.owner_id, t.c.department_id,
+            t.c.due_at, t.c.swept_at, t.c.acked_stage, t.c.last_stage)
     while True:
-        watches = db.session.execute(
-            select(ReminderWatch).where(ReminderWatch.active.is_(True), ReminderWatch.next_at <= now)
-            .order_by(ReminderWatch.next_at).limit(batch)).scalars().all()
-        if not watches:
+        rows = db.session.execute(select(*cols).where(t.c.active.is_(True), t.c.next_at <= now)
+                                  .order_by(t.c.next_at).limit(batch)).all()
+        if not rows:
             break
-        notices = []
-        for w in watches:
+        notices, changes = [], []
+        for w in rows:
             rule = rules.get(w.rule_id)
             if rule is None:  # the rule was removed from its declaration
-                w.active = False
+                changes.append({"wid": w.id, "nxt": now, "act": False, "stage": w.last_stage})
                 continue
-            events = schedule(rule, w.due_at)
-            passed = [e for e in events if w.swept_at < e.at <= now]
-            owner_events = [e for e in passed if e.rung == 0]
-            chosen = owner_events[-1:]  # catch-up: the latest reminder only, once
-            if chosen and chosen[0].stage == w.acked_stage and chosen[0].stage == "overdue":
+            events, times = schedule_with_times(rule, w.due_at, zone)
+            passed = events[bisect_right(times, w.swept_at):bisect_right(times, now)]
+            chosen = [e for e in passed if e.rung == 0][-1:]  # catch-up: the latest reminder only, once
+            if chosen and chosen[0].stage == "overdue" and w.acked_stage == "overdue":
                 chosen = []  # acknowledged: repeats of this stage stop (escalation does not)
             chosen += [e for e in passed if e.rung > 0]
             for ev in chosen:
@@ -211,15 +241,15 @@ def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATC
                     notices.append({"watch_id": w.id, "rule_id": rule.id, "stage": ev.stage, "period": ev.period,
                                     "recipient_id": uid, "escalation": ev.rung > 0, "title": w.title,
                                     "body": "", "link": w.link, "created_at": now})
-            if passed:
-                w.last_stage = passed[-1].stage
-            w.swept_at = now
-            nxt = _next_after(events, now)
-            w.next_at = nxt or w.next_at
-            if nxt is None:
-                w.active = False
-            stats["watches"] += 1
+            i = bisect_right(times, now)
+            nxt = times[i] if i < len(times) else None
+            changes.append({"wid": w.id, "nxt": nxt or now, "act": nxt is not None,
+                            "stage": passed[-1].stage if passed else w.last_stage})
         stats["notices"] += _insert_notices(notices)
+        db.session.execute(update(t).where(t.c.id == bindparam("wid")).values(
+            swept_at=now, next_at=bindparam("nxt"), active=bindparam("act"),
+            last_stage=bindparam("stage")), changes)
+        stats["watches"] += len(rows)
         db.session.commit()
     return stats
 
@@ -238,11 +268,9 @@ def _insert_notices(rows: list[dict]) -> int:
     table = Notification.__table__
     plain = [r for r in rows if not r["escalation"]]
     count = 0
-    if plain:
-        before = db.session.execute(select(func.count()).select_from(table)).scalar()
-        for i in range(0, len(plain), 1000):
-            db.session.execute(_dialect_insert(table), plain[i:i + 1000])
-        count += db.session.execute(select(func.count()).select_from(table)).scalar() - before
+    for i in range(0, len(plain), 1000):
+        # Multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING: only new rows come back.
+        count += len(db.session.execute(_dialect_insert(table).returning(table.c.id), plain[i:i + 1000]).all())
     for r in rows:
         if r["escalation"]:
             new_id = db.session.execute(_dialect_insert(table).values(**r).returning(table.c.id)).scalar()
