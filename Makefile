@@ -13,7 +13,7 @@ TEST_SYS_PACKAGES := chromium postgresql
 run: setup
 	$(BIN)/qms init
 	$(BIN)/qms demo
-	$(BIN)/qms serve --host 127.0.0.1 --port 5000
+	$(BIN)/qms serve --host 127.0.0.1 --port 5000 --with-scheduler --mail-sink
 
 test: test-setup
 	$(BIN)/python -m tests.run_all

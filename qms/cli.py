@@ -71,8 +71,15 @@ def register(app) -> None:
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=5000, type=int)
     @click.option("--workers", default=2, type=int)
-    def serve_cmd(host, port, workers):
+    @click.option("--with-scheduler", is_flag=True, help="also start `qms scheduler` (one process)")
+    @click.option("--mail-sink", is_flag=True, help="also start a local SMTP sink on QMS_SMTP_PORT (demo)")
+    def serve_cmd(host, port, workers, with_scheduler, mail_sink):
         """Serve the app with gunicorn (the same server as production)."""
+        me = [sys.executable, "-c", "from qms.cli import main; main()"]
+        if mail_sink:
+            subprocess.Popen(me + ["mailsink"])
+        if with_scheduler:
+            subprocess.Popen(me + ["scheduler"])
         click.echo(f"qms on http://{host}:{port}/")
         args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
                 "--no-control-socket", "--access-logfile", "-", "qms:create_app()"]
@@ -155,6 +162,12 @@ def register(app) -> None:
             click.echo(scheduler.run_once(current_app._get_current_object()))
             return
         scheduler.run_forever(current_app._get_current_object(), echo=lambda m: click.echo(m, err=True))
+
+    @app.cli.command("mailsink")
+    def mailsink_cmd():
+        """A local SMTP server that keeps every mail under instance/mail/ (demo and development)."""
+        from .reminders.sink import serve
+        serve(current_app.config, echo=click.echo)
 
     @app.cli.command("verify-audit")
     def verify_audit():
