@@ -8,8 +8,9 @@ LADDER = [{"after_hours": 72, "to": "department_head"}, {"after_hours": 168, "to
           {"after_hours": 336, "to": "general_manager"}]
 
 RULES = [
-    {"id": "ins03-calibration", "requirement": "INS-03", "kind": "due", "form": "INS-CAL", "field": "next_due_on",
-     "lead_days": [60, 30, 7], "title": {"zh": "仪器仪表两年一次计量到期", "en": "Biennial calibration due"},
+    {"id": "ins03-calibration", "requirement": "INS-03", "kind": "interval", "months": 24, "form": "INS-CAL",
+     "field": "last_passed_on", "lead_days": [60, 30, 7],
+     "title": {"zh": "仪器仪表两年一次计量到期", "en": "Biennial calibration due"},
      "ladder": LADDER},
     {"id": "ins02-loan-return", "requirement": "INS-02", "kind": "due", "form": "INS-USAGE", "field": "return_due_on",
      "lead_days": [3], "title": {"zh": "借用仪器到期归还", "en": "Loaned instrument due back"},

@@ -95,8 +95,10 @@ def deadline_for_record(rule: Rule, values: dict) -> datetime | None:
     raw = values.get(rule.field)
     if not raw:
         return None
-    if rule.kind == "due":
+    if rule.kind in ("due", "interval"):
         d = date.fromisoformat(str(raw)[:10])
+        if rule.kind == "interval":  # every N months from the last event (month-end clamped)
+            d = workcal.add_months(d, rule.months)
         return datetime.combine(d, time(23, 59, 59), tz()).astimezone(UTC)
     start = datetime.fromisoformat(str(raw)).replace(tzinfo=tz()) if "T" in str(raw) else \
         datetime.combine(date.fromisoformat(str(raw)), time(0), tz())

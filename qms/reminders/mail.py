@@ -40,11 +40,11 @@ def stage_text(stage: str, locale: str) -> str:
         return stage
 
 
-def notice_line(n: Notification, locale: str, rules: dict | None = None) -> str:
-    """One line describing a notice in ``locale``."""
+def notice_line(n: Notification, locale: str, rules: dict | None = None, stage: bool = True) -> str:
+    """One line describing a notice in ``locale`` (with its stage unless ``stage`` is False)."""
     rule = (rules or by_id()).get(n.rule_id)
     title = tr(rule.title, locale) if rule else n.rule_id
-    return f"{title} · {n.title} · {stage_text(n.stage, locale)}"
+    return f"{title} · {n.title}" + (f" · {stage_text(n.stage, locale)}" if stage else "")
 
 
 def _url(link: str) -> str:

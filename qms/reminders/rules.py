@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..auth.roles import ROLES
 
-KINDS = ("due", "sla", "monthly", "yearly")
+KINDS = ("due", "interval", "sla", "monthly", "yearly")
 LADDER_ROLES = ("department_head", "quality_manager", "general_manager")
 DOMAIN_MODULES = ("qms.complaints.reminders", "qms.instruments.reminders", "qms.capa.reminders",
                   "qms.analysis.reminders")
@@ -34,6 +34,7 @@ class Rule:
     lead_days: tuple = (60, 30, 7)  # due: reminders this many days before
     daily_repeats: int = 7  # overdue: daily this many days, then weekly
     weekly_repeats: int = 12  # then weekly this many weeks
+    months: int = 0  # interval: due this many months after the date in ``field`` (e.g. 24 for calibration)
     hours: float = 0  # sla: time allowed
     working_hours: bool = False  # sla: count working hours (calendar) instead of clock hours
     faster: tuple = ()  # sla: ((field, value, hours), ...) e.g. key customers get less time
@@ -63,7 +64,9 @@ def parse(raw: dict, form: str | None = None) -> Rule:
         for role, _ in recipients:
             if role not in ROLES:
                 raise RuleError(f"rule {raw['id']}: unknown role {role!r}")
-        if kind in ("due", "sla") and not (form or raw.get("form")) or kind in ("due", "sla") and not raw.get("field"):
+        if kind == "interval" and int(raw.get("months", 0)) < 1:
+            raise RuleError(f"rule {raw['id']}: an interval rule needs months >= 1")
+        if kind in ("due", "interval", "sla") and not ((form or raw.get("form")) and raw.get("field")):
             raise RuleError(f"rule {raw['id']}: a {kind} rule needs a form and a field")
         if kind in ("monthly", "yearly") and not 1 <= int(raw.get("day", 0)) <= 31:
             raise RuleError(f"rule {raw['id']}: day must be 1..31")
@@ -74,7 +77,7 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             form=form or raw.get("form"), field=raw.get("field"),
             lead_days=tuple(sorted((int(x) for x in raw.get("lead_days", (60, 30, 7))), reverse=True)),
             daily_repeats=int(raw.get("daily_repeats", 7)), weekly_repeats=int(raw.get("weekly_repeats", 12)),
-            hours=float(raw.get("hours", 0)), working_hours=bool(raw.get("working_hours", False)),
+            months=int(raw.get("months", 0)), hours=float(raw.get("hours", 0)), working_hours=bool(raw.get("working_hours", False)),
             faster=tuple((f["field"], str(f["value"]), float(f["hours"])) for f in raw.get("faster", ())),
             remind_before_hours=float(raw.get("remind_before_hours", 0)),
             day=int(raw.get("day", 0)), month=int(raw.get("month", 0)),
@@ -117,4 +120,4 @@ def by_id() -> dict[str, Rule]:
 
 
 def for_form(code: str) -> list[Rule]:
-    return [r for r in all_rules() if r.form == code and r.kind in ("due", "sla")]
+    return [r for r in all_rules() if r.form == code and r.kind in ("due", "interval", "sla")]

@@ -47,7 +47,7 @@ def inbox():
     rows = rows[:PAGE]
     rules = rules_mod.by_id()
     locale = current_locale()
-    items = [(n, notice_line(n, locale, rules), stage_text(n.stage, locale)) for n in rows]
+    items = [(n, notice_line(n, locale, rules, stage=False), stage_text(n.stage, locale)) for n in rows]
     return render_template("reminders/inbox.html", items=items, next_before=rows[-1].id if more else None)
 
 

@@ -75,3 +75,13 @@ def test_bad_rule_declarations_are_refused(raw, msg):
     with pytest.raises(rules.RuleError) as exc:
         rules.parse(raw)
     assert msg in str(exc.value)
+
+
+def test_interval_rule_every_n_months_from_the_last_event(app):
+    """INS-03: next calibration = last passing calibration + 24 months (leap day clamped)."""
+    rule = rules.by_id()["ins03-calibration"]
+    assert rule.kind == "interval" and rule.months == 24
+    due = engine.deadline_for_record(rule, {"last_passed_on": "2024-02-29"})
+    assert due.astimezone(SH).date() == date(2026, 2, 28)
+    leads = [e.stage for e in engine.schedule(rule, due) if e.stage.startswith("lead")]
+    assert leads == ["lead:60", "lead:30", "lead:7"]
