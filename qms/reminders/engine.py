@@ -220,13 +220,17 @@ def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATC
     recipients = Recipients()
     t = ReminderWatch.__table__
     cols = (t.c.id, t.c.rule_id, t.c.subject_type, t.c.title, t.c.link, t.c.owner_id, t.c.department_id,
-            t.c.due_at, t.c.swept_at, t.c.acked_stage, t.c.last_stage)
+            t.c.due_at, t.c.swept_at, t.c.last_stage)
     while True:
         rows = db.session.execute(select(*cols).where(t.c.active.is_(True), t.c.next_at <= now)
                                   .order_by(t.c.next_at).limit(batch)).all()
         if not rows:
             break
         notices, changes = [], []
+        # Who acknowledged an overdue reminder of these watches: their repeats stop.
+        acked = set(db.session.execute(select(Notification.watch_id, Notification.recipient_id).where(
+            Notification.watch_id.in_([w.id for w in rows]), Notification.stage == "overdue",
+            Notification.acked_at.is_not(None))).all())
         for w in rows:
             rule = rules.get(w.rule_id)
             if rule is None:  # the rule was removed from its declaration
@@ -235,11 +239,11 @@ def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATC
             events, times = schedule_with_times(rule, w.due_at, zone)
             passed = events[bisect_right(times, w.swept_at):bisect_right(times, now)]
             chosen = [e for e in passed if e.rung == 0][-1:]  # catch-up: the latest reminder only, once
-            if chosen and chosen[0].stage == "overdue" and w.acked_stage == "overdue":
-                chosen = []  # acknowledged: repeats of this stage stop (escalation does not)
             chosen += [e for e in passed if e.rung > 0]
             for ev in chosen:
                 for uid in recipients.for_event(rule, w, ev):
+                    if ev.stage == "overdue" and (w.id, uid) in acked:
+                        continue  # acknowledged: repeats stop for this person (escalation does not)
                     notices.append({"watch_id": w.id, "rule_id": rule.id, "stage": ev.stage, "period": ev.period,
                                     "recipient_id": uid, "escalation": ev.rung > 0, "title": w.title,
                                     "body": "", "link": w.link, "created_at": now})

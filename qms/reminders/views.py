@@ -78,7 +78,7 @@ def ack(notification_id):
     n.acked_at, n.read_at = now, n.read_at or now
     w = db.session.get(ReminderWatch, n.watch_id)
     if w is not None and w.owner_id == current_user.id and not n.escalation:
-        w.acked_stage = n.stage
+        w.acked_stage = n.stage  # shown to admins; the sweep reads the acknowledgements themselves
     db.session.commit()
     flash(_("Acknowledged. Repeats of this reminder stop; escalation continues if it stays overdue."), "success")
     return redirect(url_for(".inbox"))

@@ -138,3 +138,18 @@ def test_calendar_rules_remind_their_department(app):
     mine = [n.rule_id for n in notices(billing_clerk)]
     assert "cs06-bills" in mine  # three days before the 28th
     assert "cs13-refunds" not in mine  # that one is 客户服务部's
+
+
+def test_calendar_recipients_acknowledge_each_for_themselves(app, client):
+    billing_a, billing_b = F.user("clerk", "BIL"), F.user("clerk", "BIL")
+    table = {r.id: r for r in rules.all_rules()}
+    engine.ensure_calendar_watches(list(table.values()), at(11, 20))
+    db.session.commit()
+    engine.sweep(table, now=at(11, 29))  # the day after the 28th: overdue
+    mine = [n for n in notices(billing_a) if n.rule_id == "cs06-bills" and n.stage == "overdue"]
+    F.login(client, billing_a)
+    client.post(f"/inbox/{mine[0].id}/ack", data={"csrf_token": F.csrf(client, "/inbox")})
+    engine.sweep(table, now=at(11, 30))
+    def overdue(u):
+        return len([n for n in notices(u) if n.rule_id == "cs06-bills" and n.stage == "overdue"])
+    assert overdue(billing_a) == 1 and overdue(billing_b) == 2
