@@ -17,6 +17,7 @@ SITE = {
 # Defaults when a declaration leaves an action's roles empty.
 DEFAULTS = {
     "view": None,  # None: every role (department scope still applies)
+    "attach": None,  # evidence may be added while a record is open, by anyone who may see it
     "void": (DEPARTMENT_HEAD, QUALITY_MANAGER, ADMIN),
     "amend": (DEPARTMENT_HEAD, QUALITY_MANAGER, ADMIN),
     "export": None,
@@ -31,11 +32,6 @@ def company_wide(user) -> bool:
 def in_scope(user, record) -> bool:
     """A record is in scope when it belongs to the user's department, or the user is company-wide."""
     return company_wide(user) or record.department_id == user.department_id
-
-
-def _roles(spec, action):
-    declared = spec.permissions.get(action) or ()
-    return declared or DEFAULTS.get(action, ())
 
 
 def can(user, action: str, spec=None, record=None) -> bool:
@@ -53,7 +49,10 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if record is None:
         return True
     if not in_scope(user, record):
-        return False
+        # A step signed from another department (own_department: false) opens the record to
+        # the people who may sign it, while it waits for them.
+        if not (action == "view" and _eligible_now(user, spec, record)):
+            return False
     if action == "edit":
         return record.status == "draft" and not record.signatures
     if action == "void":
@@ -63,6 +62,21 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if action == "attach":
         return record.status in ("draft", "in_progress")
     return True
+
+
+def _eligible_now(user, spec, record) -> bool:
+    step = spec.step(record.current_step) if record.current_step else None
+    return (record.status == "in_progress" and step is not None and not step.own_department
+            and user.role in step.roles)
+
+
+def _roles(spec, action):
+    declared = spec.permissions.get(action) or ()
+    if action == "edit" and not declared:
+        # Whoever may create the form may edit its drafts in their department (a clerk can
+        # finish and submit a draft a head started, e.g. an amendment).
+        declared = spec.permissions.get("create") or ()
+    return declared or DEFAULTS.get(action, ())
 
 
 def signable_step(user, spec, record):

@@ -18,15 +18,19 @@ bp = Blueprint("home", __name__)
 def waiting_for(user, limit: int = 30):
     """Records whose next signature is one this user's role gives (scope applied)."""
     conds = []
+    wide = policy.company_wide(user)
     for spec in specs.all_specs():
-        steps = [s.name for s in spec.workflow[1:] if user.role in s.roles]
-        if steps:
-            conds.append(and_(Record.form_code == spec.code, Record.current_step.in_(steps)))
+        for own in (True, False):
+            steps = [s.name for s in spec.workflow[1:] if user.role in s.roles and s.own_department == own]
+            if not steps:
+                continue
+            cond = and_(Record.form_code == spec.code, Record.current_step.in_(steps))
+            if own and not wide:
+                cond = and_(cond, Record.department_id == user.department_id)
+            conds.append(cond)
     if not conds:
         return []
     stmt = select(Record).where(Record.status == IN_PROGRESS, or_(*conds))
-    if not policy.company_wide(user):
-        stmt = stmt.where(Record.department_id == user.department_id)
     rows = db.session.execute(stmt.order_by(Record.id.desc()).limit(limit * 2)).scalars().all()
     out = []
     for r in rows:  # the precise rule (segregation of duties) is the policy's

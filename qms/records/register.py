@@ -8,12 +8,11 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import exists, func, select, tuple_
 
 from ..core import policy
-from ..core.timeutil import UTCDateTime
 from ..extensions import db
 from .models import STATUSES, Record, RecordFacet
 
@@ -90,7 +89,7 @@ def build_query(spec, user, args, messages: dict):
         stmt = stmt.where(Record.status != "superseded")
     dept = args.get("department")
     if dept:
-        if not str(dept).isdigit():
+        if not str(dept).isdigit() or len(str(dept)) > 9:
             raise BadQuery({"department": [messages["choice"]]})
         stmt = stmt.where(Record.department_id == int(dept))
     fields = spec.field_map
@@ -122,6 +121,31 @@ def build_query(spec, user, args, messages: dict):
     return stmt
 
 
+def _id(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
+
+
+def _parse_cursor(token: str, sort: str) -> list | None:
+    """The keyset position in a page link, checked strictly (links can be edited by hand)."""
+    try:
+        key = decode_cursor(token)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(key, list) or len(key) != (1 if sort == "id" else 2) or _id(key[-1]) is None:
+        return None
+    if sort == "id":
+        return key
+    if sort in ("updated_at", "created_at"):
+        if not isinstance(key[0], str):
+            return None
+        try:
+            moment = datetime.fromisoformat(key[0])
+        except ValueError:
+            return None
+        return [moment if moment.tzinfo else moment.replace(tzinfo=UTC), key[1]]
+    return key if isinstance(key[0], str) and len(key[0]) <= 60 else None
+
+
 def page(spec, user, args, messages: dict, size: int = 50) -> Page:
     """One page of the register after (or before) the cursor in ``args``."""
     sort = args.get("sort") or "id"
@@ -134,16 +158,9 @@ def page(spec, user, args, messages: dict, size: int = 50) -> Page:
     backwards = bool(before) and not after
     token = after or before
     if token:
-        try:
-            key = decode_cursor(token)
-            if sort == "id":
-                key = [int(key[0])]
-            elif sort in ("updated_at", "created_at"):
-                key = [UTCDateTime().process_bind_param(datetime.fromisoformat(key[0]), None), int(key[1])]
-            else:
-                key = [key[0], int(key[1])]
-        except (ValueError, TypeError, IndexError, json.JSONDecodeError, UnicodeDecodeError):
-            raise BadQuery({"after" if after else "before": [messages["cursor"]]}) from None
+        key = _parse_cursor(token, sort)
+        if key is None:
+            raise BadQuery({"after" if after else "before": [messages["cursor"]]})
         forward_gt = (not desc) != backwards
         if sort == "id":
             stmt = stmt.where(Record.id > key[0] if forward_gt else Record.id < key[0])
@@ -169,7 +186,7 @@ def page(spec, user, args, messages: dict, size: int = 50) -> Page:
         if sort == "id":
             return [r.id]
         v = getattr(r, sort)
-        return [v.replace(tzinfo=None).isoformat() if isinstance(v, datetime) else v, r.id]
+        return [v.isoformat() if isinstance(v, datetime) else v, r.id]
 
     next_c = prev_c = None
     if rows:

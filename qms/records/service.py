@@ -175,7 +175,8 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     record.current_step = nxt.name if nxt else None
     record.status = IN_PROGRESS if nxt else CLOSED
     record.updated_at = utcnow()
-    if step is spec.workflow[0] and record.amended_from_id:
+    if record.status == CLOSED and record.amended_from_id:
+        # The approved amendment replaces the original; until then the original stays current.
         prev = db.session.get(Record, record.amended_from_id)
         prev.status, prev.superseded_by_id, prev.updated_at = SUPERSEDED, record.id, utcnow()
         audit.log("supersede", actor=user, obj_type="record", obj_id=prev.id,
@@ -184,7 +185,7 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
               summary=f"{spec.code} {record.display_number}",
               changes={"step": [None, step.name], "meaning": [None, step.meaning], "status": [None, record.status]})
     _changed(record, spec)
-    if step is spec.workflow[0] and record.amended_from_id:
+    if record.status == CLOSED and record.amended_from_id:
         _changed(prev, spec)
     return sig
 
@@ -208,7 +209,7 @@ def void(record: Record, user, reason: str) -> Record:
 
 def amend(record: Record, user, reason: str) -> Record:
     """Start a new revision of a closed record under the current form revision; the old one
-    becomes superseded when the amendment is submitted."""
+    becomes superseded when the amendment is closed (approved)."""
     spec = specs.by_revision(record.form_revision_id)
     policy.require(user, "amend", spec, record)
     reason = (reason or "").strip()

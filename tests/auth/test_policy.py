@@ -44,3 +44,36 @@ def test_quality_office_sees_the_global_audit_trail(app, client):
     html = client.get("/audit/?action=login").get_data(as_text=True)
     assert quality.full_name in html
     assert client.get("/audit/?from=not-a-date").status_code == 422
+
+
+def test_steps_signed_from_another_department_open_the_record_to_those_signers(app, client):
+    """CP-PBX: 客户服务部 accepts the application, a technician of 技术发展部 inspects on site."""
+    from werkzeug.datastructures import MultiDict
+    from qms.extensions import db
+    from qms.records import service
+    clerk, tech = F.user("clerk", "CSD"), F.user("technician", "TDD")
+    spec = specs.get("CP-PBX")
+    rec = service.create(spec, clerk, MultiDict({"customer_name": "港湾实业", "contact_phone": "0756-3318888",
+                                                 "device_model": "PBX-2000", "licence_no": "00-1234",
+                                                 "capacity_lines": "64", "trunks_needed": "4"}), "zh_CN")
+    db.session.commit()
+    F.login(client, tech)
+    assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 403  # a draft of another department
+    service.sign(rec, clerk, F.PASSWORD)
+    db.session.commit()
+    assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 200  # now waiting for an inspector
+    assert rec.number in client.get("/").get_data(as_text=True)  # on the technician's home page
+    service.sign(rec, tech, F.PASSWORD)
+    db.session.commit()
+    assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 403  # no longer waiting for them
+
+
+def test_attachments_can_be_added_while_a_record_is_in_progress(app):
+    from qms.extensions import db
+    from qms.records import service
+    clerk, head = F.user("clerk"), F.user("department_head")
+    rec = F.record(clerk)
+    service.sign(rec, clerk, F.PASSWORD)
+    db.session.commit()
+    spec = specs.get("CS-INQ")
+    assert policy.can(head, "attach", spec, rec) and policy.can(clerk, "attach", spec, rec)

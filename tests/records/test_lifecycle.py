@@ -101,7 +101,7 @@ def test_void_needs_reason_and_keeps_record_readable(app, client):
     assert "重复登记" in page
 
 
-def test_amend_creates_linked_revision_and_supersedes_on_submit(app, client):
+def test_amend_creates_linked_revision_and_supersedes_when_approved(app, client):
     clerk, head = F.user("clerk"), F.user("department_head")
     rec = _close(clerk, head, F.record(clerk))
     with pytest.raises(service.ValidationFailed):
@@ -113,7 +113,12 @@ def test_amend_creates_linked_revision_and_supersedes_on_submit(app, client):
     with pytest.raises(service.Conflict):
         service.amend(rec, head, "again")
     db.session.rollback()
-    service.update(new, head, MultiDict({**F.INQ, "phone_number": "0756-2219999"}), "zh_CN", new.version)
+    # The head started it; a clerk of the department completes and submits it, the head reviews.
+    service.update(new, clerk, MultiDict({**F.INQ, "phone_number": "0756-2219999"}), "zh_CN", new.version)
+    service.sign(new, clerk, F.PASSWORD)
+    db.session.commit()
+    db.session.refresh(rec)
+    assert rec.status == "closed"  # still current until the amendment is approved
     service.sign(new, head, F.PASSWORD)
     db.session.commit()
     db.session.refresh(rec)

@@ -94,3 +94,40 @@ def test_register_of_unknown_form_is_404(app, client):
     F.login(client, F.user("clerk"))
     assert client.get("/r/NOPE/").status_code == 404
     assert client.get("/r/CS-INQ/999999").status_code == 404
+
+
+def test_hand_edited_page_links_are_422_never_500(app, client):
+    import base64
+    import json as _json
+    F.login(client, F.user("clerk"))
+
+    def enc(v):
+        return base64.urlsafe_b64encode(_json.dumps(v).encode()).decode().rstrip("=")
+    for qs in (f"after={enc({})}", f"after={enc({'0': 1})}", f"sort=number&after={enc([[1], 2])}",
+               f"sort=number&after={enc([{}, 2])}", f"after={enc([10**30])}", f"sort=id&after={enc(['x'])}",
+               f"sort=updated_at&after={enc(['2026-11-22T10:00:00+08:00', 'x'])}", "department=9" * 5,
+               f"sort=updated_at&after={enc(['not a time', 1])}", "before=%%%"):
+        assert client.get("/r/CS-INQ/?" + qs).status_code == 422, qs
+
+
+def test_sorting_by_last_change_pages_through(app):
+    clerk = F.user("clerk")
+    from qms.core import timeutil
+    from datetime import UTC, datetime, timedelta
+    base = datetime(2026, 11, 1, tzinfo=UTC)
+    made = []
+    for i in range(7):
+        timeutil.set_clock(base + timedelta(hours=i))
+        made.append(F.record(clerk).id)
+    timeutil.set_clock(None)
+    spec = specs.get("CS-INQ")
+    with app.test_request_context("/"):
+        msgs = query_messages()
+        seen, args = [], {"sort": "updated_at"}
+        while True:
+            p = register.page(spec, clerk, args, msgs, 3)
+            seen += _ids(p)
+            if not p.next_cursor:
+                break
+            args = {"sort": "updated_at", "after": p.next_cursor}
+    assert seen == list(reversed(made))
