@@ -63,3 +63,12 @@ def record(u: User, code: str = "CS-INQ", **values):
     r = service.create(specs.get(code), u, MultiDict(data), "zh_CN")
     db.session.commit()
     return r
+
+
+def handled(rec, u, text: str = "已核查长话清单，答复客户。"):
+    """CS-INQ second step: ``u`` fills 处理过程及结果 and signs it."""
+    from qms.extensions import db as _db
+    service.update(rec, u, MultiDict({"handling": text, "customer_informed": "y"}), "zh_CN", rec.version)
+    service.sign(rec, u, PASSWORD)
+    _db.session.commit()
+    return rec

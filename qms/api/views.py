@@ -72,7 +72,6 @@ def _record(record_id: int, action: str = "view"):
 
 def record_json(record: Record, spec) -> dict:
     """A record as the API returns it."""
-    h = record.content_hash()
     return {
         "id": record.id, "form": record.form_code, "form_revision": spec.revision,
         "number": record.number, "revision_no": record.revision_no, "status": record.status,
@@ -83,7 +82,7 @@ def record_json(record: Record, spec) -> dict:
         "void_reason": record.void_reason,
         "signatures": [{"step": s.step, "meaning": s.meaning, "user_id": s.user_id,
                         "printed_name": s.printed_name, "signed_at": s.signed_at.isoformat(),
-                        "content_hash": s.content_hash, "valid": s.content_hash == h}
+                        "content_hash": s.content_hash, "valid": s.is_valid(record, spec)}
                        for s in record.signatures],
         "attachments": [attachment_json(a) for a in db.session.execute(
             select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars()],
@@ -188,7 +187,16 @@ def patch_record(record_id):
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise service.ValidationFailed({"version": [_("Must be a whole number.")]})
-    merged = {**record.values, **values}
+    step = service.editable_step(record, spec)
+    if step is None:
+        raise service.LockedRecord(_("This record is signed or closed and cannot be changed."))
+    editable = set(service.step_names(spec, step))
+    stored = record.values
+    fixed = {k: [_("This field cannot be changed at this step.")] for k, v in values.items()
+             if k in spec.field_map and k not in editable and v != stored.get(k)}
+    if fixed:
+        raise service.ValidationFailed(fixed)
+    merged = {**stored, **values}
     md, errors = json_to_formdata(spec, merged)
     if errors:
         raise service.ValidationFailed(errors)

@@ -40,6 +40,10 @@ def can(user, action: str, spec=None, record=None) -> bool:
         return False
     if spec is None:
         return user.role in SITE.get(action, ())
+    if action == "edit" and record is not None and record.status == "in_progress":
+        # Filling a later step: whoever may sign that step, while it waits (and if it has fields).
+        step = signable_step(user, spec, record)
+        return step is not None and bool(spec.step_fields(step.name))
     roles = _roles(spec, action)
     if roles is not None and user.role not in roles:
         # Draft authors may still see, edit and void their own draft.

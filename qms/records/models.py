@@ -96,24 +96,35 @@ class Record(db.Model):
         """A record with any signature, or past draft, cannot be edited by anyone."""
         return self.status != DRAFT or bool(self.signatures)
 
-    def canonical(self) -> str:
-        """The signed content in a fixed form: form, revision, number and values."""
+    def canonical(self, names=None) -> str:
+        """The signed content in a fixed form: form, revision, number and the values of ``names``
+        (all fields when None). A step's signature covers the fields of that step and the ones before."""
+        values = self.values
+        if names is not None:
+            values = {k: values.get(k) for k in names}
         return json.dumps(
             {
                 "form": self.form_code,
                 "form_revision_id": self.form_revision_id,
                 "number": self.number,
                 "revision_no": self.revision_no,
-                "data": self.values,
+                "data": values,
             },
             ensure_ascii=False,
             sort_keys=True,
             separators=(",", ":"),
         )
 
-    def content_hash(self) -> str:
+    def content_hash(self, names=None) -> str:
         """SHA-256 of :meth:`canonical`; stored in each signature."""
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        return hashlib.sha256(self.canonical(names).encode()).hexdigest()
+
+    def signed_hash(self, step: str, spec=None) -> str:
+        """The hash a signature of ``step`` covers (fields up to that step)."""
+        if spec is None:
+            from .spec import by_revision
+            spec = by_revision(self.form_revision_id)
+        return self.content_hash([f.name for f in spec.fields_upto(step)])
 
     @property
     def display_number(self) -> str:
@@ -138,9 +149,9 @@ class Signature(db.Model):
 
     record: Mapped[Record] = relationship(back_populates="signatures")
 
-    def is_valid(self, record: Record | None = None) -> bool:
-        """True while the record's content still hashes to what was signed."""
-        return (record or self.record).content_hash() == self.content_hash
+    def is_valid(self, record: Record | None = None, spec=None) -> bool:
+        """True while the content this signature covers still hashes to what was signed."""
+        return (record or self.record).signed_hash(self.step, spec) == self.content_hash
 
 
 class Attachment(db.Model):

@@ -10,7 +10,7 @@ import json
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, inspect
+from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..core import attachments as storage
@@ -66,12 +66,28 @@ def _changed(record: Record, spec) -> None:
         hook(record, spec)
 
 
-def validate(spec, formdata, locale: str):
-    """Validate raw form data against the declaration; return (form, clean values) or raise."""
-    form = form_class(spec, locale)(formdata=formdata)
+def validate(spec, formdata, locale: str, only: tuple | None = None, context: dict | None = None):
+    """Validate raw form data against the declaration (``only`` some fields); return
+    (form, clean values) or raise ValidationFailed with field messages."""
+    form = form_class(spec, locale, only)(formdata=formdata)
+    form._context_values = context or {}
     if not form.validate():
         raise ValidationFailed({k: [str(m) for m in v] for k, v in form.errors.items()}, form)
     return form, clean_values(spec, form)
+
+
+def editable_step(record: Record, spec) -> str | None:
+    """The step whose fields can be filled now: the first step for a draft, the step awaiting
+    its signature for a record in progress (if it has fields); otherwise none."""
+    if record.status == DRAFT and not record.signatures:
+        return spec.workflow[0].name
+    if record.status == IN_PROGRESS and record.current_step and spec.step_fields(record.current_step):
+        return record.current_step
+    return None
+
+
+def step_names(spec, step: str) -> tuple:
+    return tuple(f.name for f in spec.step_fields(step))
 
 
 def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
@@ -99,7 +115,7 @@ def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
 def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:
     """Create a draft from form data; the author's department owns it unless company-wide staff choose."""
     policy.require(user, "create", spec)
-    _form, values = validate(spec, formdata, locale)
+    _form, values = validate(spec, formdata, locale, only=step_names(spec, spec.workflow[0].name))
     dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
     from ..auth.models import Department
     if dept != user.department_id and (not 0 < dept < 2**31 or db.session.get(Department, dept) is None):
@@ -120,16 +136,19 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
 
 
 def update(record: Record, user, formdata, locale: str, expected_version: int | None) -> Record:
-    """Save a draft. A stale ``expected_version`` raises Conflict and changes nothing."""
+    """Save the fields of the step being filled (a draft's, or the step awaiting its signature).
+    Signed steps' fields never change. A stale ``expected_version`` raises Conflict."""
     spec = specs.by_revision(record.form_revision_id)
-    if record.locked:
+    step = editable_step(record, spec)
+    if step is None:
         raise LockedRecord(_("This record is signed or closed and cannot be changed."))
     policy.require(user, "edit", spec, record)
     if expected_version is not None and int(expected_version) != record.version:
         raise Conflict(_("Someone else saved this record after you opened it. Your input is kept below; "
                          "review their change and save again."))
-    _form, values = validate(spec, formdata, locale)
     old = record.values
+    _form, values = validate(spec, formdata, locale, only=step_names(spec, step), context=old)
+    values = {**old, **values}
     changes = audit.diff(old, values)
     if not changes:
         return record
@@ -156,10 +175,17 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
                   summary=f"{spec.code} {record.display_number}", reason=step.name)
         raise SignatureRefused(_("The password is not correct; nothing was signed."),
                                {"password": [_("The password is not correct.")]})
+    # Everything this signature covers must satisfy the declaration (required fields filled...).
+    from .webforms import to_formdata
+    covered = tuple(f.name for f in spec.fields_upto(step.name))
+    try:
+        validate(spec, to_formdata(spec, record.values), locale, only=covered, context=record.values)
+    except ValidationFailed as exc:
+        from ..core.i18n import tr
+        labels = "、".join(tr(spec.field_map[k].label) for k in exc.errors if k in spec.field_map)
+        raise ValidationFailed({"password": [_("Fill in these fields before signing: %(fields)s",
+                                               fields=labels)]}) from None
     if step is spec.workflow[0]:
-        # Submitting: the values must still satisfy the declaration (it may have been tightened).
-        from .webforms import to_formdata
-        validate(spec, to_formdata(spec, record.values), locale)
         if record.amended_from_id:
             prev = db.session.get(Record, record.amended_from_id)
             record.number, record.year, record.seq = prev.number, prev.year, prev.seq
@@ -169,7 +195,8 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
             record.year = year
         _index(record, spec, record.values)
     sig = Signature(record=record, step=step.name, meaning=step.meaning, user_id=user.id,
-                    printed_name=user.full_name, signed_at=utcnow(), content_hash=record.content_hash())
+                    printed_name=user.full_name, signed_at=utcnow(),
+                    content_hash=record.signed_hash(step.name, spec))
     db.session.add(sig)
     nxt = spec.next_step(step.name)
     record.current_step = nxt.name if nxt else None
@@ -277,6 +304,23 @@ def _guard_flush(session, flush_context, instances):
         changed = {k for k in columns if state.attrs[k].history.has_changes()}
         if old_status == DRAFT:
             continue  # drafts are editable; submitting may also set the number
+        if old_status == IN_PROGRESS and changed <= _MUTABLE_WHEN_LOCKED | {"data", "search_text", "due_on"}:
+            # Only the fields of the step awaiting its signature may change.
+            spec = specs.by_revision(obj.form_revision_id)
+            hist = state.attrs.data.history
+            if hist.has_changes():
+                if hist.deleted:
+                    stored = hist.deleted[0]
+                else:  # the old value was never loaded (expired): read what the database holds
+                    with session.no_autoflush:
+                        stored = session.execute(select(Record.data).where(Record.id == obj.id)).scalar()
+                before, after = json.loads(stored or "{}"), json.loads(obj.data or "{}")
+                moved = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+                current = state.attrs.current_step.history
+                step = current.deleted[0] if current.deleted else obj.current_step
+                if not moved <= set(step_names(spec, step)):
+                    raise LockedRecord(_("This record is signed or closed and cannot be changed."))
+            continue
         if old_status in (VOIDED, SUPERSEDED) and changed - {"version"}:
             raise LockedRecord(_("This record is voided or superseded and cannot be changed."))
         if changed - _MUTABLE_WHEN_LOCKED:

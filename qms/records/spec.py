@@ -28,6 +28,7 @@ FIELD_TYPES = {
 # What each signature means, shown beside the name on the page and the PDF.
 MEANINGS = {
     "prepared": {"zh": "编制", "en": "Prepared"},
+    "handling": {"zh": "处理", "en": "Handling"},
     "self_check": {"zh": "自检", "en": "Self-check"},
     "review": {"zh": "审核", "en": "Review"},
     "approval": {"zh": "批准", "en": "Approval"},
@@ -36,6 +37,8 @@ MEANINGS = {
     "confirmation": {"zh": "确认", "en": "Confirmation"},
 }
 ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
+FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
+              "pattern_message", "section", "wide", "step", "not_before"}
 SYSTEM_COLUMNS = {
     "number": {"zh": "编号", "en": "No."},
     "status": {"zh": "状态", "en": "Status"},
@@ -66,6 +69,8 @@ class FieldSpec:
     pattern_message: dict | None = None
     section: dict | None = None
     wide: bool = False
+    step: str = ""  # the workflow step whose signer fills it (the first step unless declared)
+    not_before: str | None = None  # a date/datetime field this one may not precede
 
     def choice_label(self, value) -> dict | None:
         for v, label in self.choices:
@@ -112,6 +117,16 @@ class FormSpec:
     def step(self, name: str) -> StepSpec | None:
         return next((s for s in self.workflow if s.name == name), None)
 
+    def step_fields(self, step_name: str | None) -> list:
+        """The fields filled at ``step_name``."""
+        return [f for f in self.fields if f.step == step_name]
+
+    def fields_upto(self, step_name: str) -> list:
+        """Fields filled at ``step_name`` or any step before it (what its signature covers)."""
+        names = [s.name for s in self.workflow]
+        upto = set(names[:names.index(step_name) + 1]) if step_name in names else set(names)
+        return [f for f in self.fields if f.step in upto]
+
     def next_step(self, name: str | None) -> StepSpec | None:
         names = [s.name for s in self.workflow]
         if name is None:
@@ -155,7 +170,12 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 pattern_message=_bilingual(f["pattern_message"], where) if f.get("pattern_message") else None,
                 section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
                 wide=bool(f.get("wide", f["type"] == "text")),
+                step=str(f.get("step", "")), not_before=f.get("not_before"),
             ))
+            unknown = set(f) - FIELD_KEYS
+            if unknown:
+                # Often a YAML slip, e.g. an unquoted comma inside {…} splitting a text in two.
+                raise SpecError(f"{where}: unknown keys {sorted(map(str, unknown))}")
         names = [f.name for f in fields]
         if len(set(names)) != len(names):
             raise SpecError(f"{source}: field names repeat")
@@ -175,6 +195,16 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             ))
         if not workflow:
             raise SpecError(f"{source}: workflow needs at least the submitting step")
+        step_names = [w.name for w in workflow]
+        by_name = {f.name: f for f in fields}
+        for i, f in enumerate(fields):
+            if not f.step:
+                fields[i] = f = FieldSpec(**{**f.__dict__, "step": step_names[0]})
+            if f.step not in step_names:
+                raise SpecError(f"{source}: field {f.name}: step {f.step!r} is not a workflow step")
+            if f.not_before and (f.not_before not in by_name or f.type not in ("date", "datetime")
+                                 or by_name[f.not_before].type not in ("date", "datetime")):
+                raise SpecError(f"{source}: field {f.name}: not_before must name another date field")
         perms = {a: tuple(raw.get("permissions", {}).get(a, ())) for a in ACTIONS}
         for a, roles in perms.items():
             bad = [r for r in roles if r not in ROLES]

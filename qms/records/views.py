@@ -133,7 +133,8 @@ def new(code: str):
     spec = load_spec(code)
     policy.require(user(), "create", spec)
     locale = current_locale()
-    form = form_class(spec, locale)(formdata=request.form if request.method == "POST" else None)
+    only = service.step_names(spec, spec.workflow[0].name)
+    form = form_class(spec, locale, only)(formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
         try:
             record = service.create(spec, user(), request.form, locale,
@@ -145,8 +146,10 @@ def new(code: str):
             db.session.rollback()
             form = exc.form or form
             flash(exc.message, "error")
-            return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None), 422
-    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None)
+            return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
+                                   step=spec.workflow[0], values={}), 422
+    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
+                           step=spec.workflow[0], values={})
 
 
 @bp.route("/r/<code>/<id:record_id>/edit", methods=["GET", "POST"])
@@ -154,11 +157,13 @@ def new(code: str):
 def edit(code: str, record_id: int):
     """Edit a draft; optimistic locking keeps a concurrent change from being overwritten."""
     record, spec = load_record(code, record_id)
-    if record.locked:
+    step = service.editable_step(record, spec)
+    if step is None:
         flash(_("This record is signed or closed and cannot be changed."), "error")
         return redirect(url_for(".detail", code=code, record_id=record.id))
     policy.require(user(), "edit", spec, record)
     locale = current_locale()
+    only = service.step_names(spec, step)
     if request.method == "POST":
         try:
             service.update(record, user(), request.form, locale, request.form.get("_version", type=int))
@@ -167,16 +172,25 @@ def edit(code: str, record_id: int):
             return redirect(url_for(".detail", code=code, record_id=record.id))
         except (service.ValidationFailed, service.Conflict) as exc:
             db.session.rollback()
-            form = getattr(exc, "form", None) or form_class(spec, locale)(formdata=request.form)
+            form = getattr(exc, "form", None) or form_class(spec, locale, only)(formdata=request.form)
             if isinstance(exc, service.Conflict):
                 form.validate()
             flash(exc.message, "error")
             record = db.session.get(Record, record_id)
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
+                                   step=spec.step(step), values=present_values(spec, record, locale),
                                    conflict=isinstance(exc, service.Conflict),
                                    version=request.form.get("_version")), 409 if isinstance(exc, service.Conflict) else 422
-    form = form_class(spec, locale)(formdata=to_formdata(spec, record.values))
-    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record, version=record.version)
+    form = form_class(spec, locale, only)(formdata=to_formdata(spec, record.values))
+    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
+                           version=record.version, step=spec.step(step),
+                           values=present_values(spec, record, locale))
+
+
+def present_values(spec, record, locale: str) -> dict:
+    """Stored values as people read them (for the read-only part of a step's form)."""
+    values = record.values
+    return {f.name: value_text(f, values.get(f.name), locale) for f in spec.fields}
 
 
 def _related(record):
@@ -205,10 +219,11 @@ def detail(code: str, record_id: int):
     attachments = db.session.execute(
         select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars().all()
     step = policy.signable_step(user(), spec, record)
-    current_hash = record.content_hash()
+    valid = {sig.id: sig.is_valid(record, spec) for sig in record.signatures}
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
                            history=history, attachments=attachments, sign_step=step,
-                           related=_related(record), current_hash=current_hash,
+                           related=_related(record), valid=valid, current_hash=record.content_hash(),
+                           can_fill=policy.can(user(), "edit", spec, record),
                            procedure=procedures.current(spec.procedure))
 
 
@@ -332,6 +347,7 @@ def record_pdf(record, spec, locale: str) -> bytes:
                           per_row=max(1, int(spec.pdf.get("columns", 1))),
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
                           current_hash=record.content_hash(), status_text=status_label(record.status),
+                          valid={sig.id: sig.is_valid(record, spec) for sig in record.signatures},
                           procedure=procedures.current(spec.procedure))
     if record.status == "draft":
         return produce()

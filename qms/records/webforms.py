@@ -20,10 +20,16 @@ EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class _Required(validators.InputRequired):
-    """Required, with our translated message (WTForms' own is not always in the catalog)."""
+    """Required, with our translated message; spaces alone do not count as an answer."""
 
     def __init__(self):
         super().__init__(message=_l("This field is required."))
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise validators.StopValidation(self.message)
 
 
 class _NoControlChars:
@@ -86,17 +92,51 @@ def _field(f, locale):
 _classes: dict = {}
 
 
-def form_class(spec, locale: str):
-    """A FlaskForm subclass for ``spec`` in ``locale`` (cached: specs never change)."""
-    key = (spec.revision_id, spec.code, locale)
+class _NotBefore:
+    """A date that may not precede another field's date (reply due before reception, ...)."""
+
+    def __init__(self, other: str, label: str):
+        self.other, self.label = other, label
+
+    def __call__(self, form, field):
+        other = form._fields.get(self.other)
+        mine = field.data
+        theirs = other.data if other is not None else form._context_values.get(self.other)
+        if mine is None or theirs in (None, ""):
+            return
+        if isinstance(theirs, str):
+            try:
+                theirs = (datetime.fromisoformat(theirs) if "T" in theirs else date.fromisoformat(theirs))
+            except ValueError:
+                return
+        a = mine.date() if isinstance(mine, datetime) else mine
+        b = theirs.date() if isinstance(theirs, datetime) else theirs
+        if a < b:
+            raise validators.ValidationError(_("May not be before %(label)s.", label=self.label))
+
+
+def form_class(spec, locale: str, only: tuple | None = None):
+    """A FlaskForm subclass for ``spec`` in ``locale`` (cached: specs never change). ``only``
+    limits it to some fields (those of the current workflow step)."""
+    key = (spec.revision_id, spec.code, locale, only)
     cls = _classes.get(key)
     if cls is None:
-        attrs = {f.name: _field(f, locale) for f in spec.fields}
+        fm = spec.field_map
+        attrs = {}
+        for f in spec.fields:
+            if only is not None and f.name not in only:
+                continue
+            fld = _field(f, locale)
+            if f.not_before:
+                fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [
+                    _NotBefore(f.not_before, tr(fm[f.not_before].label, locale))]
+            attrs[f.name] = fld
 
         class Meta:
             csrf = False  # CSRFProtect checks every POST before the view runs
 
         attrs["Meta"] = Meta
+        attrs["_context_values"] = {}  # stored values of fields not on this form (for not_before)
         cls = type(f"Form_{spec.code}", (FlaskForm,), attrs)
         _classes[key] = cls
     return cls
@@ -116,6 +156,8 @@ def clean_values(spec, form) -> dict:
     """JSON-ready values from a validated form (ISO dates, decimals as strings)."""
     out = {}
     for f in spec.fields:
+        if f.name not in form._fields:
+            continue
         value = form[f.name].data
         if f.type in ("string", "text", "phone", "email") and value == "":
             value = None

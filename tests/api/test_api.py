@@ -40,7 +40,10 @@ def test_full_flow_over_the_api(app, client):
     resp = client.post(f"/api/v1/records/{rid}/sign", json={"password": F.PASSWORD}, headers=h)
     assert resp.status_code == 200 and resp.json["status"] == "in_progress" and resp.json["number"]
     resp = client.patch(f"/api/v1/records/{rid}", json={"values": {"content": "x"}}, headers=h)
-    assert resp.status_code in (403, 409)
+    assert resp.status_code == 422 and "content" in resp.json["fields"]  # signed at submission
+    resp = client.patch(f"/api/v1/records/{rid}", json={"values": {"handling": "已答复"}}, headers=h)
+    assert resp.status_code == 200 and resp.json["values"]["handling"] == "已答复"
+    assert client.post(f"/api/v1/records/{rid}/sign", json={"password": F.PASSWORD}, headers=h).status_code == 200
     resp = client.post(f"/api/v1/records/{rid}/sign", json={"password": F.PASSWORD}, headers=hh)
     assert resp.json["status"] == "closed" and all(s["valid"] for s in resp.json["signatures"])
     resp = client.post(f"/api/v1/records/{rid}/amend", json={"reason": "更正"}, headers=hh)

@@ -63,6 +63,10 @@ def test_steps_signed_from_another_department_open_the_record_to_those_signers(a
     db.session.commit()
     assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 200  # now waiting for an inspector
     assert rec.number in client.get("/").get_data(as_text=True)  # on the technician's home page
+    page = client.get(f"/r/CP-PBX/{rec.id}/edit").get_data(as_text=True)
+    assert 'id="f_inspected_on"' in page and 'id="f_customer_name"' not in page  # only this step's fields
+    service.update(rec, tech, MultiDict({"inspected_on": "2026-11-21", "inspection_result": "pass"}), "zh_CN",
+                   rec.version)
     service.sign(rec, tech, F.PASSWORD)
     db.session.commit()
     assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 403  # no longer waiting for them

@@ -55,10 +55,11 @@ def test_changed_signed_content_shows_invalid_signature(app, client):
 
 
 def _submitted(author):
+    """Submitted and handled by ``author``: waiting for the department head's review."""
     rec = F.record(author)
     service.sign(rec, author, F.PASSWORD)
     db.session.commit()
-    return rec
+    return F.handled(rec, author)
 
 
 @pytest.mark.parametrize("author_role, signer_role, signer_dept", [
@@ -73,4 +74,4 @@ def test_refused_signers(app, author_role, signer_role, signer_dept):
     with pytest.raises(service.SignatureRefused):
         service.sign(rec, signer, F.PASSWORD)
     db.session.rollback()
-    assert len(rec.signatures) == 1
+    assert len(rec.signatures) == 2

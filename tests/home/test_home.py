@@ -6,10 +6,11 @@ from tests import factories as F
 
 def test_clerk_sees_drafts_and_overdue_head_sees_what_to_sign(app, client):
     clerk, head = F.user("clerk"), F.user("department_head")
-    draft = F.record(clerk, reply_due_on="2020-01-01")
+    draft = F.record(clerk, received_at="2019-12-30T09:00", reply_due_on="2020-01-01")
     sent = F.record(clerk)
     service.sign(sent, clerk, F.PASSWORD)
     db.session.commit()
+    F.handled(sent, clerk)
     F.login(client, clerk)
     html = client.get("/").get_data(as_text=True)
     assert f"/r/CS-INQ/{draft.id}" in html  # draft and overdue

@@ -14,6 +14,7 @@ from tests import factories as F
 def _close(clerk, head, rec):
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
+    F.handled(rec, clerk)
     service.sign(rec, head, F.PASSWORD)
     db.session.commit()
     return rec
@@ -27,23 +28,42 @@ def test_full_lifecycle_numbers_and_closes(app):
     db.session.commit()
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
-    assert rec.status == "in_progress" and rec.current_step == "review"
+    assert rec.status == "in_progress" and rec.current_step == "handle"
     assert rec.number.startswith("TS-") and rec.number.endswith("-0001")
+    # The handler fills the handling step; the receiver's signature stays valid (it covers its own step).
+    with pytest.raises(service.ValidationFailed) as exc:
+        service.sign(rec, clerk, F.PASSWORD)  # 处理过程及结果 is required before signing it
+    assert "处理过程及结果" in exc.value.errors["password"][0]
+    db.session.rollback()
+    F.handled(rec, clerk)
+    assert rec.current_step == "review" and rec.signatures[0].is_valid()
     service.sign(rec, head, F.PASSWORD)
     db.session.commit()
     assert rec.status == "closed" and rec.current_step is None
-    assert [s.meaning for s in rec.signatures] == ["self_check", "review"]
+    assert [s.meaning for s in rec.signatures] == ["self_check", "handling", "review"]
     assert all(s.is_valid() for s in rec.signatures)
 
 
-def test_signed_record_cannot_be_changed_by_any_role_in_service(app):
+def test_signed_steps_cannot_be_changed_by_any_role_in_service(app):
     clerk, head, admin = F.user("clerk"), F.user("department_head"), F.user("admin")
     rec = F.record(clerk)
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
+    # While the handling step is open only its fields can be saved; the signed ones stay as signed.
+    service.update(rec, clerk, MultiDict({**F.INQ, "content": "改", "handling": "处理中"}), "zh_CN", rec.version)
+    db.session.commit()
+    assert rec.values["content"] == F.INQ["content"] and rec.values["handling"] == "处理中"
+    outsider = F.user("clerk", "TDD")
+    for who in (admin, outsider):  # not among the step's signers
+        with pytest.raises(Exception):
+            service.update(rec, who, MultiDict({"handling": "x"}), "zh_CN", rec.version)
+        db.session.rollback()
+    F.handled(rec, clerk)
+    service.sign(rec, head, F.PASSWORD)
+    db.session.commit()
     for who in (clerk, head, admin):
         with pytest.raises(service.LockedRecord):
-            service.update(rec, who, MultiDict({**F.INQ, "content": "改"}), "zh_CN", rec.version)
+            service.update(rec, who, MultiDict({**F.INQ, "handling": "改"}), "zh_CN", rec.version)
         db.session.rollback()
 
 
@@ -117,6 +137,7 @@ def test_amend_creates_linked_revision_and_supersedes_when_approved(app, client)
     service.update(new, clerk, MultiDict({**F.INQ, "phone_number": "0756-2219999"}), "zh_CN", new.version)
     service.sign(new, clerk, F.PASSWORD)
     db.session.commit()
+    F.handled(new, clerk)
     db.session.refresh(rec)
     assert rec.status == "closed"  # still current until the amendment is approved
     service.sign(new, head, F.PASSWORD)

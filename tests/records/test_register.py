@@ -48,7 +48,7 @@ def test_sort_by_number_ascending(app):
 
 def test_filters_and_search(app, client):
     clerk = F.user("clerk")
-    F.record(clerk, category="fault", customer_name="张三", reply_due_on="2026-10-01")
+    F.record(clerk, category="fault", customer_name="张三", received_at="2026-09-30T09:00", reply_due_on="2026-10-01")
     F.record(clerk, category="billing", customer_name="李四", reply_due_on="2026-12-01")
     F.login(client, clerk)
     html = client.get("/r/CS-INQ/?category=fault").get_data(as_text=True)
