@@ -91,3 +91,26 @@ def test_password_change_checks_current_and_logs_out_other_sessions(app, client)
     assert resp.status_code == 302
     assert client.get("/").status_code == 200   # this session continues
     assert other.get("/").status_code == 302    # the other one ended
+
+
+def test_reasons_are_bounded_and_clean(app):
+    from qms.records import service
+    clerk, head = F.user("clerk"), F.user("department_head")
+    rec = F.record(clerk)
+    for bad in ("x" * 2001, "作废\x00原因"):
+        with pytest.raises(service.ValidationFailed) as exc:
+            service.void(rec, head, bad)
+        assert "reason" in exc.value.errors
+        db.session.rollback()
+    assert rec.status == "draft"
+
+
+def test_department_with_active_users_cannot_be_retired(app):
+    from qms.admin import service
+    from qms.records.service import ValidationFailed
+    admin = F.user("admin")
+    F.user("clerk", "TSD")
+    dept = F.dept("TSD")
+    with pytest.raises(ValidationFailed):
+        service.save_department(admin, dept, code=dept.code, name_zh=dept.name_zh, name_en=dept.name_en, active=False)
+    db.session.rollback()

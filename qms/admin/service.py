@@ -74,6 +74,12 @@ def save_department(actor, dept: Department | None, *, code: str, name_zh: str, 
         db.session.flush()
         audit.log("department_created", actor=actor, obj_type="department", obj_id=dept.id, summary=name_zh)
         return dept
+    if dept.active and not active:
+        users = db.session.execute(select(func.count()).select_from(User).where(
+            User.department_id == dept.id, User.active.is_(True))).scalar()
+        if users:
+            raise ValidationFailed({"code": [_("%(n)d active users belong to this department: move or "
+                                               "deactivate them first.", n=users)]})
     old = {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en, "active": dept.active}
     new = {"code": code, "name_zh": name_zh.strip(), "name_en": name_en.strip(), "active": active}
     changes = audit.diff(old, new)

@@ -98,6 +98,9 @@ def user_edit(user_id: int | None = None):
         abort(404)
     form = UserForm(obj=target)
     _dept_choices(form)
+    if target is None:
+        form.password.validators = [validators.InputRequired(REQ)] + list(form.password.validators)[1:]
+        form.password.flags.required = True
     if target is not None:
         form.username.validators = []  # fixed once created
         form.username.data = target.username

@@ -12,7 +12,7 @@ ROLES = {
     CLERK: _l("Clerk"),
     TECHNICIAN: _l("Technician"),
     DEPARTMENT_HEAD: _l("Department head"),
-    QUALITY_MANAGER: _l("Quality manager (Enterprise Management)"),
+    QUALITY_MANAGER: _l("Quality manager"),
     GENERAL_MANAGER: _l("General manager"),
     ADMIN: _l("Administrator"),
 }

@@ -114,8 +114,7 @@ def language(code: str):
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         if user.locale != code:
-            audit.log("update", actor=user, obj_type="user", obj_id=user.id, summary=user.username,
-                      changes={"locale": [user.locale, code]})
+            # A display preference, not a quality record: not written to the audit trail.
             user.locale = code
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")))

@@ -17,6 +17,11 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE = 100
 
 
+def _escape(text: str) -> str:
+    """Search text taken literally: % and _ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -27,13 +32,13 @@ def index():
     if a.get("action"):
         stmt = stmt.where(AuditEvent.action == a["action"][:40])
     if a.get("actor"):
-        stmt = stmt.where(AuditEvent.actor_name.like("%" + a["actor"][:60] + "%"))
+        stmt = stmt.where(AuditEvent.actor_name.like("%" + _escape(a["actor"][:60]) + "%", escape="\\"))
     if a.get("object_type"):
         stmt = stmt.where(AuditEvent.object_type == a["object_type"][:40])
     if a.get("object_id"):
         stmt = stmt.where(AuditEvent.object_id == a["object_id"][:40])
     if a.get("q"):
-        stmt = stmt.where(AuditEvent.summary.like("%" + a["q"][:100] + "%"))
+        stmt = stmt.where(AuditEvent.summary.like("%" + _escape(a["q"][:100]) + "%", escape="\\"))
     for key, op in (("from", "ge"), ("to", "lt")):
         if a.get(key):
             try:
@@ -52,8 +57,8 @@ def index():
     more = len(rows) > PAGE
     rows = rows[:PAGE]
     actions = ["create", "update", "sign", "signature_failed", "void", "amend", "supersede", "attach",
-               "login", "login_failed", "logout", "password_changed", "user_created", "user_updated",
-               "department_created", "department_updated"]
+               "login", "login_failed", "logout", "password_changed", "password_reset", "user_created",
+               "user_updated", "department_created", "department_updated", "token_created", "calendar_changed"]
     return render_template("audit/index.html", rows=rows, next_before=rows[-1].id if more else None,
                            errors=errors, actions=actions, record_specs=_record_specs(rows)), 422 if errors else 200
 

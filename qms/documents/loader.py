@@ -90,15 +90,26 @@ def _to_doc(row: ProcedureRevision) -> Procedure:
                      body=row.body, loaded_at=row.loaded_at)
 
 
+def in_force(revs: list[Procedure], today=None) -> Procedure:
+    """The revision in force: the newest whose effective date has come (a revision loaded ahead
+    of its effective date waits; the one before stays current)."""
+    from ..core.timeutil import today as local_today
+    day = (today or local_today()).isoformat()
+    for r in revs:  # newest first
+        if str(r.meta.get("effective_date", "")) <= day:
+            return r
+    return revs[-1]
+
+
 def current_all() -> list[Procedure]:
-    """The current revision of every procedure (cached for 30 s)."""
+    """The revision in force of every procedure (cached for 30 s)."""
     if time.monotonic() - _cache["at"] > 30:
-        sub = select(ProcedureRevision.code, func.max(ProcedureRevision.seq).label("seq")).group_by(
-            ProcedureRevision.code).subquery()
-        rows = db.session.execute(select(ProcedureRevision).join(
-            sub, (sub.c.code == ProcedureRevision.code) & (sub.c.seq == ProcedureRevision.seq))
-            .order_by(ProcedureRevision.code)).scalars().all()
-        _cache["latest"] = {r.code: _to_doc(r) for r in rows}
+        rows = db.session.execute(select(ProcedureRevision).order_by(
+            ProcedureRevision.code, ProcedureRevision.seq.desc())).scalars().all()
+        by_code: dict[str, list[Procedure]] = {}
+        for r in rows:
+            by_code.setdefault(r.code, []).append(_to_doc(r))
+        _cache["latest"] = {code: in_force(revs) for code, revs in by_code.items()}
         _cache["at"] = time.monotonic()
     return list(_cache["latest"].values())
 

@@ -24,9 +24,11 @@ def show(code: str, seq: int | None = None):
     revs = loader.revisions(code)
     if not revs:
         abort(404)
-    doc = revs[0] if seq is None else next((r for r in revs if r.seq == seq), None)
+    current = loader.in_force(revs)
+    doc = current if seq is None else next((r for r in revs if r.seq == seq), None)
     if doc is None:
         abort(404)
     forms = {s.code: s for s in specs.all_specs()}
     return render_template("documents/show.html", doc=doc, revisions=revs, forms=forms,
-                           is_current=doc.seq == revs[0].seq)
+                           is_current=doc.seq == current.seq, upcoming=doc.seq > current.seq,
+                           current=current)

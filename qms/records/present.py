@@ -93,6 +93,24 @@ def change_value(spec, key: str, value) -> str:
         return tr(MEANINGS[value])
     if key == "step" and spec is not None and spec.step(value):
         return tr(spec.step(value).label)
+    if key in ("amended_from", "superseded_by") and str(value).isdigit():
+        from ..extensions import db
+        from .models import Record
+        other = db.session.get(Record, int(value))
+        return other.display_number if other else str(value)
+    if key == "department_id" and str(value).isdigit():
+        from ..auth.models import Department
+        from ..core.i18n import current_locale
+        from ..extensions import db
+        dept = db.session.get(Department, int(value))
+        return dept.label(current_locale()) if dept else str(value)
+    if key == "role":
+        from ..auth.roles import ROLES
+        return str(ROLES.get(value, value))
+    if key == "locale":
+        return {"zh_CN": "中文", "en": "English"}.get(value, str(value))
+    if isinstance(value, bool):
+        return str(YES if value else NO)
     return str(value)
 
 

@@ -172,7 +172,7 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
         raise SignatureRefused(_("There is nothing here for you to sign."))
     if not user.check_password(password or ""):
         audit.log("signature_failed", actor=user, obj_type="record", obj_id=record.id,
-                  summary=f"{spec.code} {record.display_number}", reason=step.name)
+                  summary=f"{spec.code} {record.display_number}", changes={"step": [None, step.name]})
         raise SignatureRefused(_("The password is not correct; nothing was signed."),
                                {"password": [_("The password is not correct.")]})
     # Everything this signature covers must satisfy the declaration (required fields filled...).
@@ -217,13 +217,24 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     return sig
 
 
+def _reason(reason: str, missing: str) -> str:
+    """A stated reason: required, at most 2000 characters, no control characters."""
+    import re as _re
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": [missing]})
+    if len(reason) > 2000:
+        raise ValidationFailed({"reason": [_("At most %(max)d characters.", max=2000)]})
+    if _re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", reason):
+        raise ValidationFailed({"reason": [_("Contains characters that are not allowed.")]})
+    return reason
+
+
 def void(record: Record, user, reason: str) -> Record:
     """Void with a mandatory reason. The record stays readable; nothing is deleted."""
     spec = specs.by_revision(record.form_revision_id)
     policy.require(user, "void", spec, record)
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ValidationFailed({"reason": [_("A reason is required to void a record.")]})
+    reason = _reason(reason, _("A reason is required to void a record."))
     old = record.status
     record.status, record.void_reason, record.voided_at = VOIDED, reason[:2000], utcnow()
     record.current_step = None
@@ -239,9 +250,7 @@ def amend(record: Record, user, reason: str) -> Record:
     becomes superseded when the amendment is closed (approved)."""
     spec = specs.by_revision(record.form_revision_id)
     policy.require(user, "amend", spec, record)
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ValidationFailed({"reason": [_("A reason is required to amend a record.")]})
+    reason = _reason(reason, _("A reason is required to amend a record."))
     pending = db.session.query(Record).filter(Record.amended_from_id == record.id,
                                               Record.status.in_((DRAFT, IN_PROGRESS))).first()
     if pending:

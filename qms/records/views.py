@@ -1,8 +1,8 @@
 """Generic record screens: every declared form gets these from its declaration alone."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, abort, flash, has_request_context, make_response, redirect,
+                   render_template, request, send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -342,7 +342,10 @@ def record_pdf(record, spec, locale: str) -> bytes:
     def produce():
         rows = pdf_layout(spec, record.values, locale)
         from flask import current_app
-        url = current_app.config["QMS_BASE_URL"].rstrip("/") + url_for(".detail", code=record.form_code, record_id=record.id)
+        # The address people use to reach this server (QMS_BASE_URL outside a request).
+        url = url_for(".detail", code=record.form_code, record_id=record.id, _external=True) \
+            if has_request_context() else \
+            current_app.config["QMS_BASE_URL"].rstrip("/") + url_for(".detail", code=record.form_code, record_id=record.id)
         return pdf.render(templates_for(spec, "pdf.html"), spec=spec, record=record, rows=rows, locale=locale,
                           per_row=max(1, int(spec.pdf.get("columns", 1))),
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),

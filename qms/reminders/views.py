@@ -152,6 +152,29 @@ def calendar_feed(token: str):
     return resp
 
 
+def rule_summary(rule, spec) -> tuple[str, str]:
+    """(when it fires, what it watches) in people's words."""
+    if rule.kind == "monthly":
+        when = _("monthly, by day %(day)d", day=rule.day)
+    elif rule.kind == "yearly":
+        when = _("yearly, by %(month)d/%(day)d", month=rule.month, day=rule.day)
+    elif rule.kind == "sla":
+        when = _("within %(hours)s hours", hours=f"{rule.hours:g}") + (
+            " (" + _("working hours") + ")" if rule.working_hours else "")
+    elif rule.kind == "interval":
+        when = _("every %(months)d months; reminders %(days)s days before", months=rule.months,
+                 days="/".join(map(str, rule.lead_days)))
+    else:
+        when = _("by the due date; reminders %(days)s days before", days="/".join(map(str, rule.lead_days)))
+    if spec is not None and rule.field in spec.field_map:
+        what = f"{tr(spec.title)} · {tr(spec.field_map[rule.field].label)}"
+    elif rule.form:
+        what = _("%(form)s (form not yet available)", form=rule.form)
+    else:
+        what = _("calendar duty")
+    return when, what
+
+
 @bp.route("/admin/reminders", methods=["GET", "POST"])
 @login_required
 def admin():
@@ -190,5 +213,7 @@ def admin():
     days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day.desc()).limit(100)).scalars().all()
     rules = {r.id: r for r in all_rules}
     locale = current_locale()
-    return render_template("reminders/admin.html", rules=all_rules, jobs=jobs, failures=failures, pending=pending,
+    from ..records import spec as specs
+    described = [(r, rule_summary(r, specs.get(r.form) if r.form else None)) for r in all_rules]
+    return render_template("reminders/admin.html", rules=described, jobs=jobs, failures=failures, pending=pending,
                            recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days)

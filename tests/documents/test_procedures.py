@@ -29,8 +29,8 @@ def test_changed_file_becomes_new_revision_old_stays_readable(app, client, tmp_p
     folder = tmp_path / "procedures"
     shutil.copytree(app.config["QMS_PROCEDURES_DIR"], folder)
     p = folder / "QP-INS.md"
-    p.write_text(p.read_text(encoding="utf-8").replace("revision: A", "revision: B", 1) + "\n修订说明：测试。\n",
-                 encoding="utf-8")
+    original = p.read_text(encoding="utf-8")
+    p.write_text(original.replace("revision: A", "revision: B", 1) + "\n修订说明：测试。\n", encoding="utf-8")
     assert loader.sync(folder) == ["procedure QP-INS revision B (load #2)"]
     db.session.commit()
     assert loader.sync(folder) == []
@@ -41,3 +41,21 @@ def test_changed_file_becomes_new_revision_old_stays_readable(app, client, tmp_p
     old = client.get("/procedures/QP-INS/rev/1").get_data(as_text=True)
     assert "修订说明" not in old and "旧版本" in old or "old revision" in old
     assert client.get("/procedures/QP-INS/rev/9").status_code == 404
+
+
+def test_a_revision_loaded_before_its_effective_date_waits(app, client, tmp_path):
+    folder = tmp_path / "procedures"
+    shutil.copytree(app.config["QMS_PROCEDURES_DIR"], folder)
+    p = folder / "QP-DA.md"
+    text = p.read_text(encoding="utf-8")
+    import re
+    p.write_text(re.sub(r"effective_date: .*", "effective_date: 2030-01-01", text.replace("revision: A", "revision: B", 1),
+                        count=1) + "\n将来版本。\n", encoding="utf-8")
+    loader.sync(folder)
+    db.session.commit()
+    loader.reset_cache()
+    assert loader.current("QP-DA").revision == "A"
+    F.login(client, F.user("clerk"))
+    assert "将来版本" not in client.get("/procedures/QP-DA").get_data(as_text=True)
+    future = client.get("/procedures/QP-DA/rev/2").get_data(as_text=True)
+    assert "2030-01-01" in future and "起生效" in future
