@@ -10,10 +10,19 @@ from . import loader
 bp = Blueprint("documents", __name__, url_prefix="/procedures")
 
 
+def _departments() -> dict:
+    """Departments by their Chinese name (the procedures' own words), to show them in either language."""
+    from sqlalchemy import select
+
+    from ..auth.models import Department
+    from ..extensions import db
+    return {d.name_zh: d for d in db.session.execute(select(Department)).scalars()}
+
+
 @bp.route("/")
 @login_required
 def index():
-    return render_template("documents/index.html", procedures=loader.current_all())
+    return render_template("documents/index.html", procedures=loader.current_all(), departments=_departments())
 
 
 @bp.route("/<code>")
@@ -29,6 +38,6 @@ def show(code: str, seq: int | None = None):
     if doc is None:
         abort(404)
     forms = {s.code: s for s in specs.all_specs()}
-    return render_template("documents/show.html", doc=doc, revisions=revs, forms=forms,
+    return render_template("documents/show.html", departments=_departments(), doc=doc, revisions=revs, forms=forms,
                            is_current=doc.seq == current.seq, upcoming=doc.seq > current.seq,
                            current=current)
