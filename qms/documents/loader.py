@@ -14,7 +14,7 @@ from pathlib import Path
 import markdown
 import yaml
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from .models import ProcedureRevision

@@ -4,11 +4,15 @@ from __future__ import annotations
 import csv
 import io
 
+from datetime import date, datetime
+
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ..core import pdf
 from ..core.i18n import tr
+from ..core.timeutil import local
 from .present import cell, column_label
 
 PDF_ROW_LIMIT = 2000  # a printed register longer than this is a job for XLSX
@@ -31,20 +35,50 @@ def to_csv(spec, records, locale) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _native(spec, record, col, values, locale):
+    """A cell value Excel can sort and compute with: real dates and numbers where declared."""
+    f = spec.field_map.get(col)
+    v = values.get(col) if f else None
+    try:
+        if f is not None and v not in (None, ""):
+            if f.type == "date":
+                return date.fromisoformat(v)
+            if f.type == "datetime":
+                return datetime.fromisoformat(v)
+            if f.type == "integer":
+                return int(v)
+            if f.type == "decimal":
+                return float(v)
+    except (TypeError, ValueError):
+        pass
+    if col in ("created_at", "updated_at"):
+        return local(getattr(record, col)).replace(tzinfo=None)
+    text = cell(spec, record, col, locale, values)
+    return ("'" + text) if text[:1] == "=" else text
+
+
 def to_xlsx(spec, records, locale) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=spec.code[:31])
-    for i, row in enumerate(_rows(spec, records, locale)):
-        if i == 0:
-            from openpyxl.cell import WriteOnlyCell
-            cells = []
-            for v in row:
-                c = WriteOnlyCell(ws, value=v)
-                c.font = Font(bold=True)
-                cells.append(c)
-            ws.append(cells)
-        else:
-            ws.append([("'" + v) if v[:1] == "=" else v for v in row])
+    cols = spec.register_columns
+    header = []
+    for c in cols:
+        cell_ = WriteOnlyCell(ws, value=column_label(spec, c, locale))
+        cell_.font = Font(bold=True)
+        header.append(cell_)
+    ws.append(header)
+    for r in records:
+        values = r.values
+        row = []
+        for c in cols:
+            v = _native(spec, r, c, values, locale)
+            wc = WriteOnlyCell(ws, value=v)
+            if isinstance(v, datetime):
+                wc.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(v, date):
+                wc.number_format = "yyyy-mm-dd"
+            row.append(wc)
+        ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

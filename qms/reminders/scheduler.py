@@ -16,7 +16,6 @@ from pathlib import Path
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from flask import current_app
 from sqlalchemy import create_engine, text
 
 from ..core.timeutil import tz, utcnow
@@ -72,44 +71,41 @@ def _record(job_id: str, result: str, next_run=None) -> None:
     db.session.commit()
 
 
-def run_sweep(app) -> dict:
-    """Calendar watches for the current periods, then every due watch."""
+def _job(app, job_id: str, work, describe, every: int | None = None):
+    """Run one job in its own app context; record its result (or error) for the admin page."""
     with app.app_context():
         try:
-            all_rules = rules.all_rules()
-            engine.ensure_calendar_watches(all_rules, utcnow())
-            db.session.commit()
-            stats = engine.sweep({r.id: r for r in all_rules})
-            _record("sweep", f"{stats['watches']} watches, {stats['notices']} notices",
-                    utcnow() + timedelta(seconds=SWEEP_SECONDS))
-            return stats
+            result = work()
+            _record(job_id, describe(result), utcnow() + timedelta(seconds=every) if every else None)
+            return result
         except Exception as exc:
             db.session.rollback()
-            _record("sweep", f"error: {exc!r}")
+            _record(job_id, f"error: {exc!r}")
             raise
         finally:
             db.session.remove()
 
 
+def _sweep() -> dict:
+    all_rules = rules.all_rules()
+    engine.ensure_calendar_watches(all_rules, utcnow())
+    db.session.commit()
+    return engine.sweep({r.id: r for r in all_rules})
+
+
+def run_sweep(app) -> dict:
+    """Calendar watches for the current periods, then every due watch."""
+    return _job(app, "sweep", _sweep, lambda s: f"{s['watches']} watches, {s['notices']} notices", SWEEP_SECONDS)
+
+
 def run_mail(app) -> dict:
-    with app.app_context():
-        try:
-            stats = mail.send_pending()
-            _record("mail", f"{stats['sent']} sent, {stats['failed']} failed",
-                    utcnow() + timedelta(seconds=MAIL_SECONDS))
-            return stats
-        finally:
-            db.session.remove()
+    """Deliver queued mail."""
+    return _job(app, "mail", mail.send_pending, lambda s: f"{s['sent']} sent, {s['failed']} failed", MAIL_SECONDS)
 
 
 def run_digest(app) -> int:
-    with app.app_context():
-        try:
-            n = mail.queue_digests()
-            _record("digest", f"{n} digests queued")
-            return n
-        finally:
-            db.session.remove()
+    """Queue today's digests (once per person per day)."""
+    return _job(app, "digest", mail.queue_digests, lambda n: f"{n} digests queued")
 
 
 def run_forever(app, echo=print) -> None:

@@ -85,6 +85,8 @@ def test_exports_csv_xlsx_pdf(app, client):
     wb = load_workbook(io.BytesIO(client.get("/r/CS-INQ/export.xlsx?q=王五").data))
     ws = wb.active
     assert [c.value for c in ws[1]][:3] == ["编号", "受理时间", "客户名称"] and ws.max_row == 2
+    from datetime import datetime as _dt
+    assert isinstance(ws.cell(row=2, column=2).value, _dt)  # a real date-time Excel can sort
     pdf = client.get("/r/CS-INQ/export.pdf").data
     assert pdf.startswith(b"%PDF")
     assert client.get("/r/CS-INQ/export.doc").status_code == 404

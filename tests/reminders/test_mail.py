@@ -1,11 +1,10 @@
 """Mail over real SMTP (aiosmtpd): immediate escalations, daily digest, outage then recovery.
 covers: CS-04, CA-04"""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from qms.core import timeutil
 from qms.extensions import db
 from qms.reminders import engine, mail, rules
 from qms.reminders.models import MailOutbox
