@@ -40,6 +40,35 @@ class _NoControlChars:
             raise validators.ValidationError(_("Contains characters that are not allowed."))
 
 
+class _Range(validators.NumberRange):
+    """NumberRange that stays quiet when the value could not even be read (one message, not two)."""
+
+    def __call__(self, form, field):
+        if field.process_errors or field.data is None:
+            return
+        super().__call__(form, field)
+
+
+class _Date(DateField):
+    """A date whose parse error says which format is expected."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+
+
+class _DateTime(DateTimeLocalField):
+    """A date and time whose parse error says which format is expected."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter a date and time as YYYY-MM-DD HH:MM.")) from None
+
+
 def _bounds(f):
     out = []
     if f.min is not None or f.max is not None:
@@ -49,7 +78,7 @@ def _bounds(f):
             msg = _l("Must be at least %(min)s.", min=f.min)
         else:
             msg = _l("Must be at most %(max)s.", max=f.max)
-        out.append(validators.NumberRange(min=f.min, max=f.max, message=msg))
+        out.append(_Range(min=f.min, max=f.max, message=msg))
     return out
 
 
@@ -75,9 +104,9 @@ def _field(f, locale):
     if f.type == "decimal":
         return DecimalField(validators=vals + _bounds(f), places=None, **kw)
     if f.type == "date":
-        return DateField(validators=vals, **kw)
+        return _Date(validators=vals, **kw)
     if f.type == "datetime":
-        return DateTimeLocalField(validators=vals, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], **kw)
+        return _DateTime(validators=vals, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"], **kw)
     if f.type == "boolean":
         return BooleanField(validators=[validators.Optional()], **kw)
     choices = [SelectChoice(v, tr(lbl, locale)) for v, lbl in f.choices]

@@ -69,3 +69,14 @@ def test_signing_from_the_page_needs_the_password(app, client):
     html = client.post(f"/r/CS-INQ/{rec.id}/sign", data={"password": F.PASSWORD, "csrf_token": token},
                        follow_redirects=True).get_data(as_text=True)
     assert "签名有效" in html
+
+
+def test_one_clear_message_per_bad_value(app, client):
+    F.login(client, F.user("technician", "TDD"))
+    resp = client.post("/r/IT-QA/new", data={"csrf_token": F.csrf(client, "/r/IT-QA/new"), "material": "光缆",
+                                             "quantity": "1.5", "arrived_on": "2026/11/20", "requesting_department": "x",
+                                             "inspected_on": "2026-11-19", "result": "accepted"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "YYYY-MM-DD" in html  # the expected date format is named
+    assert "必须介于" not in html  # no misleading range message for an unreadable number
