@@ -18,7 +18,7 @@ from ..extensions import db
 from . import export, register, service
 from . import spec as specs
 from .models import Attachment, Record
-from .present import cell, column_label, status_label, value_text
+from .present import STATUS_LABELS, cell, column_label, status_label, value_text
 from .webforms import form_class, to_formdata
 
 bp = Blueprint("records", __name__)
@@ -118,12 +118,32 @@ def export_view(code: str, fmt: str):
         data, mime = export.to_xlsx(spec, records, locale), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        data, mime = export.to_pdf(spec, records, locale, printed_at=utcnow(),
-                                   printed_by=user().full_name), "application/pdf"
+        data, mime = export.to_pdf(spec, records, locale, printed_at=utcnow(), printed_by=user().full_name,
+                                   procedure=procedures.current(spec.procedure),
+                                   filters=filter_summary(spec, request.args, locale)), "application/pdf"
     resp = make_response(data)
     resp.headers["Content-Type"] = mime
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp
+
+
+def filter_summary(spec, args, locale: str) -> str:
+    """The filters of a register export in words, printed on the PDF."""
+    parts = []
+    if args.get("q"):
+        parts.append(f"“{args['q'][:100]}”")
+    if args.get("status") in STATUS_LABELS:
+        parts.append(status_label(args["status"]))
+    for name in spec.register_filters:
+        f = spec.field_map.get(name)
+        if f is None:
+            continue
+        if args.get(name):
+            parts.append(f"{tr(f.label, locale)} = {value_text(f, args[name], locale)}")
+        lo, hi = args.get(name + "_from"), args.get(name + "_to")
+        if lo or hi:
+            parts.append(f"{tr(f.label, locale)} {lo or '…'} ~ {hi or '…'}")
+    return "; ".join(parts)
 
 
 @bp.route("/r/<code>/new", methods=["GET", "POST"])
