@@ -1,8 +1,10 @@
 """Generic record screens: every declared form gets these from its declaration alone."""
 from __future__ import annotations
 
+import secrets
+
 from flask import (Blueprint, abort, flash, has_request_context, make_response, redirect,
-                   render_template, request, send_file, url_for)
+                   render_template, request, send_file, session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -156,10 +158,17 @@ def new(code: str):
     only = service.step_names(spec, spec.workflow[0].name)
     form = form_class(spec, locale, only)(formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
+        nonce = request.form.get("_nonce", "")[:40]
+        done = session.get("created", {})
+        if nonce and nonce in done:
+            # The same form sent twice (double click, reload): show the record it already made.
+            return redirect(url_for(".detail", code=code, record_id=done[nonce]))
         try:
             record = service.create(spec, user(), request.form, locale,
                                     department_id=request.form.get("_department", type=int))
             db.session.commit()
+            if nonce:
+                session["created"] = dict(list(done.items())[-19:] + [(nonce, record.id)])
             flash(_("Draft saved. Check it, then sign to submit."), "success")
             return redirect(url_for(".detail", code=code, record_id=record.id))
         except service.ValidationFailed as exc:
@@ -167,9 +176,9 @@ def new(code: str):
             form = exc.form or form
             flash(exc.message, "error")
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                                   step=spec.workflow[0], values={}), 422
+                                   step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", "")), 422
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                           step=spec.workflow[0], values={})
+                           step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12))
 
 
 @bp.route("/r/<code>/<id:record_id>/edit", methods=["GET", "POST"])

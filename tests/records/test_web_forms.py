@@ -80,3 +80,16 @@ def test_one_clear_message_per_bad_value(app, client):
     assert resp.status_code == 422
     assert "YYYY-MM-DD" in html  # the expected date format is named
     assert "必须介于" not in html  # no misleading range message for an unreadable number
+
+
+def test_sending_the_same_new_form_twice_makes_one_record(app, client):
+    import re
+    F.login(client, F.user("clerk"))
+    page = client.get("/r/CS-INQ/new").get_data(as_text=True)
+    nonce = re.search(r'name="_nonce" value="([^"]+)"', page).group(1)
+    data = {**F.INQ, "csrf_token": F.csrf_from(page), "_nonce": nonce}
+    first = client.post("/r/CS-INQ/new", data=data)
+    second = client.post("/r/CS-INQ/new", data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.execute(select(func.count()).select_from(Record)).scalar() == 1
