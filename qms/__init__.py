@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -35,7 +35,7 @@ def _sqlite_begin(conn):
     'database is locked' at once instead of waiting. Page views read with a plain BEGIN."""
     if conn.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in READ_METHODS and not g.get("write_tx")
+    reading = has_request_context() and request.method in READ_METHODS
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 

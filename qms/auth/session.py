@@ -68,7 +68,9 @@ def _headers(resp):
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["X-Frame-Options"] = "DENY"
     resp.headers["Referrer-Policy"] = "same-origin"
-    resp.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint != "static":
+        # Pages hold records: never kept in a shared or back-button cache. Static files may be.
+        resp.headers.setdefault("Cache-Control", "no-store")
     return resp
 
 
