@@ -249,9 +249,13 @@ def detail(code: str, record_id: int):
         select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars().all()
     step = policy.signable_step(user(), spec, record)
     valid = {sig.id: sig.is_valid(record, spec) for sig in record.signatures}
+    # Required fields of the step still empty: fill them before the password is asked for.
+    missing = [tr(f.label) for f in (spec.step_fields(step.name) if step else [])
+               if f.required and values.get(f.name) in (None, "", [])]
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
+                           missing=missing,
                            can_fill=policy.can(user(), "edit", spec, record),
                            procedure=procedures.current(spec.procedure))
 
