@@ -76,6 +76,8 @@ def register(app) -> None:
     def serve_cmd(host, port, workers, with_scheduler, mail_sink):
         """Serve the app with gunicorn (the same server as production)."""
         me = [sys.executable, "-c", "from qms.cli import main; main()"]
+        # Links in mails and QR codes point at this server unless QMS_BASE_URL says otherwise.
+        os.environ.setdefault("QMS_BASE_URL", f"http://{host}:{port}")
         if mail_sink:
             subprocess.Popen(me + ["mailsink"])
         if with_scheduler:

@@ -8,7 +8,7 @@ from qms.records import spec as specs
 from qms.records.models import Record
 from tests import factories as F
 
-GARBAGE = ["", " ", "x" * 5000, "\x00\x01", "-1e309", "9999-99-99", "<script>alert(1)</script>", "１２３", "NaN",
+GARBAGE = ["0026-11-22T10:00", "9999-12-31", "0001-01-01", "", " ", "x" * 5000, "\x00\x01", "-1e309", "9999-99-99", "<script>alert(1)</script>", "１２３", "NaN",
            "2026-02-30T25:61", "' OR 1=1 --"]
 
 

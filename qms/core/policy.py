@@ -55,7 +55,8 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if not in_scope(user, record):
         # A step signed from another department (own_department: false) opens the record to
         # the people who may sign it, while it waits for them.
-        if not (action == "view" and _eligible_now(user, spec, record)):
+        if not (action == "view" and (_eligible_now(user, spec, record)
+                                      or any(s.user_id == user.id for s in record.signatures))):
             return False
     if action == "edit":
         return record.status == "draft" and not record.signatures
@@ -71,7 +72,14 @@ def can(user, action: str, spec=None, record=None) -> bool:
 def _eligible_now(user, spec, record) -> bool:
     step = spec.step(record.current_step) if record.current_step else None
     return (record.status == "in_progress" and step is not None and not step.own_department
-            and user.role in step.roles)
+            and user.role in step.roles and _right_department(user, step, record))
+
+
+def _right_department(user, step, record) -> bool:
+    """A step routed by a field (e.g. 承办部门) is for that department only."""
+    if not step.department_field:
+        return True
+    return user.department.code == record.values.get(step.department_field)
 
 
 def _roles(spec, action):
@@ -96,6 +104,8 @@ def signable_step(user, spec, record):
     if user.role not in step.roles:
         return None
     if step.own_department and not company_wide(user) and record.department_id != user.department_id:
+        return None
+    if not _right_department(user, step, record):
         return None
     signers = {s.step: s.user_id for s in record.signatures}
     if any(signers.get(other) == user.id for other in step.not_same_as):

@@ -87,6 +87,7 @@ class StepSpec:
     meaning: str
     own_department: bool = True  # signer must belong to the record's department (unless company-wide)
     not_same_as: tuple = ()  # steps whose signer may not sign this one
+    department_field: str | None = None  # a choice field holding the department code that acts
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             workflow.append(StepSpec(
                 name=s["name"], label=_bilingual(s["label"], where), roles=roles,
                 meaning=s["meaning"], own_department=bool(s.get("own_department", True)),
-                not_same_as=tuple(s.get("not_same_as", ())),
+                not_same_as=tuple(s.get("not_same_as", ())), department_field=s.get("department_field"),
             ))
         if not workflow:
             raise SpecError(f"{source}: workflow needs at least the submitting step")

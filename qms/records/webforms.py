@@ -49,6 +49,12 @@ class _Range(validators.NumberRange):
         super().__call__(form, field)
 
 
+def _check_year(value) -> None:
+    """Records are about this company's work: a year outside 1900-2100 is a typing slip."""
+    if value is not None and not 1900 <= value.year <= 2100:
+        raise ValueError(_("Enter a year between 1900 and 2100."))
+
+
 class _Date(DateField):
     """A date whose parse error says which format is expected."""
 
@@ -57,6 +63,7 @@ class _Date(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+        _check_year(self.data)
 
 
 class _DateTime(DateTimeLocalField):
@@ -67,6 +74,7 @@ class _DateTime(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_("Enter a date and time as YYYY-MM-DD HH:MM.")) from None
+        _check_year(self.data)
 
 
 def _bounds(f):

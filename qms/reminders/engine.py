@@ -91,7 +91,15 @@ def _schedule(rule: Rule, due_at: datetime, zi: ZoneInfo) -> tuple:
 
 
 def deadline_for_record(rule: Rule, values: dict) -> datetime | None:
-    """The deadline of a record under ``rule`` (aware UTC), or None when the field is empty."""
+    """The deadline of a record under ``rule`` (aware UTC), or None when the field is empty or
+    cannot be read (a stored value never stops the record from being saved)."""
+    try:
+        return _deadline(rule, values)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _deadline(rule: Rule, values: dict) -> datetime | None:
     raw = values.get(rule.field)
     if not raw:
         return None
@@ -174,7 +182,7 @@ def ensure_calendar_watches(rules: list[Rule], now: datetime) -> int:
             due_at = deadline_for_period(rule, period)
             nxt = _next_after(schedule(rule, due_at), now)
             db.session.add(ReminderWatch(rule_id=rule.id, subject_type="calendar", subject_id=0, period=period,
-                                         title=f"{rule.title['zh']} · {period}", link="/inbox", owner_id=None,
+                                         title=period, link="/inbox", owner_id=None,
                                          department_id=None, due_at=due_at, swept_at=now,
                                          next_at=nxt or due_at, active=nxt is not None))
             added += 1

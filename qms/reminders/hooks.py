@@ -1,7 +1,6 @@
 """Keep reminder watches in step with records (registered on the records service)."""
 from __future__ import annotations
 
-from ..core.i18n import tr
 from ..records.models import DRAFT, IN_PROGRESS
 from . import engine, rules
 
@@ -16,7 +15,7 @@ def on_record_change(record, spec) -> None:
         engine.upsert_watch(
             rule, "record", record.id, "",
             due_at=engine.deadline_for_record(rule, values),
-            title=f"{record.display_number} {tr(spec.title, 'zh')}",
+            title=record.display_number,
             link=f"/r/{record.form_code}/{record.id}",
             owner_id=record.created_by_id, department_id=record.department_id,
             active=record.status in (DRAFT, IN_PROGRESS))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -37,7 +37,7 @@ def _unread():
 def inbox():
     """My notices, newest first; links go straight to the record."""
     stmt = select(Notification).where(Notification.recipient_id == current_user.id)
-    if request.args.get("unread"):
+    if request.args.get("unread") == "1":
         stmt = stmt.where(Notification.read_at.is_(None))
     before = request.args.get("before", type=int)
     if before and 0 < before < 2**31:
@@ -144,7 +144,8 @@ def calendar_feed(token: str):
         rule = rules.get(w.rule_id)
         summary = f"{tr(rule.title, user.locale) if rule else w.rule_id} · {w.title}"
         due = w.due_at.strftime("%Y%m%dT%H%M%SZ")
-        lines += ["BEGIN:VEVENT", f"UID:qms-watch-{w.id}@qms", f"DTSTAMP:{stamp}", f"DTSTART:{due}", f"DTEND:{due}",
+        start = (w.due_at - timedelta(minutes=30)).strftime("%Y%m%dT%H%M%SZ")  # RFC 5545: DTEND after DTSTART
+        lines += ["BEGIN:VEVENT", f"UID:qms-watch-{w.id}@qms", f"DTSTAMP:{stamp}", f"DTSTART:{start}", f"DTEND:{due}",
                   "SUMMARY:" + _ics_escape(summary), "URL:" + base + w.link, "END:VEVENT"]
     lines.append("END:VCALENDAR")
     resp = make_response("\r\n".join(_fold(line) for line in lines) + "\r\n")

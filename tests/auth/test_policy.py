@@ -69,7 +69,27 @@ def test_steps_signed_from_another_department_open_the_record_to_those_signers(a
                    rec.version)
     service.sign(rec, tech, F.PASSWORD)
     db.session.commit()
-    assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 403  # no longer waiting for them
+    assert client.get(f"/r/CP-PBX/{rec.id}").status_code == 200  # a signer keeps sight of what they signed
+    other_tech = app.test_client()
+    F.login(other_tech, F.user("technician", "TDD"))
+    assert other_tech.get(f"/r/CP-PBX/{rec.id}").status_code == 403  # no longer waiting for technicians
+
+
+def test_a_step_routed_to_the_chosen_department(app):
+    """CS-KEY 承办部门完成: only the department chosen in 承办部门 acts, and not the submitter."""
+    from werkzeug.datastructures import MultiDict
+    from qms.extensions import db
+    from qms.records import service
+    clerk = F.user("clerk", "CSD")
+    rec = service.create(specs.get("CS-KEY"), clerk, MultiDict({
+        "customer_name": "港湾实业", "phone_number": "0756-3318888", "request": "新增分机",
+        "target_department": "OMD", "notified_at": "2026-11-20T10:00", "due_on": "2026-11-25"}), "zh_CN")
+    service.sign(rec, clerk, F.PASSWORD)
+    db.session.commit()
+    spec = specs.get("CS-KEY")
+    assert policy.signable_step(clerk, spec, rec) is None
+    assert policy.signable_step(F.user("technician", "TDD"), spec, rec) is None
+    assert policy.signable_step(F.user("clerk", "OMD"), spec, rec).name == "complete"
 
 
 def test_attachments_can_be_added_while_a_record_is_in_progress(app):

@@ -40,7 +40,7 @@ def test_calendar_feed_is_valid_ics_behind_a_secret_address(app, client):
     body = resp.get_data(as_text=True)
     lines = body.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and body.endswith("\r\n")
-    assert "BEGIN:VEVENT" in body and "DTSTART:20261125T155959Z" in body
+    assert "BEGIN:VEVENT" in body and "DTEND:20261125T155959Z" in body and "DTSTART:20261125T152959Z" in body
     assert all(len(line.encode()) <= 75 for line in lines)
     unfolded = body.replace("\r\n ", "")
     assert "SUMMARY:重点客户服务时限" in unfolded
