@@ -252,10 +252,15 @@ def detail(code: str, record_id: int):
     # Required fields of the step still empty: fill them before the password is asked for.
     missing = [tr(f.label) for f in (spec.step_fields(step.name) if step else [])
                if f.required and values.get(f.name) in (None, "", [])]
+    # Someone who would sign but signed an earlier step the declaration keeps apart (segregation).
+    waiting = spec.step(record.current_step) if record.current_step else None
+    excluded = (step is None and waiting is not None and record.status == "in_progress"
+                and user().role in waiting.roles
+                and any(s.user_id == user().id and s.step in waiting.not_same_as for s in record.signatures))
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
-                           missing=missing,
+                           missing=missing, excluded=excluded,
                            can_fill=policy.can(user(), "edit", spec, record),
                            procedure=procedures.current(spec.procedure))
 

@@ -8,9 +8,10 @@ notice and every mail has a unique key.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -71,12 +72,19 @@ def _record(job_id: str, result: str, next_run=None) -> None:
     db.session.commit()
 
 
+def _next_digest() -> datetime:
+    local = utcnow().astimezone(tz())
+    nxt = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    return nxt if nxt > local else nxt + timedelta(days=1)
+
+
 def _job(app, job_id: str, work, describe, every: int | None = None):
-    """Run one job in its own app context; record its result (or error) for the admin page."""
+    """Run one job in its own app context; record its result (counts as JSON, or the error) for
+    the admin page, which words it in the reader's language."""
     with app.app_context():
         try:
             result = work()
-            _record(job_id, describe(result), utcnow() + timedelta(seconds=every) if every else None)
+            _record(job_id, describe(result), utcnow() + timedelta(seconds=every) if every else _next_digest())
             return result
         except Exception as exc:
             db.session.rollback()
@@ -95,17 +103,17 @@ def _sweep() -> dict:
 
 def run_sweep(app) -> dict:
     """Calendar watches for the current periods, then every due watch."""
-    return _job(app, "sweep", _sweep, lambda s: f"{s['watches']} watches, {s['notices']} notices", SWEEP_SECONDS)
+    return _job(app, "sweep", _sweep, json.dumps, SWEEP_SECONDS)
 
 
 def run_mail(app) -> dict:
     """Deliver queued mail."""
-    return _job(app, "mail", mail.send_pending, lambda s: f"{s['sent']} sent, {s['failed']} failed", MAIL_SECONDS)
+    return _job(app, "mail", mail.send_pending, json.dumps, MAIL_SECONDS)
 
 
 def run_digest(app) -> int:
     """Queue today's digests (once per person per day)."""
-    return _job(app, "digest", mail.queue_digests, lambda n: f"{n} digests queued")
+    return _job(app, "digest", mail.queue_digests, lambda n: json.dumps({"digests": n}))
 
 
 def run_forever(app, echo=print) -> None:

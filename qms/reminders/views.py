@@ -1,11 +1,13 @@
 """Inbox, acknowledgement, the personal calendar feed and the reminders admin page."""
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
@@ -153,6 +155,24 @@ def calendar_feed(token: str):
     return resp
 
 
+JOB_NAMES = {"sweep": _l("Reminder sweep"), "mail": _l("Mail delivery"), "digest": _l("Daily digest")}
+
+
+def job_text(result: str) -> str:
+    """A job's last result in the reader's language (stored as JSON counts)."""
+    try:
+        data = json.loads(result)
+    except ValueError:
+        return result  # an error text
+    if "watches" in data:
+        return _("%(w)d items checked, %(n)d notices", w=data["watches"], n=data["notices"])
+    if "sent" in data:
+        return _("%(s)d sent, %(f)d failed", s=data["sent"], f=data["failed"])
+    if "digests" in data:
+        return _("%(n)d digests queued", n=data["digests"])
+    return result
+
+
 def rule_summary(rule, spec) -> tuple[str, str]:
     """(when it fires, what it watches) in people's words."""
     if rule.kind == "monthly":
@@ -185,15 +205,20 @@ def admin():
         raw_day, kind = request.form.get("day", ""), request.form.get("kind", "")
         try:
             day = date.fromisoformat(raw_day)
+            if not 1900 <= day.year <= 2100:
+                raise ValueError
         except ValueError:
             flash(_("Enter a date as YYYY-MM-DD."), "error")
             return redirect(url_for(".admin"))
         if kind not in ("holiday", "workday", "remove"):
-            abort(400)
+            flash(_("Not a valid choice."), "error")
+            return redirect(url_for(".admin"))
         row = db.session.execute(select(CalendarDay).where(CalendarDay.day == day)).scalar()
         if kind == "remove":
-            if row:
-                db.session.delete(row)
+            if row is None:
+                flash(_("That date is not in the calendar."), "error")
+                return redirect(url_for(".admin"))
+            db.session.delete(row)
         else:
             row = row or CalendarDay(day=day)
             row.kind, row.name = kind, request.form.get("name", "")[:80]
@@ -202,6 +227,7 @@ def admin():
         audit.log("calendar_changed", actor=current_user, obj_type="calendar", obj_id=day.isoformat(),
                   summary=day.isoformat(), changes={"kind": [None, kind]})
         db.session.commit()
+        flash(_("Working calendar saved."), "success")
         return redirect(url_for(".admin"))
     all_rules = rules_mod.all_rules()
     jobs = db.session.execute(select(JobState).order_by(JobState.job_id)).scalars().all()
@@ -209,6 +235,8 @@ def admin():
                                 .order_by(Notification.id.desc()).limit(50)).all()
     failures = db.session.execute(select(MailOutbox).where(MailOutbox.sent_at.is_(None), MailOutbox.attempts > 0)
                                   .order_by(MailOutbox.id.desc()).limit(50)).scalars().all()
+    sent = db.session.execute(select(MailOutbox).where(MailOutbox.sent_at.is_not(None))
+                              .order_by(MailOutbox.sent_at.desc()).limit(30)).scalars().all()
     pending = db.session.execute(select(func.count()).select_from(MailOutbox)
                                  .where(MailOutbox.sent_at.is_(None))).scalar()
     days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day.desc()).limit(100)).scalars().all()
@@ -217,4 +245,5 @@ def admin():
     from ..records import spec as specs
     described = [(r, rule_summary(r, specs.get(r.form) if r.form else None)) for r in all_rules]
     return render_template("reminders/admin.html", rules=described, jobs=jobs, failures=failures, pending=pending,
+                           sent=sent, job_text=job_text, job_names=JOB_NAMES,
                            recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days)
