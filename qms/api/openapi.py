@@ -21,6 +21,10 @@ def _field_schema(f) -> dict:
         s = {"type": "string", "example": "2026-11-22T09:30"}
     elif f.type == "boolean":
         s = {"type": "boolean"}
+    elif f.type == "user":
+        s = {"type": "integer", "description": "user id"}
+    elif f.type == "record":
+        s = {"type": "string", "description": "record number or #id"}
     elif f.type == "choice":
         s = {"type": "string", "enum": [v for v, _ in f.choices]}
     else:

@@ -37,6 +37,14 @@ def init_app(app) -> None:
         status_label=status_label, STATUSES=STATUSES, action_label=action_label, zip=zip,
         change_label=change_label, change_value=change_value,
     )
+    def linked_code(record_id) -> str:
+        """The form code of a linked record (for its link)."""
+        from ..extensions import db
+        from ..records.models import Record
+        r = db.session.get(Record, int(record_id))
+        return r.form_code if r else "X"
+
+    app.jinja_env.globals["linked_code"] = linked_code
     app.jinja_env.filters["localtime"] = fmt
     app.jinja_env.filters["localtime_s"] = lambda dt: fmt(dt, seconds=True)
     app.jinja_env.filters["localdate"] = lambda dt: local(dt).strftime("%Y-%m-%d") if dt else ""

@@ -46,6 +46,15 @@ def value_text(f, value, locale: str | None = None) -> str:
         return "、".join(tr(f.choice_label(v), locale) if f.choice_label(v) else str(v) for v in value)
     if f.type == "datetime" and isinstance(value, str):
         return value.replace("T", " ")
+    if f.type in ("user", "record") and str(value).isdigit():
+        from ..extensions import db
+        if f.type == "user":
+            from ..auth.models import User
+            u = db.session.get(User, int(value))
+            return u.full_name if u else str(value)
+        from .models import Record
+        r = db.session.get(Record, int(value))
+        return r.display_number if r else str(value)
     return str(value)
 
 

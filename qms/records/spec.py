@@ -23,7 +23,7 @@ from .models import FormRevision
 
 FIELD_TYPES = {
     "string", "text", "integer", "decimal", "date", "datetime", "choice", "multichoice",
-    "boolean", "phone", "email",
+    "boolean", "phone", "email", "user", "record",
 }
 # What each signature means, shown beside the name on the page and the PDF.
 MEANINGS = {
@@ -38,7 +38,7 @@ MEANINGS = {
 }
 ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
 FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
-              "pattern_message", "section", "wide", "step", "not_before"}
+              "pattern_message", "section", "wide", "step", "not_before", "roles", "form"}
 SYSTEM_COLUMNS = {
     "number": {"zh": "编号", "en": "No."},
     "status": {"zh": "状态", "en": "Status"},
@@ -70,6 +70,8 @@ class FieldSpec:
     section: dict | None = None
     wide: bool = False
     step: str = ""  # the workflow step whose signer fills it (the first step unless declared)
+    roles: tuple = ()  # user fields: the roles that may be chosen (any role when empty)
+    form: str | None = None  # record fields: the form linked to (any form when empty)
     not_before: str | None = None  # a date/datetime field this one may not precede
 
     def choice_label(self, value) -> dict | None:
@@ -172,6 +174,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
                 wide=bool(f.get("wide", f["type"] == "text")),
                 step=str(f.get("step", "")), not_before=f.get("not_before"),
+                roles=tuple(f.get("roles", ())), form=f.get("form"),
             ))
             unknown = set(f) - FIELD_KEYS
             if unknown:

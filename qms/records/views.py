@@ -222,6 +222,21 @@ def present_values(spec, record, locale: str) -> dict:
     return {f.name: value_text(f, values.get(f.name), locale) for f in spec.fields}
 
 
+def linked_from(record) -> list:
+    """Records whose link fields point at ``record`` (through the indexed facets), that the
+    user may see: e.g. the nonconformities a complaint raised."""
+    from .models import RecordFacet
+    ids = []
+    for other in specs.all_specs():
+        for f in other.fields:
+            if f.type == "record" and f.form in (None, record.form_code):
+                ids += db.session.execute(select(RecordFacet.record_id).where(
+                    RecordFacet.form_code == other.code, RecordFacet.field == f.name,
+                    RecordFacet.value == str(record.id)).limit(100)).scalars().all()
+    rows = [db.session.get(Record, i) for i in sorted(set(ids))]
+    return [r for r in rows if r and policy.can(user(), "view", specs.by_revision(r.form_revision_id), r)]
+
+
 def _related(record):
     """Earlier and later revisions of the record (each lookup is by an indexed column)."""
     rows = [db.session.get(Record, i) for i in (record.amended_from_id, record.superseded_by_id) if i]
@@ -260,7 +275,7 @@ def detail(code: str, record_id: int):
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
-                           missing=missing, excluded=excluded,
+                           missing=missing, excluded=excluded, linked=linked_from(record),
                            can_fill=policy.can(user(), "edit", spec, record),
                            procedure=procedures.current(spec.procedure))
 

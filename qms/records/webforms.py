@@ -77,6 +77,48 @@ class _DateTime(DateTimeLocalField):
         _check_year(self.data)
 
 
+def _user_choices(roles: tuple):
+    """Active users to choose from (a callable: read when the form is built, so it is current)."""
+    def choices():
+        from sqlalchemy import select
+
+        from ..auth.models import User
+        from ..extensions import db
+        stmt = select(User).where(User.active.is_(True)).order_by(User.department_id, User.full_name)
+        if roles:
+            stmt = stmt.where(User.role.in_(roles))
+        return [SelectChoice("", "—")] + [SelectChoice(str(u.id), f"{u.full_name} ({u.username})")
+                                          for u in db.session.execute(stmt).scalars()]
+    return choices
+
+
+class _RecordLink(StringField):
+    """A link to another record, typed as its number (TS-2026-0001) or #id; stored as the id."""
+
+    def __init__(self, *args, form_code=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_code = form_code
+        self.record_id = None
+
+    def pre_validate(self, form):
+        text = (self.data or "").strip()
+        if not text:
+            return
+        from sqlalchemy import select
+
+        from ..extensions import db
+        from .models import Record
+        stmt = select(Record.id, Record.form_code)
+        if text.lstrip("#").isdigit() and len(text) < 10:
+            stmt = stmt.where(Record.id == int(text.lstrip("#")))
+        else:
+            stmt = stmt.where(Record.number == text[:60]).order_by(Record.revision_no.desc())
+        found = db.session.execute(stmt.limit(1)).first()
+        if found is None or (self.form_code and found.form_code != self.form_code):
+            raise validators.StopValidation(_("No such record."))
+        self.record_id = found.id
+
+
 def _bounds(f):
     out = []
     if f.min is not None or f.max is not None:
@@ -117,6 +159,10 @@ def _field(f, locale):
         return _DateTime(validators=vals, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"], **kw)
     if f.type == "boolean":
         return BooleanField(validators=[validators.Optional()], **kw)
+    if f.type == "user":
+        return SelectField(choices=_user_choices(f.roles), validators=vals, validate_choice=True, **kw)
+    if f.type == "record":
+        return _RecordLink(validators=vals, form_code=f.form, filters=[lambda s: s.strip() if s else s], **kw)
     choices = [SelectChoice(v, tr(lbl, locale)) for v, lbl in f.choices]
     if f.type == "choice":
         return SelectField(choices=[SelectChoice("", "—")] + choices,
@@ -202,6 +248,10 @@ def clean_values(spec, form) -> dict:
             value = None
         if f.type == "multichoice":
             value = list(value or [])
+        if f.type == "user":
+            value = int(value) if value else None
+        if f.type == "record":
+            value = form[f.name].record_id if value else None
         out[f.name] = _plain(value)
     return out
 
@@ -249,6 +299,8 @@ def to_formdata(spec, values: dict) -> MultiDict:
         elif f.type == "boolean":
             if v:
                 md.add(f.name, "y")
+        elif f.type == "record":
+            md.add(f.name, f"#{v}")
         else:
             md.add(f.name, str(v))
     return md
