@@ -40,9 +40,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")  # remembered UI language
     created_at = mapped_column(UTCDateTime, default=utcnow)  # account creation
     deactivated_at = mapped_column(UTCDateTime, nullable=True)  # when deactivated
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # secret iCalendar feed URL
+    calendar_token: Mapped[str | None] = mapped_column(String(64))  # secret iCalendar feed URL (unique index)
 
     department: Mapped[Department] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_users_calendar_token", "calendar_token", unique=True),)
 
     def set_password(self, password: str) -> None:
         """Hash and store ``password`` with the configured scrypt parameters."""
