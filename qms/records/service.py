@@ -133,6 +133,7 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
     _index(record, spec, values, fresh=True)
     audit.log("create", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
+    record.just_created = True  # hooks may skip looking up what cannot exist yet
     _changed(record, spec)
     return record
 
@@ -270,6 +271,7 @@ def amend(record: Record, user, reason: str) -> Record:
     audit.log("amend", actor=user, obj_type="record", obj_id=new.id,
               summary=f"{spec.code} {record.display_number}", changes={"amended_from": [None, record.id]},
               reason=reason)
+    new.just_created = True
     _changed(new, current)
     return new
 

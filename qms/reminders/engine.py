@@ -144,9 +144,11 @@ def _next_after(events: list[Event], moment: datetime) -> datetime | None:
 
 
 def upsert_watch(rule: Rule, subject_type: str, subject_id: int, period: str, *, due_at: datetime | None,
-                 title: str, link: str, owner_id: int | None, department_id: int | None, active: bool) -> None:
-    """Create or refresh the watch of one subject (called when a record changes)."""
-    row = db.session.execute(select(ReminderWatch).where(
+                 title: str, link: str, owner_id: int | None, department_id: int | None, active: bool,
+                 new: bool = False) -> None:
+    """Create or refresh the watch of one subject (called when a record changes). ``new``: the
+    subject was just created, so there is nothing to look up (saves a query per submission)."""
+    row = None if new else db.session.execute(select(ReminderWatch).where(
         ReminderWatch.rule_id == rule.id, ReminderWatch.subject_type == subject_type,
         ReminderWatch.subject_id == subject_id, ReminderWatch.period == period)).scalar()
     if due_at is None or not active:

@@ -18,7 +18,7 @@ def on_record_change(record, spec) -> None:
             title=record.display_number,
             link=f"/r/{record.form_code}/{record.id}",
             owner_id=record.created_by_id, department_id=record.department_id,
-            active=record.status in (DRAFT, IN_PROGRESS))
+            active=record.status in (DRAFT, IN_PROGRESS), new=getattr(record, "just_created", False))
 
 
 def install() -> None:
