@@ -55,15 +55,15 @@ class SignatureRefused(ServiceError):
     status = 422
 
 
-# Callables (record, spec) run after every lifecycle change, in the same transaction. Procedure
+# Callables (record, spec, new) run after every lifecycle change, in the same transaction. Procedure
 # packages register here (e.g. reminders keep their watches in step) so the engine needs no
-# knowledge of them.
+# knowledge of them. ``new`` is true once, right after the record was created.
 AFTER_CHANGE: list = []
 
 
-def _changed(record: Record, spec) -> None:
+def _changed(record: Record, spec, new: bool = False) -> None:
     for hook in AFTER_CHANGE:
-        hook(record, spec)
+        hook(record, spec, new)
 
 
 def validate(spec, formdata, locale: str, only: tuple | None = None, context: dict | None = None):
@@ -133,8 +133,7 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
     _index(record, spec, values, fresh=True)
     audit.log("create", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
-    record.just_created = True  # hooks may skip looking up what cannot exist yet
-    _changed(record, spec)
+    _changed(record, spec, new=True)
     return record
 
 
@@ -271,8 +270,7 @@ def amend(record: Record, user, reason: str) -> Record:
     audit.log("amend", actor=user, obj_type="record", obj_id=new.id,
               summary=f"{spec.code} {record.display_number}", changes={"amended_from": [None, record.id]},
               reason=reason)
-    new.just_created = True
-    _changed(new, current)
+    _changed(new, current, new=True)
     return new
 
 

@@ -5,7 +5,7 @@ from ..records.models import DRAFT, IN_PROGRESS
 from . import engine, rules
 
 
-def on_record_change(record, spec) -> None:
+def on_record_change(record, spec, new: bool = False) -> None:
     """Create, move or close the watches of ``record`` for every rule declared on its form."""
     form_rules = rules.for_form(spec.code)
     if not form_rules:
@@ -18,7 +18,7 @@ def on_record_change(record, spec) -> None:
             title=record.display_number,
             link=f"/r/{record.form_code}/{record.id}",
             owner_id=record.created_by_id, department_id=record.department_id,
-            active=record.status in (DRAFT, IN_PROGRESS), new=getattr(record, "just_created", False))
+            active=record.status in (DRAFT, IN_PROGRESS), new=new)
 
 
 def install() -> None:
