@@ -129,8 +129,8 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
         created_at=now, updated_at=now, data=json.dumps(values, ensure_ascii=False, sort_keys=True),
     )
     db.session.add(record)
+    _index(record, spec, values, fresh=True)  # facets ride on the same flush as the record
     db.session.flush()
-    _index(record, spec, values, fresh=True)
     audit.log("create", actor=user, obj_type="record", obj_id=record.id,
               summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
     _changed(record, spec, new=True)
