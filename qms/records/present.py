@@ -23,10 +23,10 @@ YES, NO = _l("Yes"), _l("No")
 _label_cache: dict = {}
 
 
-def status_label(status: str) -> str:
-    """The status in the current language (translated once per locale, then cached)."""
+def status_label(status: str, locale: str | None = None) -> str:
+    """The status in ``locale`` (default: the request's), translated once per locale, then cached."""
     from ..core.i18n import current_locale
-    key = (current_locale(), status)
+    key = (locale or current_locale(), status)
     label = _label_cache.get(key)
     if label is None:
         label = _label_cache[key] = str(STATUS_LABELS.get(status, status))
@@ -69,7 +69,7 @@ def cell(spec, record, col: str, locale: str | None = None, values: dict | None 
     if col == "number":
         return record.display_number
     if col == "status":
-        return status_label(record.status)
+        return status_label(record.status, locale)
     if col == "department":
         return record.department.label(locale or "zh_CN") if record.department else ""
     if col == "created_by":
