@@ -23,8 +23,7 @@ from werkzeug.datastructures import MultiDict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed import seed  # noqa: E402
-from qms import create_app  # noqa: E402
+from bench.seed import bench_app, seed  # noqa: E402
 from qms.admin import service as admin_service  # noqa: E402
 from qms.auth.models import Department, User  # noqa: E402
 from qms.cli import initialise  # noqa: E402
@@ -88,8 +87,7 @@ def main():
     out = ROOT / "bench" / "out" / str(args.records)
     out.mkdir(parents=True, exist_ok=True)
     db_file = out / "qms.sqlite3"
-    app = create_app({"INSTANCE_PATH": str(out), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
-                      "QMS_PASSWORD_METHOD": "scrypt:1024:8:1", "SECRET_KEY": "bench"})
+    app = bench_app(out, db_file)
     with app.app_context():
         initialise()
     people = users(app)

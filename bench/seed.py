@@ -12,6 +12,14 @@ from qms.core.audit import GENESIS, chain_hash
 from qms.records import spec as specs
 from qms.records.models import Record
 
+def bench_app(folder, db_file=None, **extra):
+    """The app on a benchmark SQLite file (cheap password hashing for the seeded users)."""
+    from qms import create_app
+    db_file = db_file or folder / "qms.sqlite3"
+    return create_app({"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+                       "QMS_PASSWORD_METHOD": "scrypt:1024:8:1", "SECRET_KEY": "bench", **extra})
+
+
 WEIGHTS = {"CS-INQ": 4, "CS-KEY": 2, "IT-QA": 2, "CP-PBX": 2}
 BATCH = 20_000
 

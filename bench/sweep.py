@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qms import create_app  # noqa: E402
+from bench.seed import bench_app  # noqa: E402
 from qms.cli import initialise  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.reminders import engine, rules  # noqa: E402
@@ -70,8 +70,7 @@ def run(items: int, due: int) -> float:
     out = ROOT / "bench" / "out" / f"sweep-{items}"
     out.mkdir(parents=True, exist_ok=True)
     path = out / "qms.sqlite3"
-    app = create_app({"INSTANCE_PATH": str(out), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SECRET_KEY": "bench", "QMS_PASSWORD_METHOD": "scrypt:1024:8:1"})
+    app = bench_app(out, path)
     with app.app_context():
         initialise()
         from qms.auth.models import User
@@ -94,8 +93,7 @@ def run(items: int, due: int) -> float:
         src.backup(dst)
         src.close()
         dst.close()
-        run_app = create_app({"INSTANCE_PATH": str(out), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}",
-                              "SECRET_KEY": "bench"})
+        run_app = bench_app(out, copy)
         with run_app.app_context():
             table = rules.by_id()
             t = time.perf_counter()

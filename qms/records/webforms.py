@@ -55,26 +55,25 @@ def _check_year(value) -> None:
         raise ValueError(_("Enter a year between 1900 and 2100."))
 
 
-class _Date(DateField):
-    """A date whose parse error says which format is expected."""
+class _Dated:
+    """Mixin for date fields: a parse error names the expected format; years must be plausible."""
+
+    format_hint = None  # lazy message, set by the subclass
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+            raise ValueError(str(self.format_hint)) from None
         _check_year(self.data)
 
 
-class _DateTime(DateTimeLocalField):
-    """A date and time whose parse error says which format is expected."""
+class _Date(_Dated, DateField):
+    format_hint = _l("Enter a date as YYYY-MM-DD.")
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_("Enter a date and time as YYYY-MM-DD HH:MM.")) from None
-        _check_year(self.data)
+
+class _DateTime(_Dated, DateTimeLocalField):
+    format_hint = _l("Enter a date and time as YYYY-MM-DD HH:MM.")
 
 
 def _user_choices(roles: tuple):
