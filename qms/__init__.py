@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     for step in (configure_extensions, configure_i18n, configure_security, configure_blueprints,
-                 configure_errors, configure_templates, configure_reminders, configure_cli):
+                 configure_errors, configure_templates, configure_reminders, configure_procedures, configure_cli):
         step(app)
     return app
 
@@ -88,13 +88,14 @@ def configure_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .capa.views import bp as capa_bp
     from .core.audit_views import bp as audit_bp
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
     from .records.views import bp as records_bp
     from .reminders.views import bp as reminders_bp
 
-    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp):
+    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp, capa_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
@@ -120,6 +121,15 @@ def configure_reminders(app: Flask) -> None:
     hooks.install()
     if app.config.get("QMS_FAKE_NOW"):
         timeutil.set_clock(datetime.fromisoformat(app.config["QMS_FAKE_NOW"]))
+
+
+def configure_procedures(app: Flask) -> None:
+    """Procedure packages register their rules, hooks and record-page panels on the engine."""
+    from .capa import service as capa_service
+    from .capa import views as capa_views
+
+    capa_service.install()
+    capa_views.install()
 
 
 def configure_cli(app: Flask) -> None:

@@ -9,25 +9,44 @@ from tests import factories as F
 from werkzeug.datastructures import MultiDict
 
 
-def _sample(f):
+def _sample(f, links=None):
     if f.choices:
         return f.choices[0][0]
+    if f.type == "record":
+        found = (links or {}).get(f.form)
+        return f"#{found}" if found else ""
+    if f.type == "user":
+        return str((links or {}).get("user", 1))
     return {"string": "样例", "text": "样例文本", "integer": str(int(f.min or 1)), "decimal": "1.5",
             "date": "2026-11-20", "datetime": "2026-11-20T10:00", "boolean": "y", "phone": "0756-2212345",
             "email": "a@b.cn"}[f.type]
 
 
-def test_every_form_renders_everywhere(app, client):
+def test_every_form_renders_everywhere(app, client, monkeypatch):
+    from qms.records import service as records_service
+    # Rendering only: procedure rules between records (an action needs a CAPA at planning...)
+    # have their own tests.
+    monkeypatch.setattr(records_service, "VALUE_CHECKS", {})
     admin_like = F.user("department_head")
     F.login(client, admin_like)
     assert specs.all_specs(), "no declarations loaded"
-    for spec in specs.all_specs():
+    links = {"user": admin_like.id}
+    pending = list(specs.all_specs())
+    ordered = []  # forms that link to others come after them (a CAPA needs a nonconformity)
+    while pending:
+        ready = [s for s in pending if all(f.form in {o.code for o in ordered}
+                                           for f in s.fields if f.type == "record" and f.required)]
+        assert ready, [s.code for s in pending]
+        ordered += ready
+        pending = [s for s in pending if s not in ready]
+    for spec in ordered:
         assert client.get(f"/r/{spec.code}/").status_code == 200, spec.code
         if "department_head" in spec.permissions["create"]:
             assert client.get(f"/r/{spec.code}/new").status_code == 200, spec.code
         from qms.records import service
-        data = MultiDict({f.name: _sample(f) for f in spec.fields})
+        data = MultiDict({f.name: _sample(f, links) for f in spec.fields})
         rec = service.create(spec, F.user(spec.permissions["create"][0]), data, "zh_CN")
+        links.setdefault(spec.code, rec.id)
         rec.department_id = admin_like.department_id
         from qms.extensions import db
         db.session.commit()

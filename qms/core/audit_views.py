@@ -56,7 +56,7 @@ def index():
     rows = db.session.execute(stmt.order_by(AuditEvent.id.desc()).limit(PAGE + 1)).scalars().all()
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    actions = ["create", "update", "sign", "signature_failed", "void", "amend", "supersede", "attach",
+    actions = ["create", "auto_submit", "update", "sign", "signature_failed", "void", "amend", "supersede", "attach",
                "login", "login_failed", "logout", "password_changed", "password_reset", "user_created",
                "user_updated", "department_created", "department_updated", "token_created", "calendar_changed"]
     return render_template("audit/index.html", rows=rows, next_before=rows[-1].id if more else None,

@@ -55,8 +55,9 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if not in_scope(user, record):
         # A step signed from another department (own_department: false) opens the record to
         # the people who may sign it, while it waits for them.
-        if not (action == "view" and (_eligible_now(user, spec, record)
-                                      or any(s.user_id == user.id for s in record.signatures))):
+        # Whoever must sign the waiting step may also add its evidence.
+        if not ((action in ("view", "attach") and _eligible_now(user, spec, record))
+                or (action == "view" and any(s.user_id == user.id for s in record.signatures))):
             return False
     if action == "edit":
         return record.status == "draft" and not record.signatures
@@ -71,8 +72,15 @@ def can(user, action: str, spec=None, record=None) -> bool:
 
 def _eligible_now(user, spec, record) -> bool:
     step = spec.step(record.current_step) if record.current_step else None
-    return (record.status == "in_progress" and step is not None and not step.own_department
-            and user.role in step.roles and _right_department(user, step, record))
+    if record.status != "in_progress" or step is None:
+        return False
+    if step.signer_field:  # the named person (an action's owner) may be in another department
+        return _named_signer(user, step, record)
+    return not step.own_department and user.role in step.roles and _right_department(user, step, record)
+
+
+def _named_signer(user, step, record) -> bool:
+    return str(record.values.get(step.signer_field)) == str(user.id)
 
 
 def _right_department(user, step, record) -> bool:
@@ -101,9 +109,13 @@ def signable_step(user, spec, record):
     if step is spec.workflow[0]:
         # Submitting: whoever may edit the draft.
         return step if can(user, "edit", spec, record) and (user.role in step.roles or record.created_by_id == user.id) else None
-    if user.role not in step.roles:
+    if step.signer_field:
+        # One named person signs (an action's owner), whatever their role or department.
+        if not _named_signer(user, step, record):
+            return None
+    elif user.role not in step.roles:
         return None
-    if step.own_department and not company_wide(user) and record.department_id != user.department_id:
+    elif step.own_department and not company_wide(user) and record.department_id != user.department_id:
         return None
     if not _right_department(user, step, record):
         return None

@@ -13,6 +13,7 @@ from .timeutil import fmt, local
 ACTION_LABELS = {
     "create": _l("Created"), "update": _l("Changed"), "sign": _l("Signed"),
     "signature_failed": _l("Signature refused (wrong password)"), "void": _l("Voided"),
+    "auto_submit": _l("Opened automatically"),
     "amend": _l("Amendment started"), "supersede": _l("Superseded"), "attach": _l("File attached"),
     "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
     "password_changed": _l("Password changed"), "password_reset": _l("Password reset by admin"),

@@ -58,20 +58,25 @@ def _native(spec, record, col, values, locale):
 
 
 def to_xlsx(spec, records, locale) -> bytes:
+    header = [column_label(spec, c, locale) for c in spec.register_columns]
+    rows = ([_native(spec, r, c, values, locale) for c in spec.register_columns]
+            for r in records for values in (r.values,))
+    return write_xlsx(spec.code, header, rows)
+
+
+def write_xlsx(title: str, header: list, rows) -> bytes:
+    """A one-sheet workbook: bold header, then rows of native values (dates stay dates)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=spec.code[:31])
-    cols = spec.register_columns
-    header = []
-    for c in cols:
-        cell_ = WriteOnlyCell(ws, value=column_label(spec, c, locale))
+    ws = wb.create_sheet(title=title[:31])
+    cells = []
+    for h in header:
+        cell_ = WriteOnlyCell(ws, value=h)
         cell_.font = Font(bold=True)
-        header.append(cell_)
-    ws.append(header)
-    for r in records:
-        values = r.values
+        cells.append(cell_)
+    ws.append(cells)
+    for values in rows:
         row = []
-        for c in cols:
-            v = _native(spec, r, c, values, locale)
+        for v in values:
             wc = WriteOnlyCell(ws, value=v)
             if isinstance(v, datetime):
                 wc.number_format = "yyyy-mm-dd hh:mm"

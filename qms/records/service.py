@@ -66,6 +66,33 @@ def _changed(record: Record, spec, new: bool = False) -> None:
         hook(record, spec, new)
 
 
+# Rules a declaration cannot express, registered by procedure packages per form code, so the web,
+# the API and other procedures meet the same ones:
+# VALUE_CHECKS[code]: (record or None, values, user) -> {field: [message]} on create, update and sign;
+# SIGN_CHECKS[code]: (record, spec, step, user) -> message or None: why ``step`` cannot be signed yet.
+VALUE_CHECKS: dict[str, list] = {}
+SIGN_CHECKS: dict[str, list] = {}
+
+
+def check_values(spec, record, values: dict, user, form=None) -> None:
+    """Run the procedure's value checks; raise ValidationFailed with the messages on their fields."""
+    errors: dict = {}
+    for fn in VALUE_CHECKS.get(spec.code, ()):
+        for name, messages in (fn(record, values, user) or {}).items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        if form is not None:
+            for name, messages in errors.items():
+                if name in form._fields:
+                    form[name].errors = list(form[name].errors) + messages
+        raise ValidationFailed(errors, form)
+
+
+def sign_blockers(record, spec, step, user) -> list[str]:
+    """Reasons ``step`` cannot be signed yet (shown before the password is asked for)."""
+    return [m for fn in SIGN_CHECKS.get(spec.code, ()) if (m := fn(record, spec, step, user))]
+
+
 def validate(spec, formdata, locale: str, only: tuple | None = None, context: dict | None = None):
     """Validate raw form data against the declaration (``only`` some fields); return
     (form, clean values) or raise ValidationFailed with field messages."""
@@ -117,7 +144,8 @@ def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
 def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:
     """Create a draft from form data; the author's department owns it unless company-wide staff choose."""
     policy.require(user, "create", spec)
-    _form, values = validate(spec, formdata, locale, only=step_names(spec, spec.workflow[0].name))
+    form, values = validate(spec, formdata, locale, only=step_names(spec, spec.workflow[0].name))
+    check_values(spec, None, values, user, form)
     dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
     from ..auth.models import Department
     if dept != user.department_id and (not 0 < dept < 2**31 or db.session.get(Department, dept) is None):
@@ -149,8 +177,9 @@ def update(record: Record, user, formdata, locale: str, expected_version: int | 
         raise Conflict(_("Someone else saved this record after you opened it. Your input is kept below; "
                          "review their change and save again."))
     old = record.values
-    _form, values = validate(spec, formdata, locale, only=step_names(spec, step), context=old)
+    form, values = validate(spec, formdata, locale, only=step_names(spec, step), context=old)
     values = {**old, **values}
+    check_values(spec, record, values, user, form)
     changes = audit.diff(old, values)
     if not changes:
         return record
@@ -187,15 +216,15 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
         labels = "、".join(tr(spec.field_map[k].label) for k in exc.errors if k in spec.field_map)
         raise ValidationFailed({"password": [_("Fill in these fields before signing: %(fields)s",
                                                fields=labels)]}) from None
+    try:
+        check_values(spec, record, record.values, user)
+    except ValidationFailed as exc:
+        raise SignatureRefused(" ".join(sum(exc.errors.values(), [])), exc.errors) from None
+    blockers = sign_blockers(record, spec, step, user)
+    if blockers:
+        raise SignatureRefused(" ".join(blockers), {"password": blockers})
     if step is spec.workflow[0]:
-        if record.amended_from_id:
-            prev = db.session.get(Record, record.amended_from_id)
-            record.number, record.year, record.seq = prev.number, prev.year, prev.seq
-        else:
-            year = local(utcnow()).year
-            record.number, record.seq = next_number(spec.code, spec.numbering, year)
-            record.year = year
-        _index(record, spec, record.values)
+        _assign_number(record, spec)
     sig = Signature(record=record, step=step.name, meaning=step.meaning, user_id=user.id,
                     printed_name=user.full_name, signed_at=utcnow(),
                     content_hash=record.signed_hash(step.name, spec))
@@ -217,6 +246,45 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     if record.status == CLOSED and record.amended_from_id:
         _changed(prev, spec)
     return sig
+
+
+def _assign_number(record: Record, spec, fresh: bool = False) -> None:
+    """Number a record as it is submitted (an amendment keeps its original's number)."""
+    if record.amended_from_id:
+        prev = db.session.get(Record, record.amended_from_id)
+        record.number, record.year, record.seq = prev.number, prev.year, prev.seq
+    else:
+        year = local(utcnow()).year
+        record.number, record.seq = next_number(spec.code, spec.numbering, year)
+        record.year = year
+    _index(record, spec, record.values, fresh=fresh)
+
+
+def create_automatic(spec, actor, values: dict, department_id: int, cause: str, locale: str = "zh_CN") -> Record:
+    """A record a procedure opens by itself (a failed calibration opens a nonconformity).
+
+    The values pass the same validation as a person's; the record is numbered and moved past its
+    first step *without* a signature, because nobody signed it: the audit trail names the cause
+    and the person whose act triggered it (``actor``).
+    """
+    from .webforms import to_formdata
+    first = spec.workflow[0].name
+    _form, clean = validate(spec, to_formdata(spec, values), locale, only=step_names(spec, first))
+    check_values(spec, None, clean, actor)
+    nxt = spec.next_step(first)
+    now = utcnow()
+    record = Record(form_code=spec.code, form_revision_id=spec.revision_id, status=DRAFT, current_step=first,
+                    department_id=department_id, created_by_id=actor.id, created_at=now, updated_at=now,
+                    data=json.dumps(clean, ensure_ascii=False, sort_keys=True))
+    db.session.add(record)
+    _assign_number(record, spec, fresh=True)  # numbered while still a draft, as a signed submission is
+    record.status, record.current_step = (IN_PROGRESS, nxt.name) if nxt else (CLOSED, None)
+    db.session.flush()
+    audit.log("auto_submit", actor=actor, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} {record.number}",
+              changes={k: [None, v] for k, v in clean.items() if v not in (None, [], False)}, reason=cause[:2000])
+    _changed(record, spec, new=True)
+    return record
 
 
 def _reason(reason: str, missing: str) -> str:

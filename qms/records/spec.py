@@ -35,10 +35,12 @@ MEANINGS = {
     "verification": {"zh": "验证", "en": "Verification"},
     "acceptance": {"zh": "验收", "en": "Acceptance"},
     "confirmation": {"zh": "确认", "en": "Confirmation"},
+    "analysis": {"zh": "原因分析", "en": "Cause analysis"},
+    "implementation": {"zh": "实施", "en": "Implementation"},
 }
 ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
 FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
-              "pattern_message", "section", "wide", "step", "not_before", "roles", "form"}
+              "pattern_message", "section", "wide", "step", "not_before", "roles", "form", "default"}
 SYSTEM_COLUMNS = {
     "number": {"zh": "编号", "en": "No."},
     "status": {"zh": "状态", "en": "Status"},
@@ -73,6 +75,7 @@ class FieldSpec:
     roles: tuple = ()  # user fields: the roles that may be chosen (any role when empty)
     form: str | None = None  # record fields: the form linked to (any form when empty)
     not_before: str | None = None  # a date/datetime field this one may not precede
+    default: object = None  # value a new form starts with (e.g. 30 days before verification)
 
     def choice_label(self, value) -> dict | None:
         for v, label in self.choices:
@@ -90,6 +93,7 @@ class StepSpec:
     own_department: bool = True  # signer must belong to the record's department (unless company-wide)
     not_same_as: tuple = ()  # steps whose signer may not sign this one
     department_field: str | None = None  # a choice field holding the department code that acts
+    signer_field: str | None = None  # a user field naming the one person who signs (an action's owner)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class FormSpec:
     register_sort: tuple
     pdf: dict
     due_field: str | None = None
+    department_label: dict | None = None  # company-wide authors choose the owning department, so labelled
     revision_id: int | None = None
     description: dict | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -174,7 +179,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
                 wide=bool(f.get("wide", f["type"] == "text")),
                 step=str(f.get("step", "")), not_before=f.get("not_before"),
-                roles=tuple(f.get("roles", ())), form=f.get("form"),
+                roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
             ))
             unknown = set(f) - FIELD_KEYS
             if unknown:
@@ -196,6 +201,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 name=s["name"], label=_bilingual(s["label"], where), roles=roles,
                 meaning=s["meaning"], own_department=bool(s.get("own_department", True)),
                 not_same_as=tuple(s.get("not_same_as", ())), department_field=s.get("department_field"),
+                signer_field=s.get("signer_field"),
             ))
         if not workflow:
             raise SpecError(f"{source}: workflow needs at least the submitting step")
@@ -209,6 +215,9 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             if f.not_before and (f.not_before not in by_name or f.type not in ("date", "datetime")
                                  or by_name[f.not_before].type not in ("date", "datetime")):
                 raise SpecError(f"{source}: field {f.name}: not_before must name another date field")
+        for s in workflow:
+            if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):
+                raise SpecError(f"{source}: step {s.name}: signer_field must name a user field")
         perms = {a: tuple(raw.get("permissions", {}).get(a, ())) for a in ACTIONS}
         for a, roles in perms.items():
             bad = [r for r in roles if r not in ROLES]
@@ -224,7 +233,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             if c not in SORTABLE_SYSTEM and c not in reg.get("filters", ()):
                 raise SpecError(f"{source}: sort {c!r} must be a system column or a filter field")
         numbering = raw.get("numbering", code + "-{yyyy}-{####}")
-        if "{####}" not in numbering and "{###}" not in numbering:
+        if not re.search(r"\{#{3,6}\}", numbering):
             raise SpecError(f"{source}: numbering needs a {{####}} sequence placeholder")
         due = raw.get("due_field")
         if due and (due not in names or next(f for f in fields if f.name == due).type != "date"):
@@ -236,6 +245,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             register_columns=columns, register_filters=tuple(reg.get("filters", ())),
             register_search=tuple(reg.get("search", ())), register_sort=sort,
             pdf=dict(raw.get("pdf", {})), due_field=due,
+            department_label=_bilingual(raw["department_label"], source) if raw.get("department_label") else None,
             description=_bilingual(raw["description"], source) if raw.get("description") else None,
             raw=raw,
         )

@@ -8,6 +8,7 @@ from flask import (Blueprint, abort, flash, has_request_context, make_response, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ..auth.models import Department
 from ..core import attachments as storage
@@ -156,7 +157,10 @@ def new(code: str):
     policy.require(user(), "create", spec)
     locale = current_locale()
     only = service.step_names(spec, spec.workflow[0].name)
-    form = form_class(spec, locale, only)(formdata=request.form if request.method == "POST" else None)
+    initial = initial_values(spec, only, request.args) if request.method == "GET" else {}
+    form = form_class(spec, locale, only)(formdata=request.form if request.method == "POST"
+                                          else (MultiDict(initial) if initial else None))
+    departments = department_choices(spec)
     if request.method == "POST":
         nonce = request.form.get("_nonce", "")[:40]
         done = session.get("created", {})
@@ -176,9 +180,37 @@ def new(code: str):
             form = exc.form or form
             flash(exc.message, "error")
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                                   step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", "")), 422
+                                   step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", ""),
+                                   departments=departments,
+                                   department_id=request.form.get("_department", type=int)), 422
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                           step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12))
+                           step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12),
+                           departments=departments, department_id=request.args.get("_department", type=int))
+
+
+# Procedure packages add a panel to their forms' record pages: PANELS[code](record, spec, user) ->
+# {"template": ..., ...data} or None (e.g. a nonconformity's CAPA rounds and the button to issue one).
+PANELS: dict = {}
+
+
+def initial_values(spec, only: tuple, args) -> dict:
+    """What a new form starts with: declared defaults, then values handed over in the link
+    (e.g. a finding's source record), limited to the fields of the first step."""
+    data = {f.name: str(f.default) for f in spec.fields if f.name in only and f.default is not None}
+    for name in only:
+        if name in args and spec.field_map[name].type not in ("multichoice", "boolean"):
+            data[name] = args.get(name, "")[:200]
+    return data
+
+
+def department_choices(spec) -> list:
+    """Departments a company-wide author may file the record under (forms that declare a
+    ``department_label``, e.g. the department responsible for a nonconformity); else none."""
+    if not spec.department_label or not policy.company_wide(user()):
+        return []
+    from ..auth.models import Department
+    return db.session.execute(select(Department).where(Department.active.is_(True))
+                              .order_by(Department.code)).scalars().all()
 
 
 @bp.route("/r/<code>/<id:record_id>/edit", methods=["GET", "POST"])
@@ -272,7 +304,10 @@ def detail(code: str, record_id: int):
     excluded = (step is None and waiting is not None and record.status == "in_progress"
                 and user().role in waiting.roles
                 and any(s.user_id == user().id and s.step in waiting.not_same_as for s in record.signatures))
+    blockers = service.sign_blockers(record, spec, step, user()) if step else []
+    panel = PANELS[spec.code](record, spec, user()) if spec.code in PANELS else None
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
+                           blockers=blockers, panel=panel,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
                            missing=missing, excluded=excluded, linked=linked_from(record),

@@ -105,6 +105,8 @@ def _deadline(rule: Rule, values: dict) -> datetime | None:
         return None
     if rule.kind in ("due", "interval"):
         d = date.fromisoformat(str(raw)[:10])
+        if rule.days_field:
+            d += timedelta(days=int(values.get(rule.days_field) or 0))
         if rule.kind == "interval":  # every N months from the last event (month-end clamped)
             d = workcal.add_months(d, rule.months)
         return datetime.combine(d, time(23, 59, 59), tz()).astimezone(UTC)
@@ -248,7 +250,8 @@ def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATC
                 continue
             events, times = schedule_with_times(rule, w.due_at, zone)
             passed = events[bisect_right(times, w.swept_at):bisect_right(times, now)]
-            chosen = [e for e in passed if e.rung == 0][-1:]  # catch-up: the latest reminder only, once
+            # Catch-up: the latest reminder only, once (none when the rule tells only its ladder).
+            chosen = [e for e in passed if e.rung == 0][-1:] if rule.remind_owner else []
             chosen += [e for e in passed if e.rung > 0]
             for ev in chosen:
                 for uid in recipients.for_event(rule, w, ev):

@@ -17,8 +17,27 @@ def on_record_change(record, spec, new: bool = False) -> None:
             due_at=engine.deadline_for_record(rule, values),
             title=record.display_number,
             link=f"/r/{record.form_code}/{record.id}",
-            owner_id=record.created_by_id, department_id=record.department_id,
-            active=record.status in (DRAFT, IN_PROGRESS), new=new)
+            owner_id=_owner(rule, record, values), department_id=record.department_id,
+            active=_applies(rule, record, values), new=new)
+
+
+def _owner(rule, record, values) -> int | None:
+    """Who is reminded first: the user a declared field names (an action's owner), else the author."""
+    if rule.owner_field:
+        try:
+            return int(values.get(rule.owner_field))
+        except (TypeError, ValueError):
+            return None
+    return record.created_by_id
+
+
+def _applies(rule, record, values) -> bool:
+    """A watch runs while the record is open and meets the rule's conditions."""
+    if record.status not in (DRAFT, IN_PROGRESS):
+        return False
+    if rule.at_steps and (record.status != IN_PROGRESS or record.current_step not in rule.at_steps):
+        return False
+    return all(str(values.get(k)) == v for k, v in rule.when)
 
 
 def install() -> None:

@@ -45,6 +45,11 @@ class Rule:
     recipients: tuple = ()  # calendar rules: ((role, department code or ""), ...)
     ladder: tuple = ()  # ((hours after the deadline, role), ...): owner -> head -> 企业管理部 -> GM
     hour: int = 9  # local hour reminders go out
+    owner_field: str | None = None  # form rules: a user field naming who is reminded (else the author)
+    when: tuple = ()  # form rules: ((field, value), ...) all must hold, e.g. severity = serious
+    at_steps: tuple = ()  # form rules: watch only while the record waits at one of these steps
+    days_field: str | None = None  # due: an integer field of days added to the date (verify after N days)
+    remind_owner: bool = True  # false: only the ladder is told (a serious nonconformity goes straight up)
 
 
 def parse(raw: dict, form: str | None = None) -> Rule:
@@ -82,7 +87,10 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             remind_before_hours=float(raw.get("remind_before_hours", 0)),
             day=int(raw.get("day", 0)), month=int(raw.get("month", 0)),
             remind_days_before=int(raw.get("remind_days_before", 2)), recipients=recipients, ladder=ladder,
-            hour=int(raw.get("hour", 9)),
+            hour=int(raw.get("hour", 9)), owner_field=raw.get("owner_field"),
+            when=tuple((k, str(v)) for k, v in (raw.get("when") or {}).items()),
+            at_steps=tuple(raw.get("at_steps", ())), days_field=raw.get("days_field"),
+            remind_owner=bool(raw.get("remind_owner", True)),
         )
     except KeyError as exc:
         raise RuleError(f"rule {raw.get('id', '?')}: missing key {exc}") from None

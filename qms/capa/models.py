@@ -1,0 +1,57 @@
+"""The audit desk's read model: one row per submitted nonconformity, kept in step with the
+nonconformity, its CAPA rounds and their actions by the records service hooks.
+
+The records themselves stay the truth (JSON values, signatures); this table only copies what the
+desk filters, groups and sorts on, so every desk query is an index scan whatever the number of
+records (200k nonconformities and 600k actions in bench/desk.py).
+"""
+from __future__ import annotations
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+# Where a nonconformity stands, in the order it moves.
+STAGES = ("open", "in_capa", "verifying", "reopened", "to_close", "closed", "voided")
+OPEN_STAGES = ("open", "in_capa", "verifying", "reopened", "to_close")
+
+
+class NcDesk(db.Model):
+    """One nonconformity as the desk sees it."""
+
+    __tablename__ = "capa_nc_desk"
+    nc_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)  # the CA-NC record
+    number: Mapped[str] = mapped_column(String(60))  # its number
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))  # responsible department
+    source: Mapped[str] = mapped_column(String(30))  # audit, identification, billing_test, ...
+    severity: Mapped[str] = mapped_column(String(20))  # minor, general, serious
+    stage: Mapped[str] = mapped_column(String(20))  # see STAGES
+    opened_on = mapped_column(Date)  # submitted (local date): ageing and monthly trend
+    opened_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM of opened_on
+    closed_on = mapped_column(Date, nullable=True)  # closed (local date)
+    closed_month: Mapped[str | None] = mapped_column(String(7), nullable=True)  # YYYY-MM of closed_on
+    cause_category: Mapped[str | None] = mapped_column(String(20), nullable=True)  # latest round's 6M cause
+    capa_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), nullable=True)  # latest CAPA round
+    capa_step: Mapped[str | None] = mapped_column(String(40), nullable=True)  # step it waits at
+    rounds: Mapped[int] = mapped_column(Integer, default=0)  # CAPA rounds issued (2+ = reopened before)
+    open_actions: Mapped[int] = mapped_column(Integer, default=0)  # actions of the round not done
+    next_due_on = mapped_column(Date, nullable=True)  # earliest due date of those: overdue when past
+    summary: Mapped[str] = mapped_column(String(200), default="")  # first words of the description
+    updated_at = mapped_column(UTCDateTime, default=utcnow)  # last refresh
+
+    __table_args__ = (
+        # Each desk filter leads an index ending in the page order (opened_on, nc_id).
+        Index("ix_nc_desk_opened", "opened_on", "nc_id"),
+        Index("ix_nc_desk_stage", "stage", "opened_on", "nc_id"),
+        Index("ix_nc_desk_dept", "department_id", "stage", "opened_on", "nc_id"),
+        Index("ix_nc_desk_source", "source", "opened_on", "nc_id"),
+        Index("ix_nc_desk_severity", "severity", "opened_on", "nc_id"),
+        Index("ix_nc_desk_due", "next_due_on"),
+        # Pareto and trends: covering indexes, so grouping reads the index only.
+        Index("ix_nc_desk_cause", "cause_category", "department_id"),
+        Index("ix_nc_desk_dept_cause", "department_id", "cause_category"),
+        Index("ix_nc_desk_month", "opened_month", "department_id"),
+        Index("ix_nc_desk_closed_month", "closed_month", "department_id"),
+    )

@@ -1,0 +1,200 @@
+"""Pages of the nonconformity/CAPA procedure: the audit desk (CA-03) with its exports, issuing a
+CAPA record from a nonconformity, and the panels shown on the forms' record pages."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from ..auth.models import Department
+from ..core import pdf, policy
+from ..core.i18n import current_locale, tr
+from ..core.timeutil import utcnow
+from ..documents import loader as procedures
+from ..extensions import db
+from ..records import export, service
+from ..records import spec as specs
+from ..records import views as record_views
+from ..records.models import IN_PROGRESS, Record
+from . import charts, desk
+from .service import ACTION, CAPA, NC, actions_of, linked, rounds_of, today
+
+bp = Blueprint("capa", __name__)
+EXPORT_LIMIT = {"xlsx": 100_000, "pdf": export.PDF_ROW_LIMIT}
+
+
+def _choices(code: str, field: str) -> dict:
+    """{value: label} of a choice field of a form, in the user's language."""
+    spec = specs.get(code)
+    return {v: tr(label) for v, label in spec.field_map[field].choices}
+
+
+def _departments() -> dict:
+    locale = current_locale()
+    return {d.id: d.label(locale) for d in db.session.execute(select(Department)).scalars()}
+
+
+def _labels() -> dict:
+    return {"source": _choices(NC, "source"), "severity": _choices(NC, "severity"),
+            "cause": _choices(CAPA, "cause_category"), "department": _departments(),
+            "stage": {k: str(v) for k, v in desk.STAGE_LABELS.items()}}
+
+
+def _filters():
+    labels = _labels()
+    return desk.parse_filters(request.args, current_user, tuple(labels["source"]), tuple(labels["severity"])), labels
+
+
+@bp.route("/capa/desk")
+@login_required
+def desk_view():
+    """The audit desk: nonconformities with filters, ageing, Pareto charts and monthly trends."""
+    f, labels = _filters()
+    now = today()
+    rows, nxt = desk.page(f, request.args.get("after"), now)
+    args = f.query_args()
+
+    def link(**extra):
+        merged = {**args, **extra}
+        return url_for(".desk_view", **{k: v for k, v in merged.items() if v not in (None, "")})
+
+    causes = desk.pareto(f, now, "cause")
+    depts = desk.pareto(f, now, "department")
+    cause_chart = charts.pareto([(labels["cause"].get(k, k), c, s) for k, c, s in causes])
+    dept_chart = charts.pareto([(labels["department"].get(k, str(k)), c, s) for k, c, s in depts],
+                               [link(department=k) for k, _c, _s in depts])
+    ages = desk.ageing(f, now)
+    months = desk.trend(f, now)
+    company = policy.company_wide(current_user)
+    return render_template(
+        "capa/desk.html", rows=rows, next_cursor=nxt, f=f, labels=labels, link=link, args=args,
+        causes=causes, depts=depts, cause_chart=cause_chart, dept_chart=dept_chart, ages=ages,
+        trend=months, trend_chart=charts.grouped(months), today=now, company=company,
+        overdue=desk.overdue_actions(current_user, now, f.department_id),
+        action_spec=specs.get(ACTION), nc_spec=specs.get(NC),
+    ), 422 if f.errors else 200
+
+
+def _export_rows(f, labels, limit: int):
+    for r in desk.iterate(f, today(), limit):
+        yield [r.number, labels["department"].get(r.department_id, ""), labels["source"].get(r.source, r.source),
+               labels["severity"].get(r.severity, r.severity), labels["stage"].get(r.stage, r.stage),
+               labels["cause"].get(r.cause_category, "") if r.cause_category else "", r.rounds,
+               r.open_actions, r.next_due_on, r.opened_on, r.closed_on, r.summary]
+
+
+def _header() -> list:
+    return [_("No."), _("Department"), _("Source"), _("Severity"), _("Stage"), _("Cause category"),
+            _("Rounds"), _("Open actions"), _("Next due"), _("Opened"), _("Closed"), _("Description")]
+
+
+@bp.route("/capa/desk.<fmt>")
+@login_required
+def desk_export(fmt: str):
+    """The filtered desk as XLSX (dates as dates) or PDF (with the Pareto of causes)."""
+    if fmt not in EXPORT_LIMIT:
+        abort(404)
+    f, labels = _filters()
+    if f.errors:
+        return render_template("error.html", code=422, message="; ".join(sum(f.errors.values(), []))), 422
+    rows = list(_export_rows(f, labels, EXPORT_LIMIT[fmt]))
+    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        data = export.write_xlsx("CA-NC", _header(), rows)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        now = today()
+        causes = desk.pareto(f, now, "cause")
+        data = pdf.render("pdf/capa_desk.html", header=_header(), rows=rows, locale=current_locale(),
+                          title=_("Nonconformity audit desk"), printed_at=utcnow(), printed_by=current_user.full_name,
+                          file_code="QP-CA · CA-NC", filters=_filter_words(f, labels),
+                          cause_chart=charts.pareto([(labels["cause"].get(k, k), c, s) for k, c, s in causes]),
+                          ages=desk.ageing(f, now))
+        mime = "application/pdf"
+    resp = make_response(data)
+    resp.headers["Content-Type"] = mime
+    resp.headers["Content-Disposition"] = f'attachment; filename="CA-desk-{stamp}.{fmt}"'
+    return resp
+
+
+def _filter_words(f, labels) -> str:
+    parts = []
+    if f.stage:
+        parts.append(labels["stage"].get(f.stage, _("Open")))
+    if f.department_id is not None:
+        parts.append(labels["department"].get(f.department_id, ""))
+    if f.source:
+        parts.append(labels["source"][f.source])
+    if f.severity:
+        parts.append(labels["severity"][f.severity])
+    if f.age:
+        parts.append(str(next(a[1] for a in desk.AGES if a[0] == f.age)))
+    if f.overdue:
+        parts.append(_("Overdue actions"))
+    return "; ".join(parts)
+
+
+@bp.route("/capa/nc/<id:record_id>/issue", methods=["POST"])
+@login_required
+def issue(record_id: int):
+    """Draft the CAPA record of a nonconformity (finding, department and period filled in), for
+    企业管理部 to check and sign."""
+    nc = db.session.get(Record, record_id)
+    if nc is None or nc.form_code != NC:
+        abort(404)
+    spec = specs.get(CAPA)
+    policy.require(current_user, "create", spec)
+    values = nc.values
+    md = MultiDict({"nonconformity": f"#{nc.id}", "finding": values.get("description") or "",
+                    "requirement": values.get("requirement") or "",
+                    "reply_due_on": (today() + timedelta(days=7)).isoformat(), "verify_after_days": "30"})
+    try:
+        capa = service.create(spec, current_user, md, current_locale(), department_id=nc.department_id)
+        db.session.commit()
+    except service.ValidationFailed as exc:
+        db.session.rollback()
+        flash(" ".join(sum(exc.errors.values(), [])), "error")
+        return redirect(url_for("records.detail", code=NC, record_id=nc.id))
+    flash(_("CAPA record drafted from the nonconformity. Check it, then sign to issue it."), "success")
+    return redirect(url_for("records.edit", code=CAPA, record_id=capa.id))
+
+
+# ---- panels on the record pages ----
+
+def nc_panel(record, spec, user) -> dict:
+    rounds = [r for r in rounds_of(record.id) if policy.can(user, "view", specs.by_revision(r.form_revision_id), r)]
+    open_round = any(r.status in ("draft", IN_PROGRESS) for r in rounds)
+    can_issue = (record.status == IN_PROGRESS and not open_round
+                 and policy.can(user, "create", specs.get(CAPA)))
+    waiting = {r.id: tr(specs.by_revision(r.form_revision_id).step(r.current_step).label)
+               for r in rounds if r.status == IN_PROGRESS and r.current_step}
+    return {"template": "capa/panel_nc.html", "rounds": rounds, "can_issue": can_issue, "waiting": waiting}
+
+
+def capa_panel(record, spec, user) -> dict:
+    actions = actions_of(record.id)
+    action_spec = specs.get(ACTION)
+    can_add = (record.status == IN_PROGRESS and record.current_step in ("cause", "plan")
+               and policy.can(user, "create", action_spec)
+               and (policy.company_wide(user) or user.department_id == record.department_id))
+    nxt = linked(CAPA, "previous_capa", record.id)
+    from ..auth.models import User
+    ids = {int(a.values["owner"]) for a in actions if a.values.get("owner")}
+    owners = {u.id: u.full_name for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()} if ids else {}
+    return {"template": "capa/panel_capa.html", "actions": actions, "can_add": can_add, "next_rounds": nxt,
+            "owners": owners}
+
+
+def check_panel(record, spec, user) -> dict:
+    findings = linked(NC, "source_record", record.id)
+    can_raise = record.number is not None and policy.can(user, "create", specs.get(NC))
+    return {"template": "capa/panel_check.html", "findings": findings, "can_raise": can_raise}
+
+
+def install() -> None:
+    """Register the record-page panels."""
+    record_views.PANELS.update({NC: nc_panel, CAPA: capa_panel, "IT-CHECK": check_panel})
