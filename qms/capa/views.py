@@ -89,7 +89,7 @@ def _export_rows(f, labels, limit: int):
 
 def _header() -> list:
     return [_("No."), _("Department"), _("Source"), _("Severity"), _("Stage"), _("Cause category"),
-            _("Rounds"), _("Open actions"), _("Next due"), _("Opened"), _("Closed"), _("Description")]
+            _("Rounds"), _("Open actions"), _("Next due"), _("Opened on"), _("Closed on"), _("Description")]
 
 
 @bp.route("/capa/desk.<fmt>")

@@ -60,7 +60,7 @@ def test_ca02_no_closing_without_effective_verification(app):
     clock(11, 2)
     nc = raise_nc(p.clerk)
     fill(nc, p.quality, close_note="直接关闭")
-    with pytest.raises(service.SignatureRefused, match="verified its corrective action effective|验证有效"):
+    with pytest.raises(service.SignatureRefused, match="verified its corrective action effective|验证纠正措施有效"):
         service.sign(nc, p.quality, F.PASSWORD)
     db.session.rollback()
     capa_rec = issue_capa(nc, p.quality)
