@@ -23,6 +23,29 @@ EXAMPLES = [
 ]
 
 
+# Nonconformities: (username, department code, values, CAPA steps to sign: None = no CAPA yet).
+NONCONFORMITIES = [
+    ("quality", "CSD", {"source": "identification", "severity": "general", "found_on": "2026-11-18",
+                        "description": "第二营业厅服务指引牌缺失，业务办理流程标识与现行资费不符。",
+                        "requirement": "《服务过程的标识和可追溯性细则》营业场所标识要求"}, ("quality", "head")),
+    ("clerk", "CSD", {"source": "complaint", "severity": "minor", "found_on": "2026-11-20",
+                      "description": "客户投诉查询单超过 24 小时未答复。"}, None),
+    ("tech", "TDD", {"source": "calibration", "severity": "serious", "found_on": "2026-11-21",
+                     "description": "数字万用表 FLUKE-17B 送检不合格，检定前已用于 3 次线路测试。"}, None),
+]
+
+
+def _user(username: str) -> User | None:
+    return db.session.execute(select(User).where(User.username == username)).scalar()
+
+
+def _sign(record, username: str) -> None:
+    # Demo shortcut: the demo password is known, so the example is signed like a user would.
+    from .seed import DEMO_USERS
+    pw = next(p for u, *_, p in DEMO_USERS if u == username)
+    service.sign(record, _user(username), pw)
+
+
 def records() -> int:
     """Create the example records once; returns how many were added."""
     if db.session.execute(select(Record.id).limit(1)).first():
@@ -30,15 +53,34 @@ def records() -> int:
     made = 0
     for code, username, values, signatures in EXAMPLES:
         spec = specs.get(code)
-        user = db.session.execute(select(User).where(User.username == username)).scalar()
+        user = _user(username)
         if spec is None or user is None:
             continue
-        md = MultiDict({k: v for k, v in values.items()})
-        record = service.create(spec, user, md, "zh_CN")
+        record = service.create(spec, user, MultiDict(values), "zh_CN")
         if signatures:
-            # Demo shortcut: the demo password is known, so the example is signed like a user would.
-            from .seed import DEMO_USERS
-            pw = next(p for u, *_, p in DEMO_USERS if u == username)
-            service.sign(record, user, pw)
+            _sign(record, username)
         made += 1
+    return made + _nonconformities()
+
+
+def _nonconformities() -> int:
+    """A few nonconformities at different stages, one with its CAPA record accepted."""
+    from .auth.models import Department
+    made = 0
+    for username, dept, values, capa_signers in NONCONFORMITIES:
+        user = _user(username)
+        if user is None:
+            continue
+        dept_id = db.session.execute(select(Department.id).where(Department.code == dept)).scalar()
+        nc = service.create(specs.get("CA-NC"), user, MultiDict(values), "zh_CN", department_id=dept_id)
+        _sign(nc, username)
+        made += 1
+        if capa_signers:
+            capa = service.create(specs.get("CA-CAPA"), _user(capa_signers[0]), MultiDict({
+                "nonconformity": f"#{nc.id}", "finding": values["description"],
+                "requirement": values.get("requirement", ""), "reply_due_on": "2026-11-30",
+                "verify_after_days": "30"}), "zh_CN", department_id=dept_id)
+            for signer in capa_signers:
+                _sign(capa, signer)
+            made += 1
     return made

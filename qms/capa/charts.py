@@ -29,8 +29,9 @@ def pareto(items: list[tuple[str, int, float]], hrefs: list[str] | None = None) 
     bars, points = [], []
     for i, (label, count, share) in enumerate(items):
         h = plot_h * count / top
-        x = LEFT + i * step + step * 0.15
-        bars.append(Bar(round(x, 1), round(TOP + plot_h - h, 1), round(step * 0.7, 1), round(h, 1), label, count,
+        w = min(step * 0.7, 60)  # a few categories still look like bars, not walls
+        x = LEFT + i * step + (step - w) / 2
+        bars.append(Bar(round(x, 1), round(TOP + plot_h - h, 1), round(w, 1), round(h, 1), label, count,
                         (hrefs or [""] * n)[i]))
         points.append((round(LEFT + i * step + step / 2, 1), round(TOP + plot_h * (1 - share), 1)))
     return {"width": WIDTH, "height": HEIGHT, "bars": bars, "line": " ".join(f"{x},{y}" for x, y in points),

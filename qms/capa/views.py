@@ -195,6 +195,22 @@ def check_panel(record, spec, user) -> dict:
     return {"template": "capa/panel_check.html", "findings": findings, "can_raise": can_raise}
 
 
+def capa_pdf_actions(record, locale: str) -> dict:
+    """The actions printed on the CAPA record, as on the paper form: kind, action, owner, due, done."""
+    from ..auth.models import User
+    from ..records.present import status_label
+    rows = []
+    kinds = _choices(ACTION, "kind")
+    for a in actions_of(record.id):
+        v = a.values
+        owner = db.session.get(User, int(v["owner"])) if v.get("owner") else None
+        rows.append((a.display_number, kinds.get(v.get("kind"), ""), v.get("description") or "",
+                     owner.full_name if owner else "", v.get("due_on") or "", v.get("done_on") or "",
+                     status_label(a.status, locale)))
+    return {"actions": rows}
+
+
 def install() -> None:
-    """Register the record-page panels."""
+    """Register the record-page panels and what the CAPA printout shows of its actions."""
     record_views.PANELS.update({NC: nc_panel, CAPA: capa_panel, "IT-CHECK": check_panel})
+    record_views.PDF_EXTRAS[CAPA] = capa_pdf_actions

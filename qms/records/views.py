@@ -1,6 +1,7 @@
 """Generic record screens: every declared form gets these from its declaration alone."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from flask import (Blueprint, abort, flash, has_request_context, make_response, redirect,
@@ -425,8 +426,16 @@ def pdf_layout(spec, values: dict, locale: str) -> list:
     return rows
 
 
+# Procedure packages add what a printout shows from other records: PDF_EXTRAS[code](record, locale)
+# -> {name: plain data} (e.g. a CAPA record's actions with owner and due date). The data is part
+# of the cache key, so a printout is rendered again only when it changes.
+PDF_EXTRAS: dict = {}
+
+
 def record_pdf(record, spec, locale: str) -> bytes:
-    """The printed record. Anything past draft is rendered once per version and kept."""
+    """The printed record. Anything past draft is rendered once per version (and extras) and kept."""
+    extras = PDF_EXTRAS[spec.code](record, locale) if spec.code in PDF_EXTRAS else {}
+
     def produce():
         rows = pdf_layout(spec, record.values, locale)
         from flask import current_app
@@ -439,10 +448,11 @@ def record_pdf(record, spec, locale: str) -> bytes:
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
                           current_hash=record.content_hash(), status_text=status_label(record.status),
                           valid={sig.id: sig.is_valid(record, spec) for sig in record.signatures},
-                          procedure=procedures.current(spec.procedure))
+                          procedure=procedures.current(spec.procedure), **extras)
     if record.status == "draft":
         return produce()
-    return pdf.cached(f"record-{record.id}-v{record.version}-{locale}", produce)
+    tag = "-" + hashlib.sha256(repr(sorted(extras.items())).encode()).hexdigest()[:16] if extras else ""
+    return pdf.cached(f"record-{record.id}-v{record.version}-{locale}{tag}", produce)
 
 
 @bp.route("/r/<code>/<id:record_id>.pdf")
