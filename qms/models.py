@@ -5,4 +5,4 @@ from .documents.models import ProcedureRevision  # noqa: F401
 from .records.models import (Attachment, FormRevision, NumberCounter, Record,  # noqa: F401
                              RecordFacet, Signature)
 from .reminders.models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch  # noqa: F401
-from .capa.models import NcDesk  # noqa: F401
+from .capa.models import NcDesk, NcMonthly, NcTally  # noqa: F401

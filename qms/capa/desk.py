@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select, tuple_
+from sqlalchemy import func, select, tuple_
 
 from ..core import policy
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record
-from .models import OPEN_STAGES, STAGES, NcDesk
+from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally
 
 STAGE_LABELS = {
     "open": _l("Awaiting CAPA"), "in_capa": _l("CAPA in progress"), "verifying": _l("Awaiting verification"),
@@ -44,10 +44,13 @@ def refresh(nc_id) -> None:
     latest = rounds[-1] if rounds else None
     pending = [a for a in (actions_of(latest.id) if latest is not None else []) if a.status in (DRAFT, IN_PROGRESS)]
     row = db.session.get(NcDesk, nc.id)
+    before = None
     if row is None:
         opened = today()
         row = NcDesk(nc_id=nc.id, opened_on=opened, opened_month=opened.strftime("%Y-%m"))
         db.session.add(row)
+    else:
+        before = _keys(row)
     row.number, row.department_id = nc.number or "", nc.department_id
     row.source, row.severity = values.get("source") or "", values.get("severity") or ""
     row.summary = (values.get("description") or "")[:200]
@@ -64,6 +67,45 @@ def refresh(nc_id) -> None:
         row.closed_on = today()
         row.closed_month = row.closed_on.strftime("%Y-%m")
     row.updated_at = utcnow()
+    _move(before, _keys(row))
+
+
+def _keys(row: NcDesk) -> tuple:
+    """Where a row counts: its tally key, and its monthly keys (a voided one counts in no month)."""
+    tally = (row.department_id, row.source, row.severity, row.stage, row.cause_category or "")
+    months = []
+    if row.stage != "voided":
+        months.append((row.opened_month, "opened", row.department_id, row.source, row.severity))
+        if row.closed_month:
+            months.append((row.closed_month, "closed", row.department_id, row.source, row.severity))
+    return tally, tuple(months)
+
+
+def _move(before: tuple | None, after: tuple) -> None:
+    """Take a row out of the counts it left and add it to those it entered (atomic upserts, so
+    concurrent changes add up)."""
+    old_tally, old_months = before or (None, ())
+    if old_tally != after[0]:
+        if old_tally is not None:
+            _bump(NcTally, dict(zip(TALLY_KEY, old_tally)), -1)
+        _bump(NcTally, dict(zip(TALLY_KEY, after[0])), 1)
+    for key in set(old_months) - set(after[1]):
+        _bump(NcMonthly, dict(zip(MONTH_KEY, key)), -1)
+    for key in set(after[1]) - set(old_months):
+        _bump(NcMonthly, dict(zip(MONTH_KEY, key)), 1)
+
+
+TALLY_KEY = ("department_id", "source", "severity", "stage", "cause_category")
+MONTH_KEY = ("month", "kind", "department_id", "source", "severity")
+
+
+def _bump(model, key: dict, delta: int) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(model).values(**key, n=delta)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=list(key), set_={"n": model.n + delta}))
 
 
 def _stage(nc: Record, latest: Record | None) -> str:
@@ -171,15 +213,67 @@ def iterate(f: Filters, today: date, limit: int):
                               .order_by(NcDesk.opened_on.desc(), NcDesk.nc_id.desc()).limit(limit)).scalars()
 
 
-def pareto(f: Filters, today: date, by: str) -> list[tuple]:
-    """Counts per cause category (``by="cause"``) or per department (``by="department"``), largest
-    first: [(key, count, cumulative share 0..1)]."""
-    col = NcDesk.cause_category if by == "cause" else NcDesk.department_id
-    conds = _where(f, today, skip=("department",) if by == "department" and f.department_id is None else ())
-    if by == "cause":
-        conds.append(NcDesk.cause_category.is_not(None))
-    rows = db.session.execute(select(col, func.count()).where(*conds).group_by(col)).all()
-    rows.sort(key=lambda r: (-r[1], str(r[0])))
+def _tally_where(model, f: Filters) -> list:
+    """The filters a count table can answer (department, source, severity; stage for the tally)."""
+    conds = []
+    if f.department_id is not None:
+        conds.append(model.department_id == f.department_id)
+    if f.source:
+        conds.append(model.source == f.source)
+    if f.severity:
+        conds.append(model.severity == f.severity)
+    if model is NcTally:
+        if f.stage == "active":
+            conds.append(NcTally.stage.in_(OPEN_STAGES))
+        elif f.stage:
+            conds.append(NcTally.stage == f.stage)
+        else:
+            conds.append(NcTally.stage != "voided")  # a voided report was a mistake, not a finding
+    return conds
+
+
+def paretos(f: Filters, today: date) -> tuple[list, list]:
+    """Counts per cause category and per department, largest first, each as
+    [(key, count, cumulative share 0..1)]. One grouping serves both charts: summed from the tally,
+    or, under the age and overdue filters (which depend on today), from the nonconformities."""
+    causes: dict = {}
+    depts: dict = {}
+
+    def add(stmt, sign=1):
+        for cause, dept, n in db.session.execute(stmt).all():
+            n = sign * int(n or 0)
+            depts[dept] = depts.get(dept, 0) + n
+            if cause:
+                causes[cause] = causes.get(cause, 0) + n
+
+    def rows(filters, *extra):
+        # Grouped cause first: grouped department first, SQLite's planner (no date histograms)
+        # walks the whole department index to save a sort, 11 ms instead of 2 at 20,000 rows.
+        return (select(NcDesk.cause_category, NcDesk.department_id, func.count())
+                .where(*_where(filters, today), *extra).group_by(NcDesk.cause_category, NcDesk.department_id))
+
+    def tally(filters):
+        return (select(NcTally.cause_category, NcTally.department_id, func.sum(NcTally.n))
+                .where(*_tally_where(NcTally, filters)).group_by(NcTally.cause_category, NcTally.department_id))
+
+    if f.age and f.stage and f.stage not in OPEN_STAGES + ("active",):
+        return [], []  # an age is the time a nonconformity has been open: closed ones have none
+    if f.overdue or (f.age and f.age != AGES[-1][0]):
+        add(rows(f))
+    elif f.age:
+        # The oldest bucket is most of the open ones: all open (tally) less the younger ones.
+        open_now = Filters(**{**f.__dict__, "age": None, "errors": {}})
+        if open_now.stage is None:
+            open_now.stage = "active"
+        add(tally(open_now))
+        add(rows(open_now, NcDesk.opened_on >= today - timedelta(days=AGES[-2][3]), NcDesk.opened_on <= today), -1)
+    else:
+        add(tally(f))
+    return _ranked(causes), _ranked(depts)
+
+
+def _ranked(counts: dict) -> list[tuple]:
+    rows = sorted(((k, c) for k, c in counts.items() if c > 0), key=lambda r: (-r[1], str(r[0])))
     total = sum(c for _k, c in rows) or 1
     out, run = [], 0
     for key, count in rows:
@@ -189,35 +283,40 @@ def pareto(f: Filters, today: date, by: str) -> list[tuple]:
 
 
 def ageing(f: Filters, today: date) -> list[tuple]:
-    """Open nonconformities per age bucket: [(key, label, count)]."""
+    """Open nonconformities per age bucket: [(key, label, count)]. The buckets of the last 90 days
+    are counted in one pass over that date range; the oldest is the open total (from the tally)
+    less those, so the long tail of old ones is never walked."""
     conds = _where(f, today, skip=("age",)) + [NcDesk.stage.in_(OPEN_STAGES)]
-    cols = []
-    for key, _label, lo, hi in AGES:
-        cond = NcDesk.opened_on <= today - timedelta(days=lo)
-        if hi is not None:
-            cond = and_(cond, NcDesk.opened_on >= today - timedelta(days=hi))
-        cols.append(func.coalesce(func.sum(case((cond, 1), else_=0)), 0))
-    counts = db.session.execute(select(*cols).where(*conds)).one()
-    return [(a[0], a[1], int(c)) for a, c in zip(AGES, counts)]
+    # One COUNT per young bucket: an index range count is ~5x cheaper per row than SUM(CASE ...).
+    counts = [db.session.execute(select(func.count()).select_from(NcDesk).where(
+        *conds, NcDesk.opened_on <= today - timedelta(days=lo), NcDesk.opened_on >= today - timedelta(days=hi))).scalar()
+        for _key, _label, lo, hi in AGES[:-1]]
+    if f.overdue:
+        total = db.session.execute(select(func.count()).select_from(NcDesk).where(*conds)).scalar()
+    else:
+        total = db.session.execute(select(func.coalesce(func.sum(NcTally.n), 0)).where(
+            *_tally_where(NcTally, f), NcTally.stage.in_(OPEN_STAGES))).scalar()
+    counts.append(max(0, int(total) - sum(counts)))
+    return [(a[0], a[1], c) for a, c in zip(AGES, counts)]
 
 
 def trend(f: Filters, today: date, months: int = 12) -> list[tuple]:
-    """Opened and closed per month for the last ``months`` months: [(YYYY-MM, opened, closed)]."""
+    """Opened and closed per month for the last ``months`` months: [(YYYY-MM, opened, closed)].
+    Department, source and severity narrow it; stage, age and overdue describe today, not a month."""
     keys = []
     y, m = today.year, today.month
     for _ in range(months):
         keys.append(f"{y:04d}-{m:02d}")
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     keys.reverse()
-    conds = _where(f, today)
-    opened = dict(db.session.execute(select(NcDesk.opened_month, func.count()).where(
-        NcDesk.opened_month >= keys[0], *conds).group_by(NcDesk.opened_month)).all())
-    closed = dict(db.session.execute(select(NcDesk.closed_month, func.count()).where(
-        NcDesk.closed_month >= keys[0], *conds).group_by(NcDesk.closed_month)).all())
-    return [(k, opened.get(k, 0), closed.get(k, 0)) for k in keys]
+    found = {(month, kind): int(n) for month, kind, n in db.session.execute(
+        select(NcMonthly.month, NcMonthly.kind, func.sum(NcMonthly.n))
+        .where(NcMonthly.month >= keys[0], *_tally_where(NcMonthly, f))
+        .group_by(NcMonthly.month, NcMonthly.kind)).all()}
+    return [(k, found.get((k, "opened"), 0), found.get((k, "closed"), 0)) for k in keys]
 
 
-def overdue_actions(user, today: date, department_id: int | None, limit: int = 20) -> list[Record]:
+def overdue_actions(today: date, department_id: int | None, limit: int = 20) -> list[Record]:
     """The most overdue open actions (in the user's scope), oldest due date first."""
     stmt = select(Record).where(Record.status == IN_PROGRESS, Record.due_on < today,
                                 Record.form_code == "CA-ACTION")

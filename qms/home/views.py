@@ -10,7 +10,7 @@ from ..core.audit import AuditEvent
 from ..core.timeutil import today
 from ..extensions import db
 from ..records import spec as specs
-from ..records.models import DRAFT, IN_PROGRESS, Record
+from ..records.models import DRAFT, IN_PROGRESS, Record, RecordFacet
 
 bp = Blueprint("home", __name__)
 
@@ -20,8 +20,15 @@ def waiting_for(user, limit: int = 30):
     conds = []
     wide = policy.company_wide(user)
     for spec in specs.all_specs():
+        for step in spec.workflow[1:]:
+            if step.signer_field:  # steps for one named person (an action's owner), found by the facet
+                conds.append(and_(Record.form_code == spec.code, Record.current_step == step.name, Record.id.in_(
+                    select(RecordFacet.record_id).where(RecordFacet.form_code == spec.code,
+                                                        RecordFacet.field == step.signer_field,
+                                                        RecordFacet.value == str(user.id)))))
         for own in (True, False):
-            steps = [s.name for s in spec.workflow[1:] if user.role in s.roles and s.own_department == own]
+            steps = [s.name for s in spec.workflow[1:] if user.role in s.roles and s.own_department == own
+                     and not s.signer_field]
             if not steps:
                 continue
             cond = and_(Record.form_code == spec.code, Record.current_step.in_(steps))

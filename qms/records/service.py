@@ -129,8 +129,11 @@ def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
     record.due_on = date.fromisoformat(due) if due else None
     if not fresh:
         db.session.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
-    # Link fields are always indexed: a record lists what links to it.
-    links = [f.name for f in spec.fields if f.type == "record" and f.name not in spec.register_filters]
+    # Link fields are always indexed (a record lists what links to it), and so are the fields naming
+    # the one person who signs a step (their home page finds what waits for them).
+    named = {s.signer_field for s in spec.workflow if s.signer_field}
+    links = [f.name for f in spec.fields if (f.type == "record" or f.name in named)
+             and f.name not in spec.register_filters]
     for name in list(spec.register_filters) + links:
         f = spec.field_map.get(name)
         if f is None:

@@ -22,7 +22,7 @@ from ..extensions import db
 from . import export, register, service
 from . import spec as specs
 from .models import Attachment, Record
-from .present import STATUS_LABELS, cell, column_label, status_label, value_text
+from .present import STATUS_LABELS, cell, column_label, prefetch_links, status_label, value_text
 from .webforms import form_class, to_formdata
 
 bp = Blueprint("records", __name__)
@@ -85,6 +85,7 @@ def register_view(code: str):
         page, errors = register.Page([], None, None, "id", True), exc.errors
     locale = current_locale()
     rows = []
+    _linked = prefetch_links(spec, page.rows)  # noqa: F841  (held while the cells read them)
     for r in page.rows:
         values = r.values  # decode the JSON once per row, not once per cell
         rows.append((r, [cell(spec, r, c, locale, values) for c in spec.register_columns]))
@@ -112,6 +113,7 @@ def export_view(code: str, fmt: str):
     limit = export.PDF_ROW_LIMIT if fmt == "pdf" else 100_000
     try:
         records = list(register.iterate(spec, user(), request.args, query_messages(), limit=limit))
+        _linked = prefetch_links(spec, records)  # noqa: F841  (held while the cells read them)
     except register.BadQuery as exc:
         return render_template("error.html", code=422, message="; ".join(sum(exc.errors.values(), []))), 422
     stamp = utcnow().strftime("%Y%m%d-%H%M")

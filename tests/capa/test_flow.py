@@ -207,3 +207,18 @@ def test_it06_identification_check_findings_become_nonconformities(app, client):
     assert nc.department_id == p.head.department_id and nc.values["source_record"] == check.id
     assert nc.number is None  # a draft until signed
     assert nc.display_number in client.get(f"/r/IT-CHECK/{check.id}").get_data(as_text=True)
+
+
+def test_an_action_waits_on_its_owners_home_page_even_from_another_department(app, client):
+    p = People()
+    clock(11, 2)
+    outsider = F.user("technician", "TDD", name="赵工")  # another department's technician owns the action
+    nc = raise_nc(p.clerk)
+    capa_rec = issue_capa(nc, p.quality)
+    (action,) = through_plan(capa_rec, p, owners=[outsider])
+    F.login(client, outsider)
+    assert action.number in client.get("/").get_data(as_text=True)
+    page = client.get(f"/r/CA-ACTION/{action.id}").get_data(as_text=True)
+    assert "填写本步骤" in page  # they may fill in and sign it, and attach the evidence
+    implement(action, outsider)
+    assert action.status == "closed"
