@@ -261,12 +261,21 @@ def paretos(f: Filters, today: date) -> tuple[list, list]:
     if f.overdue or (f.age and f.age != AGES[-1][0]):
         add(rows(f))
     elif f.age:
-        # The oldest bucket is most of the open ones: all open (tally) less the younger ones.
+        # The oldest bucket: group its rows, or, when they outnumber the younger open ones, take
+        # all open ones from the tally less the younger ones (two index counts decide).
         open_now = Filters(**{**f.__dict__, "age": None, "errors": {}})
         if open_now.stage is None:
             open_now.stage = "active"
-        add(tally(open_now))
-        add(rows(open_now, NcDesk.opened_on >= today - timedelta(days=AGES[-2][3]), NcDesk.opened_on <= today), -1)
+        recent = (NcDesk.opened_on >= today - timedelta(days=AGES[-2][3]), NcDesk.opened_on <= today)
+        young = db.session.execute(select(func.count()).select_from(NcDesk)
+                                   .where(*_where(open_now, today), *recent)).scalar()
+        total = db.session.execute(select(func.coalesce(func.sum(NcTally.n), 0))
+                                   .where(*_tally_where(NcTally, open_now))).scalar()
+        if total - young <= young:
+            add(rows(f))
+        else:
+            add(tally(open_now))
+            add(rows(open_now, *recent), -1)
     else:
         add(tally(f))
     return _ranked(causes), _ranked(depts)

@@ -76,7 +76,7 @@ def desk_view():
         causes=causes, depts=depts, cause_chart=cause_chart, dept_chart=dept_chart, ages=ages,
         trend=months, trend_chart=charts.grouped(months, "trend-chart", _("Opened and closed by month"),
                                                  (_("Opened"), _("Closed"))), today=now, company=company,
-        overdue=desk.overdue_actions(now, f.department_id),
+        overdue=_overdue_display(desk.overdue_actions(now, f.department_id), labels),
         action_spec=specs.get(ACTION), nc_spec=specs.get(NC),
     ), 422 if f.errors else 200
 
@@ -102,6 +102,13 @@ def _display(rows, labels: dict, now) -> list[dict]:
             "overdue": bool(r.next_due_on and r.next_due_on < now), "summary": r.summary[:60],
         })
     return out
+
+
+def _overdue_display(actions, labels: dict) -> list[dict]:
+    """The most overdue actions as text (number, link, due date, department)."""
+    href, due = _detail_prefix(ACTION), _("due %(date)s")
+    return [{"number": a.display_number, "href": href + str(a.id), "due": due % {"date": a.due_on.isoformat()},
+             "department": labels["department"].get(a.department_id, "")} for a in actions]
 
 
 def _detail_prefix(code: str) -> str:

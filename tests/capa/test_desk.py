@@ -127,3 +127,21 @@ def test_desk_paging_is_keyset(app, client):
     first, cursor = desk.page(f, None, desk_today(), size=3)
     second, end = desk.page(f, cursor, desk_today(), size=3)
     assert [r.nc_id for r in first + second] == sorted((r.id for r in recs), reverse=True) and end is None
+
+
+def test_oldest_bucket_from_the_tally_matches_the_rows(app):
+    """When old open ones outnumber the young, the chart comes from the tally less the young rows."""
+    p = People()
+    tdd_clerk = F.user("clerk", "TDD")
+    clock(6, 1)
+    for _ in range(3):
+        raise_nc(p.clerk)
+    raise_nc(tdd_clerk)
+    clock(11, 20)
+    raise_nc(p.clerk)  # young
+    today = desk_today()
+    causes, depts = desk.paretos(desk.Filters(age="90+"), today)
+    assert depts == [(p.clerk.department_id, 3, 0.75), (tdd_clerk.department_id, 1, 1.0)] and causes == []
+    causes, depts = desk.paretos(desk.Filters(age="90+", department_id=tdd_clerk.department_id), today)
+    assert depts == [(tdd_clerk.department_id, 1, 1.0)]
+    assert [c for _k, _l, c in desk.ageing(desk.Filters(), today)] == [1, 0, 0, 4]
