@@ -20,6 +20,7 @@ test: test-setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/desk.py
 
 setup: system-packages $(STAMP)
 

@@ -199,6 +199,8 @@ def page(f: Filters, cursor: str | None, today: date, size: int = PAGE) -> tuple
     if cursor:
         try:
             d, i = cursor.split(",")
+            if not i.isdigit() or len(i) > 10:
+                raise ValueError(i)
             stmt = stmt.where(tuple_(NcDesk.opened_on, NcDesk.nc_id) < (date.fromisoformat(d), int(i)))
         except ValueError:
             f.errors["after"] = [str(_l("This page link is not valid; start from the first page."))]

@@ -103,6 +103,8 @@ class _RecordLink(StringField):
         text = (self.data or "").strip()
         if not text:
             return
+        if re.search(r"[\x00-\x1f]", text):  # never a number (and PostgreSQL refuses NUL in a query)
+            raise validators.StopValidation(_("No such record."))
         from sqlalchemy import select
 
         from ..extensions import db
