@@ -128,9 +128,11 @@ def configure_procedures(app: Flask) -> None:
     """Procedure packages register their rules, hooks and record-page panels on the engine."""
     from .capa import service as capa_service
     from .capa import views as capa_views
+    from .instruments import service as instruments_service
 
     capa_service.install()
     capa_views.install()
+    instruments_service.install()
 
 
 def configure_cli(app: Flask) -> None:

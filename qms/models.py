@@ -6,3 +6,4 @@ from .records.models import (Attachment, FormRevision, NumberCounter, Record,  #
                              RecordFacet, Signature)
 from .reminders.models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch  # noqa: F401
 from .capa.models import NcDesk, NcMonthly, NcTally  # noqa: F401
+from .instruments.models import Instrument  # noqa: F401

@@ -232,7 +232,7 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
                     printed_name=user.full_name, signed_at=utcnow(),
                     content_hash=record.signed_hash(step.name, spec))
     db.session.add(sig)
-    nxt = spec.next_step(step.name)
+    nxt = spec.next_step(step.name, record.values)
     record.current_step = nxt.name if nxt else None
     record.status = IN_PROGRESS if nxt else CLOSED
     record.updated_at = utcnow()
@@ -274,7 +274,7 @@ def create_automatic(spec, actor, values: dict, department_id: int, cause: str, 
     first = spec.workflow[0].name
     _form, clean = validate(spec, to_formdata(spec, values), locale, only=step_names(spec, first))
     check_values(spec, None, clean, actor)
-    nxt = spec.next_step(first)
+    nxt = spec.next_step(first, clean)
     now = utcnow()
     record = Record(form_code=spec.code, form_revision_id=spec.revision_id, status=DRAFT, current_step=first,
                     department_id=department_id, created_by_id=actor.id, created_at=now, updated_at=now,

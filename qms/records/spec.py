@@ -94,6 +94,11 @@ class StepSpec:
     not_same_as: tuple = ()  # steps whose signer may not sign this one
     department_field: str | None = None  # a choice field holding the department code that acts
     signer_field: str | None = None  # a user field naming the one person who signs (an action's owner)
+    only_if: tuple = ()  # ((field, value), ...): the step applies only then (a long loan's approval)
+
+    def applies(self, values: dict) -> bool:
+        """Whether this step is part of this record's path (its ``only_if`` conditions hold)."""
+        return all(str(values.get(k)) == v for k, v in self.only_if)
 
 
 @dataclass(frozen=True)
@@ -135,12 +140,15 @@ class FormSpec:
         upto = set(names[:names.index(step_name) + 1]) if step_name in names else set(names)
         return [f for f in self.fields if f.step in upto]
 
-    def next_step(self, name: str | None) -> StepSpec | None:
+    def next_step(self, name: str | None, values: dict | None = None) -> StepSpec | None:
+        """The step after ``name``; with ``values``, steps whose ``only_if`` fails are passed over."""
         names = [s.name for s in self.workflow]
         if name is None:
             return self.workflow[0] if self.workflow else None
-        i = names.index(name)
-        return self.workflow[i + 1] if i + 1 < len(names) else None
+        for step in self.workflow[names.index(name) + 1:]:
+            if values is None or step.applies(values):
+                return step
+        return None
 
 
 def _bilingual(value, where: str) -> dict:
@@ -202,7 +210,10 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 meaning=s["meaning"], own_department=bool(s.get("own_department", True)),
                 not_same_as=tuple(s.get("not_same_as", ())), department_field=s.get("department_field"),
                 signer_field=s.get("signer_field"),
+                only_if=tuple((k, str(v)) for k, v in (s.get("only_if") or {}).items()),
             ))
+        if workflow and workflow[0].only_if:
+            raise SpecError(f"{source}: the first step cannot be conditional (only_if)")
         if not workflow:
             raise SpecError(f"{source}: workflow needs at least the submitting step")
         step_names = [w.name for w in workflow]

@@ -1,0 +1,47 @@
+"""Each instrument's current state, kept from the signed records that change it.
+
+The intake record (INS-INTAKE) is the instrument; calibration records (INS-CAL) and loans
+(INS-USAGE) move its state. Nothing here is typed in by hand: every value comes from a signed
+record, so the state is as traceable as the records. The permit-to-use gate (INS-04) reads it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+# What stops an instrument, besides its calibration: none, or why it is out of use.
+CONDITIONS = ("ok", "faulty", "under_repair", "quarantined", "scrapped", "voided")
+
+
+class Instrument(db.Model):
+    """One registered instrument as the gate, the registers and the label see it."""
+
+    __tablename__ = "instruments"
+    id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)  # its INS-INTAKE record
+    asset_no: Mapped[str] = mapped_column(String(40), unique=True)  # 资产编号
+    number: Mapped[str] = mapped_column(String(60))  # intake record number (on the label)
+    name: Mapped[str] = mapped_column(String(100))  # 仪器名称
+    model: Mapped[str] = mapped_column(String(100), default="")  # 型号
+    category: Mapped[str] = mapped_column(String(20))  # public / dedicated
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))  # custodian department
+    custodian_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # named custodian
+    interval_months: Mapped[int] = mapped_column(Integer, default=24)  # calibration interval
+    calibrated_on = mapped_column(Date, nullable=True)  # last passing (or restricted) calibration
+    next_due_on = mapped_column(Date, nullable=True)  # calibrated_on + interval
+    cal_result: Mapped[str] = mapped_column(String(20), default="pass")  # pass / restricted / fail
+    restriction: Mapped[str] = mapped_column(String(200), default="")  # what a restricted one may do
+    condition: Mapped[str] = mapped_column(String(20), default="ok")  # see CONDITIONS
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), nullable=True)  # open loan
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # who has it
+    loan_due_on = mapped_column(Date, nullable=True)  # when it is due back
+    updated_at = mapped_column(UTCDateTime, default=utcnow)  # last change
+
+    __table_args__ = (
+        Index("ix_instruments_due", "next_due_on", "id"),
+        Index("ix_instruments_dept_due", "department_id", "next_due_on", "id"),
+        Index("ix_instruments_holder", "holder_id", "loan_due_on"),
+        Index("ix_instruments_condition", "condition", "id"),
+    )

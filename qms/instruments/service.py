@@ -1,0 +1,283 @@
+"""Monitoring and measuring devices (监视和测量装置控制程序): the permit-to-use gate (INS-04), the
+loan rules (INS-02), calibration results and their reverse impact (INS-03), and the instrument
+state kept from the signed records.
+
+Every rule is registered on the records service, so the web, the API and every other form meet
+the same gate: :func:`refusals` is the one place that says whether an instrument may be used.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.models import Department
+from ..core import policy
+from ..core.timeutil import local, utcnow
+from ..extensions import db
+from ..records import service
+from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Record, RecordFacet
+from ..reminders.workcal import add_months
+from .models import Instrument
+
+INTAKE, USAGE, CAL = "INS-INTAKE", "INS-USAGE", "INS-CAL"
+KEEPER = "TDD"  # 技术发展部 keeps the registers and organises calibration
+
+
+def today() -> date:
+    """The local date now (the test clock moves it)."""
+    return local(utcnow()).date()
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def instrument_of(values: dict) -> Instrument | None:
+    """The instrument a record's ``instrument`` field names (None before its intake is signed)."""
+    iid = _int(values.get("instrument"))
+    return db.session.get(Instrument, iid) if iid else None
+
+
+def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
+    """Why ``inst`` may not be used or checked out now (INS-04); empty when it may. In the user's
+    language, naming the date or the state that stops it."""
+    if inst is None:
+        return [_("This instrument is not registered (its intake record is not signed).")]
+    on = on or today()
+    out = []
+    if inst.condition == "scrapped":
+        out.append(_("The instrument is scrapped."))
+    elif inst.condition == "voided":
+        out.append(_("The instrument's registration was voided."))
+    elif inst.condition == "quarantined":
+        out.append(_("The instrument is quarantined after a failed calibration; it needs a passing calibration."))
+    elif inst.condition == "under_repair":
+        out.append(_("The instrument is under repair; after the repair it needs a passing calibration."))
+    elif inst.condition == "faulty":
+        out.append(_("The instrument was returned faulty; it must be repaired and calibrated first."))
+    if inst.cal_result == "fail" and inst.condition != "quarantined":
+        out.append(_("The instrument failed its last calibration."))
+    if inst.next_due_on is None:
+        out.append(_("The instrument has no valid calibration."))
+    elif inst.next_due_on < on:
+        out.append(_("Calibration overdue since %(date)s.", date=inst.next_due_on.isoformat()))
+    return out
+
+
+def permit_state(inst: Instrument, on: date | None = None) -> str:
+    """The label colour: "valid" (green), "restricted" (yellow) or "stopped" (red)."""
+    if refusals(inst, on):
+        return "stopped"
+    return "restricted" if inst.cal_result == "restricted" else "valid"
+
+
+# ---- value checks (create, update, sign) ----
+
+def _keeper_or_company(user) -> bool:
+    return policy.company_wide(user) or (user.department is not None and user.department.code == KEEPER)
+
+
+def _check_intake(record, values, user) -> dict:
+    errors = {}
+    if (record is None or record.status == DRAFT) and not _keeper_or_company(user):
+        errors["asset_no"] = [_("Instruments are registered by 技术发展部.")]
+    asset = (values.get("asset_no") or "").strip()
+    if asset:
+        taken = db.session.execute(select(Instrument.id).where(Instrument.asset_no == asset,
+                                                               Instrument.condition != "voided")).first()
+        drafts = db.session.execute(select(RecordFacet.record_id).where(
+            RecordFacet.form_code == INTAKE, RecordFacet.field == "asset_no", RecordFacet.value == asset,
+            RecordFacet.record_id != (record.id if record is not None else 0))
+            .join(Record, Record.id == RecordFacet.record_id)
+            .where(Record.status.in_((DRAFT, IN_PROGRESS, CLOSED)))).first()
+        if (taken and (record is None or taken[0] != record.id)) or drafts:
+            errors["asset_no"] = [_("This asset number is already registered.")]
+    return errors
+
+
+def _check_usage(record, values, user) -> dict:
+    if record is not None and record.status != DRAFT:
+        return {}  # later steps: the gate is checked again when it is handed out
+    errors = {}
+    inst = instrument_of(values)
+    if values.get("instrument") and inst is None:
+        errors["instrument"] = [refusals(None)[0]]
+    elif inst is not None:
+        reasons = refusals(inst)
+        if reasons:
+            errors["instrument"] = reasons
+        elif inst.loan_id and (record is None or inst.loan_id != record.id):
+            errors["instrument"] = [_("The instrument is on loan (%(number)s).", number=_number(inst.loan_id))]
+    out, due = values.get("checked_out_on"), values.get("return_due_on")
+    if values.get("loan_type") == "short" and out and due and date.fromisoformat(due) > add_months(date.fromisoformat(out), 1):
+        errors["return_due_on"] = [_("A short loan is returned within one month (by %(date)s); choose a long loan otherwise.",
+                                     date=add_months(date.fromisoformat(out), 1).isoformat())]
+    if values.get("loan_type") == "long" and not (values.get("long_reason") or "").strip():
+        errors["long_reason"] = [_("A long loan needs a reason.")]
+    return errors
+
+
+def _check_cal(record, values, user) -> dict:
+    if record is not None and record.status != DRAFT:
+        return {}
+    errors = {}
+    inst = instrument_of(values)
+    if values.get("instrument") and (inst is None or inst.condition in ("scrapped", "voided")):
+        errors["instrument"] = [_("Only a registered instrument in service is calibrated.")]
+    if values.get("result") == "restricted" and not (values.get("restriction") or "").strip():
+        errors["restriction"] = [_("Say what the instrument may still be used for.")]
+    if values.get("calibrated_on") and date.fromisoformat(values["calibrated_on"]) > today():
+        errors["calibrated_on"] = [_("The calibration date may not be in the future.")]
+    return errors
+
+
+def _number(record_id) -> str:
+    r = db.session.get(Record, record_id) if record_id else None
+    return r.display_number if r else "—"
+
+
+# ---- why a step cannot be signed yet ----
+
+def _sign_usage(record, spec, step, user) -> str | None:
+    if step.name != "hand_out":
+        return None
+    inst = instrument_of(record.values)
+    reasons = refusals(inst)
+    if reasons:
+        return _("Cannot be handed out: %(reasons)s", reasons=" ".join(reasons))
+    if inst.loan_id and inst.loan_id != record.id:
+        return _("The instrument is on loan (%(number)s).", number=_number(inst.loan_id))
+    dept = user.department.code if user.department else ""
+    custodian = db.session.get(Department, inst.department_id)
+    if not (policy.company_wide(user) or dept == KEEPER or (custodian and custodian.code == dept)):
+        return _("Handed out by 技术发展部 or the custodian department.")
+    return None
+
+
+# ---- the state, from the signed records ----
+
+def on_change(record, spec, new: bool = False) -> None:
+    """Keep the instrument's state in step with its intake, loans and calibrations."""
+    code = spec.code
+    if code == INTAKE:
+        _intake(record)
+    elif code == USAGE:
+        _loan(record)
+    elif code == CAL and record.status == CLOSED:
+        _calibration(record)
+
+
+def _intake(record: Record) -> None:
+    inst = db.session.get(Instrument, record.id)
+    if record.status == VOIDED:
+        if inst is not None:
+            inst.condition, inst.updated_at = "voided", utcnow()
+        return
+    if record.status != CLOSED or inst is not None:
+        return
+    v = record.values
+    dept = db.session.execute(select(Department.id).where(Department.code == v["custodian_department"])).scalar()
+    calibrated = date.fromisoformat(v["calibrated_on"])
+    interval = int(v.get("interval_months") or 24)
+    db.session.add(Instrument(
+        id=record.id, asset_no=v["asset_no"], number=record.number or "", name=v["name"], model=v.get("model") or "",
+        category=v["category"], department_id=dept or record.department_id, custodian_id=_int(v.get("custodian")),
+        interval_months=interval, calibrated_on=calibrated, next_due_on=add_months(calibrated, interval),
+        cal_result="pass", condition="ok", updated_at=utcnow()))
+
+
+def _loan(record: Record) -> None:
+    inst = instrument_of(record.values)
+    if inst is None:
+        return
+    v = record.values
+    if record.status == IN_PROGRESS and record.current_step == "return":  # handed out
+        inst.loan_id, inst.holder_id = record.id, _int(v.get("borrower"))
+        inst.loan_due_on = date.fromisoformat(v["return_due_on"])
+    elif inst.loan_id == record.id and record.status in (CLOSED, VOIDED):
+        inst.loan_id = inst.holder_id = inst.loan_due_on = None
+        if record.status == CLOSED and v.get("condition_in") in ("damaged", "faulty") and inst.condition == "ok":
+            inst.condition = "faulty"
+    else:
+        return
+    inst.updated_at = utcnow()
+
+
+def _calibration(record: Record) -> None:
+    inst = instrument_of(record.values)
+    if inst is None:
+        return
+    v = record.values
+    on = date.fromisoformat(v["calibrated_on"])
+    if inst.calibrated_on and on < inst.calibrated_on and v["result"] != "fail":
+        return  # an older certificate entered late does not undo a newer one
+    if v["result"] == "fail":
+        since = inst.calibrated_on
+        inst.cal_result, inst.condition = "fail", "quarantined"
+        inst.updated_at = utcnow()
+        _reverse_impact(inst, record, since)
+        return
+    inst.calibrated_on, inst.next_due_on = on, add_months(on, inst.interval_months)
+    inst.cal_result, inst.restriction = v["result"], (v.get("restriction") or "") if v["result"] == "restricted" else ""
+    if inst.condition in ("quarantined", "under_repair", "faulty"):
+        inst.condition = "ok"  # a passing calibration after a failure or a repair returns it to use
+    inst.updated_at = utcnow()
+
+
+def uses_since(instrument_id: int, since: date | None) -> list[Record]:
+    """Loans of the instrument that began on or after ``since`` (every one when None), oldest first."""
+    ids = db.session.execute(select(RecordFacet.record_id).where(
+        RecordFacet.form_code == USAGE, RecordFacet.field == "instrument",
+        RecordFacet.value == str(instrument_id))).scalars().all()
+    if not ids:
+        return []
+    rows = db.session.execute(select(Record).where(Record.id.in_(ids), Record.status != VOIDED,
+                                                   Record.number.is_not(None)).order_by(Record.id)).scalars().all()
+    return [r for r in rows if since is None or (r.values.get("checked_out_on") or "") >= since.isoformat()]
+
+
+def _reverse_impact(inst: Instrument, cal: Record, since: date | None) -> Record:
+    """A failed calibration opens a nonconformity listing every use since the last pass (INS-03)."""
+    from flask_babel import force_locale
+
+    from ..auth.models import User
+    from ..capa.service import open_nonconformity
+    with force_locale("zh_Hans_CN"):  # records are written in the users' language, whoever signs
+        description = _impact_text(inst, cal, since)
+    actor = db.session.get(User, cal.signatures[-1].user_id)
+    return open_nonconformity(cal, "calibration", inst.department_id, "general", description, actor,
+                              found_on=date.fromisoformat(cal.values["calibrated_on"]))
+
+
+def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
+    """What failed, and every loan since the last passing calibration (who, when, what for)."""
+    from ..auth.models import User
+    v = cal.values
+    lines = [_("Instrument %(name)s (asset no. %(asset)s, %(number)s) failed calibration on %(date)s, "
+               "certificate %(cert)s. It is quarantined.", name=inst.name, asset=inst.asset_no, number=inst.number,
+               date=v["calibrated_on"], cert=v.get("certificate_no") or "—"),
+             _("Uses since the last passing calibration (%(date)s):", date=since.isoformat() if since else "—")]
+    uses = uses_since(inst.id, since)
+    people = {u.id: u.full_name for u in db.session.execute(select(User)).scalars()} if uses else {}
+    for r in uses:
+        u = r.values
+        lines.append(f"- {r.display_number} {people.get(_int(u.get('borrower')), '')} "
+                     f"{u.get('checked_out_on')} ~ {u.get('returned_on') or u.get('return_due_on')}: {u.get('purpose') or ''}")
+    if not uses:
+        lines.append(_("(none recorded)"))
+    return "\n".join(lines)[:4000]
+
+
+def install() -> None:
+    """Register the gate, the loan and calibration rules, and the state hook."""
+    service.VALUE_CHECKS[INTAKE] = [_check_intake]
+    service.VALUE_CHECKS[USAGE] = [_check_usage]
+    service.VALUE_CHECKS[CAL] = [_check_cal]
+    service.SIGN_CHECKS[USAGE] = [_sign_usage]
+    if on_change not in service.AFTER_CHANGE:
+        service.AFTER_CHANGE.append(on_change)

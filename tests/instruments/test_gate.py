@@ -1,0 +1,185 @@
+"""Instruments: intake, the permit-to-use gate, loans, calibration and its reverse impact.
+covers: INS-01, INS-02, INS-03, INS-04"""
+import pytest
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from qms.extensions import db
+from qms.instruments import service as ins
+from qms.instruments.models import Instrument
+from qms.records import service
+from qms.records import spec as specs
+from qms.records.models import Record
+from tests import factories as F
+from tests.api.test_api import token_for
+from tests.capa.flow import clock, fill, sign
+
+INTAKE = {"asset_no": "TDD-0001", "name": "数字万用表", "model": "FLUKE-17B", "category": "public",
+          "custodian_department": "TDD", "location": "技术发展部仪表室", "intake_on": "2026-01-05",
+          "calibrated_on": "2025-12-20", "interval_months": "24"}
+
+
+class Staff:
+    def __init__(self):
+        self.tech = F.user("technician", "TDD", name="李强")
+        self.tdd_head = F.user("department_head", "TDD", name="孙涛")
+        self.clerk = F.user("clerk", "CSD", name="王静")
+        self.csd_head = F.user("department_head", "CSD", name="张明")
+        self.other_head = F.user("department_head", "TSD", name="吴刚")
+        self.quality = F.user("quality_manager", "EMD", name="陈芳")
+
+
+def register(tech, **values):
+    rec = service.create(specs.get("INS-INTAKE"), tech, MultiDict({**INTAKE, **values}), "zh_CN")
+    db.session.commit()
+    sign(rec, tech)
+    return db.session.get(Instrument, rec.id)
+
+
+def loan(user, inst, staff, **values):
+    data = {"instrument": f"#{inst.id}", "loan_type": "short", "borrower": str(staff.clerk.id),
+            "borrowing_department": "CSD", "checked_out_on": "2026-11-02", "return_due_on": "2026-11-20",
+            "purpose": "用户线路测试", **values}
+    rec = service.create(specs.get("INS-USAGE"), user, MultiDict(data), "zh_CN")
+    db.session.commit()
+    return rec
+
+
+def calibrate(staff, inst, result="pass", on="2026-11-10", **values):
+    data = {"instrument": f"#{inst.id}", "agency": "市通信计量站", "sent_on": on, "returned_on": on,
+            "calibrated_on": on, "certificate_no": "JL-88", "result": result, **values}
+    rec = service.create(specs.get("INS-CAL"), staff.tech, MultiDict(data), "zh_CN")
+    db.session.commit()
+    sign(rec, staff.tech)
+    return sign(rec, staff.tdd_head)
+
+
+def test_ins01_intake_by_tdd_only_and_asset_numbers_unique(app):
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    assert inst.asset_no == "TDD-0001" and str(inst.next_due_on) == "2027-12-20" and inst.condition == "ok"
+    with pytest.raises(service.ValidationFailed) as exc:
+        register(s.tech)
+    assert "asset_no" in exc.value.errors
+    db.session.rollback()
+    with pytest.raises(service.ValidationFailed) as exc:
+        register(F.user("technician", "TSD"), asset_no="TSD-9")
+    assert "asset_no" in exc.value.errors
+
+
+def test_ins02_short_loan_handed_out_and_returned(app):
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    rec = loan(s.clerk, inst, s)
+    sign(rec, s.clerk)
+    assert rec.current_step == "hand_out"  # a short loan needs no head's approval
+    sign(rec, s.tech)
+    db.session.expire_all()
+    inst = db.session.get(Instrument, inst.id)
+    assert inst.loan_id == rec.id and inst.holder_id == s.clerk.id
+    # On loan: nobody else can borrow it.
+    with pytest.raises(service.ValidationFailed) as exc:
+        loan(s.clerk, inst, s)
+    assert rec.number in " ".join(exc.value.errors["instrument"])
+    db.session.rollback()
+    fill(rec, s.tech, returned_on="2026-11-18", condition_in="good")
+    sign(rec, s.tech)
+    db.session.expire_all()
+    assert rec.status == "closed" and db.session.get(Instrument, inst.id).loan_id is None
+
+
+def test_ins02_loan_rules(app):
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    with pytest.raises(service.ValidationFailed) as exc:
+        loan(s.clerk, inst, s, return_due_on="2026-12-15")  # more than a month
+    assert "2026-12-02" in exc.value.errors["return_due_on"][0]
+    db.session.rollback()
+    with pytest.raises(service.ValidationFailed) as exc:
+        loan(s.clerk, inst, s, loan_type="long", return_due_on="2027-06-30")
+    assert "long_reason" in exc.value.errors
+    db.session.rollback()
+    rec = loan(s.clerk, inst, s, loan_type="long", return_due_on="2027-06-30", long_reason="驻点维护半年")
+    sign(rec, s.clerk)
+    assert rec.current_step == "approve"
+    # Only the borrowing department's head signs it; the keeper cannot hand it out before.
+    for other in (s.other_head, s.tdd_head, s.tech):
+        with pytest.raises(service.SignatureRefused):
+            service.sign(rec, other, F.PASSWORD)
+        db.session.rollback()
+    sign(rec, s.csd_head)
+    assert rec.current_step == "hand_out"
+    sign(rec, s.tech)
+    assert rec.current_step == "return"
+
+
+def test_ins04_the_gate_refuses_with_the_reason(app, client):
+    s = Staff()
+    clock(11, 2)
+    overdue = register(s.tech, asset_no="TDD-0002", calibrated_on="2024-10-01")
+    with pytest.raises(service.ValidationFailed) as exc:
+        loan(s.clerk, overdue, s)
+    assert "2026-10-01" in exc.value.errors["instrument"][0]
+    db.session.rollback()
+    # The gate is checked again at hand-out: a calibration that expires meanwhile stops it.
+    inst = register(s.tech, asset_no="TDD-0003", calibrated_on="2024-11-20")
+    rec = loan(s.clerk, inst, s)
+    sign(rec, s.clerk)
+    clock(11, 21)
+    with pytest.raises(service.SignatureRefused, match="2026-11-20"):
+        service.sign(rec, s.tech, F.PASSWORD)
+    db.session.rollback()
+    # The record page says so before any password is asked for.
+    F.login(client, s.tech)
+    assert "2026-11-20" in client.get(f"/r/INS-USAGE/{rec.id}").get_data(as_text=True)
+    # And the API refuses the same way (422 naming the field).
+    resp = client.post("/api/v1/forms/INS-USAGE/records", headers=token_for(s.clerk), json={"values": {
+        "instrument": overdue.number, "loan_type": "short", "borrower": s.clerk.id, "borrowing_department": "CSD",
+        "checked_out_on": "2026-11-21", "return_due_on": "2026-11-28", "purpose": "测试"}})
+    assert resp.status_code == 422 and "2026-10-01" in resp.json["fields"]["instrument"][0]
+
+
+def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app):
+    s = Staff()
+    clock(3, 1)
+    inst = register(s.tech, calibrated_on="2026-02-20")
+    early = loan(s.clerk, inst, s, checked_out_on="2026-03-01", return_due_on="2026-03-20")
+    sign(early, s.clerk)
+    sign(early, s.tech)
+    fill(early, s.tech, returned_on="2026-03-10", condition_in="good")
+    sign(early, s.tech)
+    clock(6, 1)
+    calibrate(s, inst, on="2026-06-01")
+    db.session.expire_all()
+    inst = db.session.get(Instrument, inst.id)
+    assert str(inst.next_due_on) == "2028-06-01" and ins.permit_state(inst) == "valid"
+    clock(7, 1)
+    later = loan(s.clerk, inst, s, checked_out_on="2026-07-01", return_due_on="2026-07-20", purpose="基站电源测试")
+    sign(later, s.clerk)
+    sign(later, s.tech)
+    fill(later, s.tech, returned_on="2026-07-15", condition_in="good")
+    sign(later, s.tech)
+    clock(11, 10)
+    cal = calibrate(s, inst, result="fail", as_found="直流电压档超差 2%")
+    db.session.expire_all()
+    inst = db.session.get(Instrument, inst.id)
+    assert inst.condition == "quarantined" and ins.permit_state(inst) == "stopped"
+    nc = db.session.execute(select(Record).where(Record.form_code == "CA-NC")).scalar_one()
+    text = nc.values["description"]
+    assert nc.values["source"] == "calibration" and nc.values["source_record"] == cal.id
+    assert later.number in text and "基站电源测试" in text and early.number not in text  # since the last pass only
+    assert "检定不合格" in text and "自上次合格检定（2026-06-01）" in text
+    assert nc.department_id == inst.department_id and nc.status == "in_progress"
+    with pytest.raises(service.ValidationFailed):
+        loan(s.clerk, inst, s, checked_out_on="2026-11-10", return_due_on="2026-11-20")
+    db.session.rollback()
+    # A passing calibration returns it to use; a restricted one is usable with its restriction.
+    clock(11, 20)
+    calibrate(s, inst, result="restricted", on="2026-11-20", restriction="仅限交流电压测量")
+    db.session.expire_all()
+    inst = db.session.get(Instrument, inst.id)
+    assert inst.condition == "ok" and ins.permit_state(inst) == "restricted" and inst.restriction == "仅限交流电压测量"
+    assert ins.refusals(inst) == []
