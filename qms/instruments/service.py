@@ -7,7 +7,7 @@ the same gate: :func:`refusals` is the one place that says whether an instrument
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -162,14 +162,44 @@ def _sign_usage(record, spec, step, user) -> str | None:
 # ---- the state, from the signed records ----
 
 def on_change(record, spec, new: bool = False) -> None:
-    """Keep the instrument's state in step with its intake, loans and calibrations."""
+    """Keep the instrument's state, and its calibration reminder, in step with its intake, loans
+    and calibrations."""
     code = spec.code
     if code == INTAKE:
         _intake(record)
+        inst = db.session.get(Instrument, record.id)
     elif code == USAGE:
         _loan(record)
+        return
     elif code == CAL and record.status == CLOSED:
         _calibration(record)
+        inst = instrument_of(record.values)
+    else:
+        return
+    if inst is not None:
+        watch_calibration(inst, record)
+
+
+def watch_calibration(inst: Instrument, record: Record | None = None) -> None:
+    """The INS-03 reminder of one instrument: 60/30/7 days before its next due date, then overdue
+    repeats and the ladder; to its custodian, or whoever registered it (public instruments)."""
+    from datetime import datetime, time
+
+    from ..core.timeutil import tz
+    from ..reminders import engine, rules
+    rule = rules.by_id().get("ins03-calibration")
+    if rule is None:
+        return
+    db.session.flush()
+    due = datetime.combine(inst.next_due_on, time(23, 59, 59), tz()) if inst.next_due_on else None
+    owner = inst.custodian_id
+    if owner is None:
+        intake = db.session.get(Record, inst.id)
+        owner = intake.created_by_id if intake else None
+    engine.upsert_watch(rule, "instrument", inst.id, "", due_at=due.astimezone(UTC) if due else None,
+                        title=f"{inst.asset_no} {inst.name}"[:300], link=f"/r/{INTAKE}/{inst.id}",
+                        owner_id=owner, department_id=inst.department_id,
+                        active=inst.condition not in ("scrapped", "voided") and inst.cal_result != "fail")
 
 
 def _intake(record: Record) -> None:

@@ -212,6 +212,9 @@ class Recipients:
     def for_event(self, rule: Rule, watch: ReminderWatch, ev: Event) -> list[int]:
         if ev.rung:
             role = rule.ladder[ev.rung - 1][1]
+            if "@" in role:  # a role in a named department
+                role, code = role.split("@", 1)
+                return self.role(role, self.dept_ids.get(code, -1))
             return self.role(role, watch.department_id if role == "department_head" else None)
         if watch.subject_type == "calendar":
             out = []

@@ -50,6 +50,7 @@ class Rule:
     at_steps: tuple = ()  # form rules: watch only while the record waits at one of these steps
     days_field: str | None = None  # due: an integer field of days added to the date (verify after N days)
     remind_owner: bool = True  # false: only the ladder is told (a serious nonconformity goes straight up)
+    managed: bool = False  # its procedure package keeps the watches (per instrument, not per record)
 
 
 def parse(raw: dict, form: str | None = None) -> Rule:
@@ -63,8 +64,10 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             raise RuleError(f"rule {raw['id']}: title needs zh and en")
         ladder = tuple((float(r["after_hours"]), r["to"]) for r in raw.get("ladder", ()))
         for _, role in ladder:
-            if role not in LADDER_ROLES:
-                raise RuleError(f"rule {raw['id']}: ladder role {role!r} not in {LADDER_ROLES}")
+            # "role@CODE": that role in one department (e.g. technicians of 技术发展部, who keep the loans).
+            base = role.split("@")[0] if "@" in role else role
+            if base not in (LADDER_ROLES if "@" not in role else ROLES):
+                raise RuleError(f"rule {raw['id']}: ladder role {role!r} not in {LADDER_ROLES} (or role@DEPT)")
         recipients = tuple((r["role"], r.get("department", "")) for r in raw.get("recipients", ()))
         for role, _ in recipients:
             if role not in ROLES:
@@ -90,7 +93,7 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             hour=int(raw.get("hour", 9)), owner_field=raw.get("owner_field"),
             when=tuple((k, str(v)) for k, v in (raw.get("when") or {}).items()),
             at_steps=tuple(raw.get("at_steps", ())), days_field=raw.get("days_field"),
-            remind_owner=bool(raw.get("remind_owner", True)),
+            remind_owner=bool(raw.get("remind_owner", True)), managed=bool(raw.get("managed", False)),
         )
     except KeyError as exc:
         raise RuleError(f"rule {raw.get('id', '?')}: missing key {exc}") from None
@@ -128,4 +131,4 @@ def by_id() -> dict[str, Rule]:
 
 
 def for_form(code: str) -> list[Rule]:
-    return [r for r in all_rules() if r.form == code and r.kind in ("due", "interval", "sla")]
+    return [r for r in all_rules() if r.form == code and r.kind in ("due", "interval", "sla") and not r.managed]

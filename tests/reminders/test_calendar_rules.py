@@ -79,7 +79,8 @@ def test_bad_rule_declarations_are_refused(raw, msg):
 
 def test_interval_rule_every_n_months_from_the_last_event(app):
     """INS-03: next calibration = last passing calibration + 24 months (leap day clamped)."""
-    rule = rules.by_id()["ins03-calibration"]
+    rule = rules.parse({"id": "every-24-months", "kind": "interval", "months": 24, "form": "INS-CAL",
+                        "field": "last_passed_on", "lead_days": [60, 30, 7], "title": {"zh": "检定", "en": "Calibration"}})
     assert rule.kind == "interval" and rule.months == 24
     due = engine.deadline_for_record(rule, {"last_passed_on": "2024-02-29"})
     assert due.astimezone(SH).date() == date(2026, 2, 28)
