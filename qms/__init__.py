@@ -90,13 +90,15 @@ def configure_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .capa.views import bp as capa_bp
+    from .instruments.views import bp as instruments_bp
     from .core.audit_views import bp as audit_bp
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
     from .records.views import bp as records_bp
     from .reminders.views import bp as reminders_bp
 
-    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp, capa_bp):
+    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp, capa_bp,
+               instruments_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
@@ -129,10 +131,12 @@ def configure_procedures(app: Flask) -> None:
     from .capa import service as capa_service
     from .capa import views as capa_views
     from .instruments import service as instruments_service
+    from .instruments import views as instruments_views
 
     capa_service.install()
     capa_views.install()
     instruments_service.install()
+    instruments_views.install()
 
 
 def configure_cli(app: Flask) -> None:

@@ -60,7 +60,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return made + _nonconformities()
+    return made + _nonconformities() + _instruments()
 
 
 def _nonconformities() -> int:
@@ -83,4 +83,27 @@ def _nonconformities() -> int:
             for signer in capa_signers:
                 _sign(capa, signer)
             made += 1
+    return made
+
+
+INSTRUMENTS = [
+    {"asset_no": "TDD-YB-0001", "name": "数字万用表", "model": "FLUKE-17B", "serial_no": "F17B-20240311",
+     "maker": "福禄克", "range_accuracy": "DC 1000 V ±0.5%", "category": "public", "custodian_department": "TDD",
+     "location": "技术发展部仪表室", "intake_on": "2025-01-06", "calibrated_on": "2025-12-20", "interval_months": "24"},
+    {"asset_no": "TDD-YB-0002", "name": "光功率计", "model": "JW3208", "category": "public",
+     "custodian_department": "TDD", "location": "技术发展部仪表室", "intake_on": "2023-03-01",
+     "calibrated_on": "2024-10-15", "interval_months": "24"},
+    {"asset_no": "SWT-YB-0001", "name": "误码测试仪", "model": "MP1570A", "category": "dedicated",
+     "custodian_department": "SWT", "location": "交换传输室机房", "intake_on": "2024-06-01",
+     "calibrated_on": "2025-01-10", "interval_months": "24"},
+]
+
+
+def _instruments() -> int:
+    """Three registered instruments (one overdue for calibration, so the gate shows a refusal)."""
+    made = 0
+    for values in INSTRUMENTS:
+        record = service.create(specs.get("INS-INTAKE"), _user("tech"), MultiDict(values), "zh_CN")
+        _sign(record, "tech")
+        made += 1
     return made

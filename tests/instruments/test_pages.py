@@ -1,0 +1,53 @@
+"""The instrument's page (live status, usage file) and the permit labels (PDF, read back).
+covers: INS-04, INS-05"""
+import re
+import subprocess
+
+from tests import factories as F
+from tests.capa.flow import clock, fill, sign
+from tests.instruments.test_gate import Staff, calibrate, loan, register
+
+
+def _text(tmp_path, data, name):
+    path = tmp_path / name
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout)
+    return fonts, text
+
+
+def test_ins05_instrument_page_shows_state_and_whole_history(app, client):
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    rec = loan(s.clerk, inst, s, purpose="用户线路测试")
+    sign(rec, s.clerk)
+    sign(rec, s.tech)
+    F.login(client, s.tech)
+    html = client.get(f"/r/INS-INTAKE/{inst.id}").get_data(as_text=True)
+    assert "准用" in html and "2027-12-20" in html and s.clerk.full_name in html
+    assert rec.number in html and "用户线路测试" in html and 'id="return-it"' in html
+    fill(rec, s.tech, returned_on="2026-11-10", condition_in="good")
+    sign(rec, s.tech)
+    clock(11, 12)
+    cal = calibrate(s, inst, result="fail", on="2026-11-12")
+    html = client.get(f"/r/INS-INTAKE/{inst.id}").get_data(as_text=True)
+    assert "停用" in html and "隔离" in html and cal.number in html and "BHG-" in html  # the nonconformity too
+    assert 'id="check-out"' not in html
+
+
+def test_ins04_labels_colour_due_date_and_qr(app, client, tmp_path):
+    s = Staff()
+    clock(11, 2)
+    ok = register(s.tech)
+    old = register(s.tech, asset_no="TDD-0002", calibrated_on="2024-10-01", name="光功率计")
+    F.login(client, s.tech)
+    resp = client.get(f"/instruments/{ok.id}/label.pdf")
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    fonts, text = _text(tmp_path, resp.data, "one.pdf")
+    assert "WenQuanYi" in fonts and " yes " in fonts
+    assert "准用证" in text and "TDD-0001" in text and "2027-12-20" in text and "准用" in text
+    fonts, text = _text(tmp_path, client.get(f"/instruments/labels.pdf?ids={ok.id},{old.id}").data, "sheet.pdf")
+    assert "TDD-0001" in text and "TDD-0002" in text and "停用" in text
+    assert client.get("/instruments/labels.pdf?ids=abc").status_code == 422
+    assert client.get("/instruments/999999/label.pdf").status_code == 404
