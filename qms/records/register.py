@@ -77,7 +77,7 @@ def build_query(spec, user, args, messages: dict):
     ``<field>`` equality filters, ``<field>_from``/``<field>_to`` date ranges.
     """
     stmt = select(Record).where(Record.form_code == spec.code)
-    if not policy.company_wide(user):
+    if not policy.company_wide(user) and not spec.visible_to_all:
         stmt = stmt.where(Record.department_id == user.department_id)
     status = args.get("status")
     if status:

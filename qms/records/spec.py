@@ -118,6 +118,7 @@ class FormSpec:
     pdf: dict
     due_field: str | None = None
     department_label: dict | None = None  # company-wide authors choose the owning department, so labelled
+    visible_to_all: bool = False  # every department may read these records (an instrument's permit)
     revision_id: int | None = None
     description: dict | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -257,6 +258,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             register_search=tuple(reg.get("search", ())), register_sort=sort,
             pdf=dict(raw.get("pdf", {})), due_field=due,
             department_label=_bilingual(raw["department_label"], source) if raw.get("department_label") else None,
+            visible_to_all=bool(raw.get("visible_to_all", False)),
             description=_bilingual(raw["description"], source) if raw.get("description") else None,
             raw=raw,
         )

@@ -51,3 +51,23 @@ def test_ins04_labels_colour_due_date_and_qr(app, client, tmp_path):
     assert "TDD-0001" in text and "TDD-0002" in text and "停用" in text
     assert client.get("/instruments/labels.pdf?ids=abc").status_code == 422
     assert client.get("/instruments/999999/label.pdf").status_code == 404
+
+
+def test_ins04_every_department_reads_the_instrument_page_but_cannot_change_it(app, client):
+    from qms.core import policy
+    from qms.extensions import db
+    from qms.records import spec as specs
+    from qms.records.models import Record
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    intake = db.session.get(Record, inst.id)
+    spec = specs.get("INS-INTAKE")
+    assert policy.can(s.clerk, "view", spec, intake)
+    assert not policy.can(s.clerk, "void", spec, intake) and not policy.can(s.csd_head, "amend", spec, intake)
+    F.login(client, s.clerk)
+    assert client.get(f"/r/INS-INTAKE/{inst.id}").status_code == 200
+    assert "TDD-0001" in client.get("/r/INS-INTAKE/").get_data(as_text=True)
+    # Other forms keep their department scope.
+    nc = F.record(F.user("clerk", "TDD"))  # a complaint form of 技术发展部
+    assert client.get(f"/r/CS-INQ/{nc.id}").status_code in (403, 404)
