@@ -21,7 +21,7 @@ from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Record, RecordF
 from ..reminders.workcal import add_months
 from .models import Instrument
 
-INTAKE, USAGE, CAL = "INS-INTAKE", "INS-USAGE", "INS-CAL"
+INTAKE, USAGE, CAL, BILLING = "INS-INTAKE", "INS-USAGE", "INS-CAL", "INS-BILLING"
 KEEPER = "TDD"  # 技术发展部 keeps the registers and organises calibration
 
 
@@ -136,6 +136,32 @@ def _check_cal(record, values, user) -> dict:
     return errors
 
 
+def threshold(spec, values: dict) -> float | None:
+    """The required accuracy (%) of the tested switch's type, as the form revision declares it."""
+    t = (spec.raw.get("thresholds") or {}).get(values.get("switch_type"))
+    return float(t) if t is not None else None
+
+
+def accuracy(values: dict) -> float | None:
+    """Billed correctly / tested, in percent (None when not computable)."""
+    tested, correct = _int(values.get("calls_tested")), _int(values.get("calls_correct"))
+    return 100.0 * correct / tested if tested and correct is not None else None
+
+
+def _check_billing(record, values, user) -> dict:
+    if record is not None and record.status != DRAFT:
+        return {}
+    errors = {}
+    tested, correct = _int(values.get("calls_tested")), _int(values.get("calls_correct"))
+    if tested is not None and correct is not None and correct > tested:
+        errors["calls_correct"] = [_("More correct than tested.")]
+    if values.get("instrument"):
+        reasons = refusals(instrument_of(values), date.fromisoformat(values["tested_on"]) if values.get("tested_on") else None)
+        if reasons:
+            errors["instrument"] = reasons
+    return errors
+
+
 def _number(record_id) -> str:
     r = db.session.get(Record, record_id) if record_id else None
     return r.display_number if r else "—"
@@ -174,6 +200,9 @@ def on_change(record, spec, new: bool = False) -> None:
     elif code == CAL and record.status == CLOSED:
         _calibration(record)
         inst = instrument_of(record.values)
+    elif code == BILLING and record.status == CLOSED:
+        _billing_result(record, spec)
+        return
     else:
         return
     if inst is not None:
@@ -259,16 +288,41 @@ def _calibration(record: Record) -> None:
     inst.updated_at = utcnow()
 
 
+def _billing_result(record: Record, spec) -> None:
+    """INS-07: an accuracy below the switch type's threshold is reported to 企业管理部 for tracing."""
+    from flask_babel import force_locale
+
+    from ..auth.models import User
+    from ..capa.service import open_nonconformity
+    v = record.values
+    acc, limit = accuracy(v), threshold(spec, v)
+    if acc is None or limit is None or acc >= limit:
+        return
+    with force_locale("zh_Hans_CN"):
+        text = _("Billing accuracy of %(switch)s in %(month)s: %(acc).4f%% (%(correct)s of %(tested)s calls), "
+                 "below the required %(limit)s%%.", switch=v["switch_name"], month=v["test_month"], acc=acc,
+                 correct=v["calls_correct"], tested=v["calls_tested"], limit=limit)
+    if v.get("findings"):
+        text += "\n" + v["findings"]
+    actor = db.session.get(User, record.signatures[-1].user_id)
+    open_nonconformity(record, "billing_test", record.department_id, "general", text[:4000], actor,
+                       found_on=date.fromisoformat(v["tested_on"]))
+
+
+# The date field that says when a record used the instrument.
+USE_DATES = {USAGE: "checked_out_on", BILLING: "tested_on"}
+
+
 def uses_since(instrument_id: int, since: date | None) -> list[Record]:
-    """Loans of the instrument that began on or after ``since`` (every one when None), oldest first."""
+    """Loans of the instrument and tests done with it since ``since`` (every one when None), oldest first."""
     ids = db.session.execute(select(RecordFacet.record_id).where(
-        RecordFacet.form_code == USAGE, RecordFacet.field == "instrument",
+        RecordFacet.form_code.in_(tuple(USE_DATES)), RecordFacet.field == "instrument",
         RecordFacet.value == str(instrument_id))).scalars().all()
     if not ids:
         return []
     rows = db.session.execute(select(Record).where(Record.id.in_(ids), Record.status != VOIDED,
                                                    Record.number.is_not(None)).order_by(Record.id)).scalars().all()
-    return [r for r in rows if since is None or (r.values.get("checked_out_on") or "") >= since.isoformat()]
+    return [r for r in rows if since is None or (r.values.get(USE_DATES[r.form_code]) or "") >= since.isoformat()]
 
 
 def _reverse_impact(inst: Instrument, cal: Record, since: date | None) -> Record:
@@ -296,6 +350,9 @@ def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
     people = {u.id: u.full_name for u in db.session.execute(select(User)).scalars()} if uses else {}
     for r in uses:
         u = r.values
+        if r.form_code == BILLING:
+            lines.append(f"- {r.display_number} {u.get('tested_on')}: {u.get('switch_name')} {u.get('test_month')}")
+            continue
         lines.append(f"- {r.display_number} {people.get(_int(u.get('borrower')), '')} "
                      f"{u.get('checked_out_on')} ~ {u.get('returned_on') or u.get('return_due_on')}: {u.get('purpose') or ''}")
     if not uses:
@@ -308,6 +365,7 @@ def install() -> None:
     service.VALUE_CHECKS[INTAKE] = [_check_intake]
     service.VALUE_CHECKS[USAGE] = [_check_usage]
     service.VALUE_CHECKS[CAL] = [_check_cal]
+    service.VALUE_CHECKS[BILLING] = [_check_billing]
     service.SIGN_CHECKS[USAGE] = [_sign_usage]
     if on_change not in service.AFTER_CHANGE:
         service.AFTER_CHANGE.append(on_change)

@@ -15,7 +15,7 @@ from ..records import spec as specs
 from ..records import views as record_views
 from ..records.models import Record, RecordFacet
 from .models import Instrument
-from .service import CAL, INTAKE, USAGE, permit_state, refusals, today
+from .service import BILLING, CAL, INTAKE, USAGE, accuracy, permit_state, refusals, threshold, today
 
 bp = Blueprint("instruments", __name__)
 SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
@@ -113,6 +113,20 @@ def intake_panel(record, spec, user) -> dict | None:
             "state_text": {"valid": _("Valid"), "restricted": _("Restricted use"), "stopped": _("Stopped")}}
 
 
+def billing_result(record, locale: str = "zh_CN") -> dict:
+    """The computed accuracy beside the threshold of the switch type (page and printout)."""
+    spec = specs.by_revision(record.form_revision_id)
+    acc, limit = accuracy(record.values), threshold(spec, record.values)
+    return {"accuracy": f"{acc:.4f}%" if acc is not None else "—", "threshold": f"{limit}%" if limit is not None else "—",
+            "below": acc is not None and limit is not None and acc < limit}
+
+
+def billing_panel(record, spec, user) -> dict:
+    return {"template": "instruments/panel_billing.html", **billing_result(record)}
+
+
 def install() -> None:
-    """Register the intake record's panel."""
+    """Register the record-page panels and what the billing-test printout computes."""
     record_views.PANELS[INTAKE] = intake_panel
+    record_views.PANELS[BILLING] = billing_panel
+    record_views.PDF_EXTRAS[BILLING] = billing_result

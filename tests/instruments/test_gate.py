@@ -245,3 +245,44 @@ def test_ins02_overdue_loan_climbs_borrower_head_then_tdd(app):
     assert got(s.csd_head) == ["escalate:1"]
     assert got(s.tdd_head) == ["escalate:2"] and got(s.tech) == ["escalate:3"]
     assert got(s.other_head) == []
+
+
+def test_ins07_billing_test_below_threshold_opens_a_nonconformity(app, client, tmp_path):
+    import re
+    import subprocess
+    swt = F.user("technician", "SWT", name="周工")
+    swt_head = F.user("department_head", "SWT", name="郑主任")
+    s = Staff()
+    clock(11, 2)
+    meter = register(s.tech, asset_no="SWT-1", custodian_department="SWT")
+    base = {"switch_name": "端局 C&C08-1", "switch_type": "program_controlled", "test_month": "2026-11",
+            "tested_on": "2026-11-02", "instrument": f"#{meter.id}", "calls_tested": "20000"}
+
+    def test(**values):
+        rec = service.create(specs.get("INS-BILLING"), swt, MultiDict({**base, **values}), "zh_CN")
+        db.session.commit()
+        sign(rec, swt)
+        return sign(rec, swt_head)
+
+    with pytest.raises(service.ValidationFailed) as exc:
+        test(calls_correct="20001")
+    assert "calls_correct" in exc.value.errors
+    db.session.rollback()
+    test(calls_correct="19999")  # 99.995%: meets 99.99
+    assert db.session.execute(select(Record).where(Record.form_code == "CA-NC")).first() is None
+    bad = test(calls_correct="19990", findings="夜间时段计费时长少计")  # 99.95%
+    nc = db.session.execute(select(Record).where(Record.form_code == "CA-NC")).scalar_one()
+    assert nc.values["source"] == "billing_test" and nc.values["source_record"] == bad.id
+    assert "99.9500%" in nc.values["description"] and "99.99" in nc.values["description"]
+    assert nc.department_id == swt.department_id
+    # The printout shows the computed accuracy beside the requirement.
+    F.login(client, swt_head)
+    path = tmp_path / "billing.pdf"
+    path.write_bytes(client.get(f"/r/INS-BILLING/{bad.id}.pdf").data)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout)
+    assert "99.9500%" in text and "99.99%" in text
+    # The test counts as a use of the meter: a later failed calibration lists it.
+    clock(11, 10)
+    calibrate(s, meter, result="fail", on="2026-11-10")
+    nc2 = db.session.execute(select(Record).where(Record.form_code == "CA-NC", Record.id != nc.id)).scalar_one()
+    assert bad.number in nc2.values["description"]
