@@ -22,6 +22,58 @@ SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
 STATE_TEXT = {"valid": "准用", "restricted": "限用", "stopped": "停用"}  # printed as on the paper label
 
 
+LISTS = ("all", "due30", "overdue", "stopped", "on_loan", "loan_overdue")
+PAGE = 50
+
+
+def _list_where(show: str, on) -> list:
+    from datetime import timedelta
+    live = Instrument.condition.not_in(("scrapped", "voided"))
+    return {
+        "all": [Instrument.condition != "voided"],
+        "due30": [live, Instrument.next_due_on >= on, Instrument.next_due_on <= on + timedelta(days=30)],
+        "overdue": [live, Instrument.next_due_on < on],
+        "stopped": [Instrument.condition.in_(("quarantined", "under_repair", "faulty"))],
+        "on_loan": [Instrument.loan_id.is_not(None)],
+        "loan_overdue": [Instrument.loan_id.is_not(None), Instrument.loan_due_on < on],
+    }[show]
+
+
+@bp.route("/instruments")
+@login_required
+def dashboard():
+    """技术发展部's dashboard (INS-11 of the issue): what is due, overdue, stopped and out on loan,
+    each count opening its list; loans out per person."""
+    from sqlalchemy import func
+
+    from ..auth.models import User
+    show = request.args.get("show", "all")
+    if show not in LISTS:
+        abort(422)
+    on = today()
+    counts = {k: db.session.execute(select(func.count()).select_from(Instrument).where(*_list_where(k, on))).scalar()
+              for k in LISTS}
+    stmt = select(Instrument).where(*_list_where(show, on))
+    after = request.args.get("after", "")
+    if after:
+        if not after.isdigit() or len(after) > 10:
+            abort(422)
+        stmt = stmt.where(Instrument.id < int(after))
+    rows = db.session.execute(stmt.order_by(Instrument.id.desc()).limit(PAGE + 1)).scalars().all()
+    nxt = rows[PAGE - 1].id if len(rows) > PAGE else None
+    rows = rows[:PAGE]
+    holders = db.session.execute(
+        select(User.id, User.full_name, func.count(), func.min(Instrument.loan_due_on))
+        .join(Instrument, Instrument.holder_id == User.id).group_by(User.id, User.full_name)
+        .order_by(func.count().desc()).limit(50)).all()
+    names = {u.id: u.full_name for u in db.session.execute(
+        select(User).where(User.id.in_({r.holder_id for r in rows if r.holder_id}))).scalars()} if rows else {}
+    from flask import render_template
+    return render_template("instruments/dashboard.html", counts=counts, show=show, rows=rows, next_after=nxt,
+                           holders=holders, names=names, today=on, states={r.id: permit_state(r, on) for r in rows},
+                           intake_spec=specs.get(INTAKE))
+
+
 def _visible(inst: Instrument) -> bool:
     intake = db.session.get(Record, inst.id)
     return intake is not None and policy.can(current_user, "view", specs.by_revision(intake.form_revision_id), intake)

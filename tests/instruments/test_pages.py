@@ -71,3 +71,19 @@ def test_ins04_every_department_reads_the_instrument_page_but_cannot_change_it(a
     # Other forms keep their department scope.
     nc = F.record(F.user("clerk", "TDD"))  # a complaint form of 技术发展部
     assert client.get(f"/r/CS-INQ/{nc.id}").status_code in (403, 404)
+
+
+def test_dashboard_counts_link_to_lists(app, client):
+    s = Staff()
+    clock(11, 2)
+    register(s.tech)  # due 2027-12-20
+    register(s.tech, asset_no="TDD-0002", calibrated_on="2024-11-20")  # due 2026-11-20: within 30 days
+    register(s.tech, asset_no="TDD-0003", calibrated_on="2024-10-01")  # overdue
+    F.login(client, s.tech)
+    html = client.get("/instruments").get_data(as_text=True)
+    counts = dict(re.findall(r'show=(\w+)"[^>]*>[^<]*<b>(\d+)</b>', html))
+    assert counts["all"] == "3" and counts["due30"] == "1" and counts["overdue"] == "1" and counts["on_loan"] == "0"
+    html = client.get("/instruments?show=overdue").get_data(as_text=True)
+    assert "TDD-0003" in html and "TDD-0001" not in html
+    assert client.get("/instruments?show=nope").status_code == 422
+    assert client.get("/instruments?after=x").status_code == 422
