@@ -13,7 +13,7 @@ from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
 
 # What stops an instrument, besides its calibration: none, or why it is out of use.
-CONDITIONS = ("ok", "faulty", "under_repair", "quarantined", "scrapped", "voided")
+CONDITIONS = ("ok", "faulty", "under_repair", "repaired", "quarantined", "scrapped", "voided")
 
 
 class Instrument(db.Model):

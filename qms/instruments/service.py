@@ -22,6 +22,7 @@ from ..reminders.workcal import add_months
 from .models import Instrument
 
 INTAKE, USAGE, CAL, BILLING = "INS-INTAKE", "INS-USAGE", "INS-CAL", "INS-BILLING"
+REPAIR, SCRAP = "INS-REPAIR", "INS-SCRAP"
 KEEPER = "TDD"  # 技术发展部 keeps the registers and organises calibration
 
 
@@ -60,6 +61,8 @@ def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
         out.append(_("The instrument is under repair; after the repair it needs a passing calibration."))
     elif inst.condition == "faulty":
         out.append(_("The instrument was returned faulty; it must be repaired and calibrated first."))
+    elif inst.condition == "repaired":
+        out.append(_("The instrument was repaired; it needs a passing calibration before use."))
     if inst.cal_result == "fail" and inst.condition != "quarantined":
         out.append(_("The instrument failed its last calibration."))
     if inst.next_due_on is None:
@@ -162,6 +165,22 @@ def _check_billing(record, values, user) -> dict:
     return errors
 
 
+def _check_fault(record, values, user) -> dict:
+    """Repairs and scrapping name a registered instrument that is not scrapped already."""
+    if record is not None and record.status != DRAFT:
+        return {}
+    inst = instrument_of(values)
+    if values.get("instrument") and (inst is None or inst.condition in ("scrapped", "voided")):
+        return {"instrument": [_("Only a registered instrument in service.")]}
+    return {}
+
+
+def _sign_scrap(record, spec, step, user) -> str | None:
+    if step.name == "verify" and not _keeper_or_company(user):
+        return _("Scrapping is verified by 技术发展部.")
+    return None
+
+
 def _number(record_id) -> str:
     r = db.session.get(Record, record_id) if record_id else None
     return r.display_number if r else "—"
@@ -203,6 +222,8 @@ def on_change(record, spec, new: bool = False) -> None:
     elif code == BILLING and record.status == CLOSED:
         _billing_result(record, spec)
         return
+    elif code in (REPAIR, SCRAP):
+        inst = _fault_or_scrap(record, code)
     else:
         return
     if inst is not None:
@@ -229,6 +250,27 @@ def watch_calibration(inst: Instrument, record: Record | None = None) -> None:
                         title=f"{inst.asset_no} {inst.name}"[:300], link=f"/r/{INTAKE}/{inst.id}",
                         owner_id=owner, department_id=inst.department_id,
                         active=inst.condition not in ("scrapped", "voided") and inst.cal_result != "fail")
+
+
+def _fault_or_scrap(record: Record, code: str) -> Instrument | None:
+    """A reported fault stops the instrument (INS-10); a finished repair leaves it needing a
+    calibration; an approved scrapping is final (INS-09)."""
+    inst = instrument_of(record.values)
+    if inst is None or inst.condition in ("scrapped", "voided"):
+        return inst
+    if code == REPAIR:
+        if record.status == IN_PROGRESS:
+            inst.condition = "under_repair"
+        elif record.status == CLOSED:
+            inst.condition = "repaired" if record.values.get("outcome") == "repaired" else "faulty"
+        else:
+            return inst
+    elif record.status == CLOSED:
+        inst.condition = "scrapped"
+    else:
+        return inst
+    inst.updated_at = utcnow()
+    return inst
 
 
 def _intake(record: Record) -> None:
@@ -283,7 +325,7 @@ def _calibration(record: Record) -> None:
         return
     inst.calibrated_on, inst.next_due_on = on, add_months(on, inst.interval_months)
     inst.cal_result, inst.restriction = v["result"], (v.get("restriction") or "") if v["result"] == "restricted" else ""
-    if inst.condition in ("quarantined", "under_repair", "faulty"):
+    if inst.condition in ("quarantined", "faulty", "repaired"):
         inst.condition = "ok"  # a passing calibration after a failure or a repair returns it to use
     inst.updated_at = utcnow()
 
@@ -366,6 +408,9 @@ def install() -> None:
     service.VALUE_CHECKS[USAGE] = [_check_usage]
     service.VALUE_CHECKS[CAL] = [_check_cal]
     service.VALUE_CHECKS[BILLING] = [_check_billing]
+    service.VALUE_CHECKS[REPAIR] = [_check_fault]
+    service.VALUE_CHECKS[SCRAP] = [_check_fault]
+    service.SIGN_CHECKS[SCRAP] = [_sign_scrap]
     service.SIGN_CHECKS[USAGE] = [_sign_usage]
     if on_change not in service.AFTER_CHANGE:
         service.AFTER_CHANGE.append(on_change)

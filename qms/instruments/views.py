@@ -33,7 +33,7 @@ def _list_where(show: str, on) -> list:
         "all": [Instrument.condition != "voided"],
         "due30": [live, Instrument.next_due_on >= on, Instrument.next_due_on <= on + timedelta(days=30)],
         "overdue": [live, Instrument.next_due_on < on],
-        "stopped": [Instrument.condition.in_(("quarantined", "under_repair", "faulty"))],
+        "stopped": [Instrument.condition.in_(("quarantined", "under_repair", "faulty", "repaired"))],
         "on_loan": [Instrument.loan_id.is_not(None)],
         "loan_overdue": [Instrument.loan_id.is_not(None), Instrument.loan_due_on < on],
     }[show]
