@@ -36,6 +36,11 @@ def create_user(actor, *, username: str, full_name: str, department_id: int, rol
     return user
 
 
+# Procedure packages refuse a user change that would lose track of something the user holds:
+# USER_CHANGE_CHECKS: callables (user, new values) -> {field: [message]} (INS-11: instruments).
+USER_CHANGE_CHECKS: list = []
+
+
 def update_user(actor, user: User, *, full_name: str, department_id: int, role: str, email: str | None,
                 active: bool, reason: str = "") -> User:
     """Change a user's details; deactivation ends their sessions and needs a reason."""
@@ -50,6 +55,12 @@ def update_user(actor, user: User, *, full_name: str, department_id: int, role: 
     changes = audit.diff(old, new)
     if not changes:
         return user
+    errors: dict = {}
+    for check in USER_CHANGE_CHECKS:
+        for field, messages in (check(user, new) or {}).items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationFailed(errors)
     for k, v in new.items():
         setattr(user, k, v)
     if not active and old["active"]:

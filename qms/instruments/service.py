@@ -402,8 +402,28 @@ def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
     return "\n".join(lines)[:4000]
 
 
+def _holds_instruments(user, new: dict) -> dict:
+    """INS-11: someone who holds instruments is not deactivated or moved to another department
+    until they are returned (the loan's return step) or handed over to another custodian."""
+    leaving = not new["active"] and user.active
+    moving = new["department_id"] != user.department_id
+    if not (leaving or moving):
+        return {}
+    held = db.session.execute(select(Instrument.asset_no).where(
+        Instrument.condition.not_in(("scrapped", "voided")),
+        (Instrument.holder_id == user.id) | (Instrument.custodian_id == user.id)).limit(20)).scalars().all()
+    if not held:
+        return {}
+    message = _("%(name)s still holds instruments (%(list)s): return them or hand them over first.",
+                name=user.full_name, list="、".join(held))
+    return {"active" if leaving else "department_id": [message]}
+
+
 def install() -> None:
-    """Register the gate, the loan and calibration rules, and the state hook."""
+    """Register the gate, the loan and calibration rules, the state hook and the handover rule."""
+    from ..admin import service as admin_service
+    if _holds_instruments not in admin_service.USER_CHANGE_CHECKS:
+        admin_service.USER_CHANGE_CHECKS.append(_holds_instruments)
     service.VALUE_CHECKS[INTAKE] = [_check_intake]
     service.VALUE_CHECKS[USAGE] = [_check_usage]
     service.VALUE_CHECKS[CAL] = [_check_cal]

@@ -77,3 +77,37 @@ def test_ins09_scrapping_verified_by_tdd_approved_by_leadership_and_final(app):
             service.create(specs.get(code), s.tech, MultiDict({"instrument": f"#{inst.id}", **values}), "zh_CN")
         assert "instrument" in exc.value.errors
         db.session.rollback()
+
+
+def test_ins11_a_user_holding_instruments_is_not_deactivated_or_moved(app):
+    from qms.admin import service as admin_service
+    from qms.admin.service import ValidationFailed
+    s = Staff()
+    admin = F.user("admin", "AHR")
+    clock(11, 2)
+    inst = register(s.tech)
+    rec = loan(s.clerk, inst, s)
+    sign(rec, s.clerk)
+    sign(rec, s.tech)
+    clerk = s.clerk
+
+    def change(**kw):
+        args = {"full_name": clerk.full_name, "department_id": clerk.department_id, "role": clerk.role,
+                "email": clerk.email, "active": True, "reason": "调岗", **kw}
+        return admin_service.update_user(admin, clerk, **args)
+
+    with pytest.raises(ValidationFailed) as exc:
+        change(active=False)
+    assert "TDD-0001" in exc.value.errors["active"][0]
+    db.session.rollback()
+    with pytest.raises(ValidationFailed) as exc:
+        change(department_id=F.dept("TSD").id)
+    assert "department_id" in exc.value.errors
+    db.session.rollback()
+    change(full_name="王静静")  # other changes go through
+    db.session.commit()
+    fill(rec, s.tech, returned_on="2026-11-10", condition_in="good")
+    sign(rec, s.tech)
+    change(department_id=F.dept("TSD").id)  # returned: the move goes through
+    db.session.commit()
+    assert clerk.department.code == "TSD"
