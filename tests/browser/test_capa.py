@@ -13,8 +13,8 @@ from tests.capa.flow import clock
 pytestmark = pytest.mark.browser
 
 
-def login(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def login(browser, live_server, username, viewport=(1280, 900)):
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     page.goto(live_server + "/login")
     page.fill("#f_username", username)
     page.fill("#f_password", F.PASSWORD)

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from qms.extensions import db
-from tests import factories as F
-from tests.browser.test_capa import sign_here
+from tests.browser.test_capa import login, sign_here
 from tests.capa.flow import clock
 from tests.instruments.test_gate import Staff, register
 
@@ -15,13 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def phone(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(live_server + "/login")
-    page.fill("#f_username", username)
-    page.fill("#f_password", F.PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(live_server + "/")
-    return page
+    return login(browser, live_server, username, viewport=(390, 844))
 
 
 def test_scan_check_out_blocked_and_long_loan(app, live_server, browser, tmp_path):
