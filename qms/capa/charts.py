@@ -47,7 +47,9 @@ def pareto(items: list[tuple[str, int, float]], chart_id: str, title: str, empty
         x = LEFT + i * step + (step - w) / 2
         cx = x + w / 2
         bar = (f'<rect class="bar" x="{x:.1f}" y="{base - h:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{BAR}">'
-               f'<title>{escape(label)}: {count}</title></rect>' + _text(cx, base - h - 3, str(count)) +
+               f'<title>{escape(label)}: {count}</title></rect>' +
+               # Inside a tall bar (the cumulative line passes above it), over a short one.
+               (_text(cx, base - h + 14, str(count), fill="#fff") if h > 20 else _text(cx, base - h - 3, str(count))) +
                _text(cx, base + 16, str(label)[:8], "end", extra=f' transform="rotate(-30 {cx:.1f} {base + 16})"'))
         href = hrefs[i] if hrefs else ""
         out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
 
 from ..core import policy
-from ..core.timeutil import utcnow
+from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record
 from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally
@@ -32,7 +32,7 @@ PAGE = 50
 
 def refresh(nc_id) -> None:
     """Recompute the desk row of nonconformity ``nc_id`` from its records (called by the hooks)."""
-    from .service import NC, actions_of, rounds_of, today
+    from .service import NC, actions_of, rounds_of
     try:
         nc = db.session.get(Record, int(nc_id))
     except (TypeError, ValueError):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..core import policy
-from ..core.timeutil import local, utcnow
+from ..core.timeutil import today
 from ..extensions import db
 from ..records import service
 from ..records import spec as specs
@@ -21,11 +21,6 @@ from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Record, RecordF
 NC, CAPA, ACTION = "CA-NC", "CA-CAPA", "CA-ACTION"
 # Steps of a CAPA record at which its actions may still be added (before the plan is approved).
 PLANNING_STEPS = ("cause", "plan")
-
-
-def today() -> date:
-    """The local date now (the test clock moves it)."""
-    return local(utcnow()).date()
 
 
 def linked(form_code: str, field: str, record_id: int) -> list[Record]:
@@ -194,20 +189,27 @@ def on_change(record, spec, new: bool = False) -> None:
 
 def _next_round(capa: Record, spec) -> Record | None:
     """Verified not effective: the nonconformity reopens with a new round, drafted for the verifier
-    to issue (the finding carried over, the reply due in a week)."""
+    to issue (the finding carried over)."""
     if any(str(r.values.get("previous_capa")) == str(capa.id) for r in linked(CAPA, "nonconformity",
                                                                             capa.values.get("nonconformity"))):
         return None
     from ..auth.models import User
     verifier = db.session.get(User, capa.signatures[-1].user_id)
     values = capa.values
-    md = MultiDict({"nonconformity": f"#{values['nonconformity']}", "finding": values.get("finding") or "",
-                    "requirement": values.get("requirement") or "",
+    return draft_round(db.session.get(Record, values["nonconformity"]), verifier, values.get("finding") or "",
+                       values.get("requirement") or "", int(values.get("verify_after_days") or 30), previous=capa)
+
+
+def draft_round(nc: Record, author, finding: str, requirement: str = "", verify_after_days: int = 30,
+                previous: Record | None = None, locale: str = "zh_CN") -> Record:
+    """A CAPA record drafted for a nonconformity, for 企业管理部 to check and sign: its department,
+    the finding, the reply due in a week (the first round, and each reopened one)."""
+    md = MultiDict({"nonconformity": f"#{nc.id}", "finding": finding, "requirement": requirement,
                     "reply_due_on": (today() + timedelta(days=7)).isoformat(),
-                    "verify_after_days": str(values.get("verify_after_days") or 30),
-                    "previous_capa": f"#{capa.id}"})
-    current = specs.get(CAPA) or spec
-    return service.create(current, verifier, md, "zh_CN", department_id=capa.department_id)
+                    "verify_after_days": str(verify_after_days)})
+    if previous is not None:
+        md["previous_capa"] = f"#{previous.id}"
+    return service.create(specs.get(CAPA), author, md, locale, department_id=nc.department_id)
 
 
 def install() -> None:

@@ -2,26 +2,22 @@
 CAPA record from a nonconformity, and the panels shown on the forms' record pages."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from ..auth.models import Department
 from ..core import pdf, policy
 from ..core.i18n import current_locale, tr
-from ..core.timeutil import utcnow
-from ..documents import loader as procedures
+from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import export, service
 from ..records import spec as specs
 from ..records import views as record_views
 from ..records.models import IN_PROGRESS, Record
 from . import charts, desk
-from .service import ACTION, CAPA, NC, actions_of, linked, rounds_of, today
+from .service import ACTION, CAPA, NC, actions_of, draft_round, linked, rounds_of
 
 bp = Blueprint("capa", __name__)
 EXPORT_LIMIT = {"xlsx": 100_000, "pdf": export.PDF_ROW_LIMIT}
@@ -184,14 +180,10 @@ def issue(record_id: int):
     nc = db.session.get(Record, record_id)
     if nc is None or nc.form_code != NC:
         abort(404)
-    spec = specs.get(CAPA)
-    policy.require(current_user, "create", spec)
-    values = nc.values
-    md = MultiDict({"nonconformity": f"#{nc.id}", "finding": values.get("description") or "",
-                    "requirement": values.get("requirement") or "",
-                    "reply_due_on": (today() + timedelta(days=7)).isoformat(), "verify_after_days": "30"})
+    policy.require(current_user, "create", specs.get(CAPA))
     try:
-        capa = service.create(spec, current_user, md, current_locale(), department_id=nc.department_id)
+        capa = draft_round(nc, current_user, nc.values.get("description") or "", nc.values.get("requirement") or "",
+                           locale=current_locale())
         db.session.commit()
     except service.ValidationFailed as exc:
         db.session.rollback()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..auth.models import Department
 from ..core import policy
-from ..core.timeutil import local, utcnow
+from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import service
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Record, RecordFacet
@@ -24,11 +24,6 @@ from .models import Instrument
 INTAKE, USAGE, CAL, BILLING = "INS-INTAKE", "INS-USAGE", "INS-CAL", "INS-BILLING"
 REPAIR, SCRAP = "INS-REPAIR", "INS-SCRAP"
 KEEPER = "TDD"  # 技术发展部 keeps the registers and organises calibration
-
-
-def today() -> date:
-    """The local date now (the test clock moves it)."""
-    return local(utcnow()).date()
 
 
 def _int(value) -> int | None:
@@ -389,7 +384,9 @@ def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
                date=v["calibrated_on"], cert=v.get("certificate_no") or "—"),
              _("Uses since the last passing calibration (%(date)s):", date=since.isoformat() if since else "—")]
     uses = uses_since(inst.id, since)
-    people = {u.id: u.full_name for u in db.session.execute(select(User)).scalars()} if uses else {}
+    borrowers = {_int(r.values.get("borrower")) for r in uses} - {None}
+    people = {u.id: u.full_name for u in db.session.execute(
+        select(User).where(User.id.in_(borrowers))).scalars()} if borrowers else {}
     for r in uses:
         u = r.values
         if r.form_code == BILLING:

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from ..core import pdf, policy
 from ..core.i18n import current_locale, tr
+from ..core.timeutil import today
 from ..extensions import db
 from ..records import spec as specs
 from ..records import views as record_views
 from ..records.models import Record, RecordFacet
 from .models import Instrument
-from .service import BILLING, CAL, INTAKE, USAGE, accuracy, permit_state, refusals, threshold, today
+from .service import BILLING, CAL, INTAKE, USAGE, accuracy, permit_state, refusals, threshold
 
 bp = Blueprint("instruments", __name__)
 SHEET_MAX = 300  # labels per sheet request (ten A4 pages)

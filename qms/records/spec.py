@@ -84,6 +84,11 @@ class FieldSpec:
         return None
 
 
+def conditions_hold(values: dict, conditions: tuple) -> bool:
+    """Declared conditions ((field, value), ...) all hold for these values (values compared as text)."""
+    return all(str(values.get(k)) == v for k, v in conditions)
+
+
 @dataclass(frozen=True)
 class StepSpec:
     name: str
@@ -98,7 +103,7 @@ class StepSpec:
 
     def applies(self, values: dict) -> bool:
         """Whether this step is part of this record's path (its ``only_if`` conditions hold)."""
-        return all(str(values.get(k)) == v for k, v in self.only_if)
+        return conditions_hold(values, self.only_if)
 
 
 @dataclass(frozen=True)

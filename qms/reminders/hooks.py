@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..records.models import DRAFT, IN_PROGRESS
+from ..records.spec import conditions_hold
 from . import engine, rules
 
 
@@ -37,7 +38,7 @@ def _applies(rule, record, values) -> bool:
         return False
     if rule.at_steps and (record.status != IN_PROGRESS or record.current_step not in rule.at_steps):
         return False
-    return all(str(values.get(k)) == v for k, v in rule.when)
+    return conditions_hold(values, rule.when)
 
 
 def install() -> None:

@@ -11,7 +11,7 @@ from qms.extensions import db
 from qms.records import service
 from qms.records.models import Record
 from tests import factories as F
-from tests.capa.flow import People, add_action, at, clock, fill, implement, issue_capa, raise_nc, sign, through_plan
+from tests.capa.flow import People, add_action, clock, fill, implement, issue_capa, raise_nc, sign, through_plan
 
 
 def desk(nc):
