@@ -37,6 +37,7 @@ class Instrument(db.Model):
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), nullable=True)  # open loan
     holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # who has it
     loan_due_on = mapped_column(Date, nullable=True)  # when it is due back
+    sendout_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), nullable=True)  # away for calibration
     updated_at = mapped_column(UTCDateTime, default=utcnow)  # last change
 
     __table_args__ = (
@@ -44,4 +45,31 @@ class Instrument(db.Model):
         Index("ix_instruments_dept_due", "department_id", "next_due_on", "id"),
         Index("ix_instruments_holder", "holder_id", "loan_due_on"),
         Index("ix_instruments_condition", "condition", "id"),
+    )
+
+
+# What happened to an instrument, in its usage file (INS-05). One row per record and kind.
+EVENT_KINDS = ("intake", "loan_out", "loan_return", "calibration", "maintenance", "fault", "repair", "scrapped",
+               "handover", "used", "sent_out", "nonconformity", "voided")
+
+
+class InstrumentEvent(db.Model):
+    """One line of an instrument's usage file (使用档案), written when the record that caused it is
+    signed. A read model: every line points at its record, which stays the evidence."""
+
+    __tablename__ = "instrument_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    occurred_on = mapped_column(Date)  # the date the record gives (checked out on, calibrated on...)
+    kind: Mapped[str] = mapped_column(String(20))  # see EVENT_KINDS
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
+    form_code: Mapped[str] = mapped_column(String(20))  # the record's form (for its link)
+    number: Mapped[str] = mapped_column(String(60), default="")  # the record's number, as printed
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # borrower, custodian...
+    summary: Mapped[str] = mapped_column(String(300), default="")  # purpose, certificate, result, condition
+    at = mapped_column(UTCDateTime, default=utcnow)  # when it was written
+
+    __table_args__ = (
+        Index("ix_instrument_events_file", "instrument_id", "occurred_on", "id"),
+        Index("uq_instrument_events_record", "record_id", "kind", "instrument_id", unique=True),
     )

@@ -1,7 +1,7 @@
 """Reminders of the monitoring and measuring devices procedure (ZLAL009 21-16..21-18).
 
 The calibration rule watches instruments (kept by qms.instruments.service); loans are watched
-per usage record; the monthly billing test is a calendar duty.
+per usage record; each switch's monthly billing test is watched per switch.
 """
 
 LADDER = [{"after_hours": 72, "to": "department_head"}, {"after_hours": 168, "to": "quality_manager"},
@@ -20,8 +20,10 @@ RULES = [
      "title": {"zh": "借用仪器到期归还", "en": "Loaned instrument due back"},
      "ladder": [{"after_hours": 24, "to": "department_head"}, {"after_hours": 72, "to": "department_head@TDD"},
                 {"after_hours": 72, "to": "technician@TDD"}]},
-    {"id": "ins07-billing-test", "requirement": "INS-07", "kind": "monthly", "day": 25, "remind_days_before": 5,
-     "title": {"zh": "交换机计费准确率月度检测", "en": "Monthly switch billing-accuracy test"},
-     "recipients": [{"role": "technician", "department": "SWT"}, {"role": "department_head", "department": "SWT"}],
-     "ladder": [{"after_hours": 24, "to": "quality_manager"}]},
+    # INS-07, watched per switch (qms.instruments.switches keeps the watch): due at the end of the
+    # first month without a test; reminded 5 days before, then 交换传输室's head, then 企业管理部.
+    {"id": "ins07-switch-test", "requirement": "INS-07", "kind": "due", "form": "INS-SWITCH", "field": "in_service_on",
+     "managed": True, "lead_days": [5],
+     "title": {"zh": "交换机本月计费准确率未检测", "en": "Switch not tested for billing accuracy this month"},
+     "ladder": [{"after_hours": 24, "to": "department_head"}, {"after_hours": 72, "to": "quality_manager"}]},
 ]

@@ -17,12 +17,15 @@ from ..core import policy
 from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import service
+from ..records import spec as specs
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Record, RecordFacet
 from ..reminders.workcal import add_months
+from . import events
 from .models import Instrument
 
 INTAKE, USAGE, CAL, BILLING = "INS-INTAKE", "INS-USAGE", "INS-CAL", "INS-BILLING"
 REPAIR, SCRAP = "INS-REPAIR", "INS-SCRAP"
+MAINT, HANDOVER, SENDOUT, SWITCH = "INS-MAINT", "INS-HANDOVER", "INS-SENDOUT", "INS-SWITCH"
 KEEPER = "TDD"  # 技术发展部 keeps the registers and organises calibration
 
 
@@ -58,6 +61,8 @@ def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
         out.append(_("The instrument was returned faulty; it must be repaired and calibrated first."))
     elif inst.condition == "repaired":
         out.append(_("The instrument was repaired; it needs a passing calibration before use."))
+    if inst.sendout_id:
+        out.append(_("The instrument is away for calibration (%(number)s).", number=_number(inst.sendout_id)))
     if inst.cal_result == "fail" and inst.condition != "quarantined":
         out.append(_("The instrument failed its last calibration."))
     if inst.next_due_on is None:
@@ -136,7 +141,8 @@ def _check_cal(record, values, user) -> dict:
 
 def threshold(spec, values: dict) -> float | None:
     """The required accuracy (%) of the tested switch's type, as the form revision declares it."""
-    t = (spec.raw.get("thresholds") or {}).get(values.get("switch_type"))
+    from .switches import switch_type
+    t = (spec.raw.get("thresholds") or {}).get(switch_type(values))
     return float(t) if t is not None else None
 
 
@@ -174,6 +180,17 @@ def _sign_scrap(record, spec, step, user) -> str | None:
     if step.name == "verify" and not _keeper_or_company(user):
         return _("Scrapping is verified by 技术发展部.")
     return None
+
+
+def choice_zh(record, field: str) -> str:
+    """The Chinese label of a choice value, as the usage file and generated texts print it."""
+    spec = specs.by_revision(record.form_revision_id)
+    value = record.values.get(field)
+    f = spec.field_map.get(field)
+    for v, label in (f.choices if f is not None else ()):
+        if v == value:
+            return label.get("zh", value) if isinstance(label, dict) else str(label)
+    return value or ""
 
 
 def _number(record_id) -> str:
@@ -253,15 +270,20 @@ def _fault_or_scrap(record: Record, code: str) -> Instrument | None:
     inst = instrument_of(record.values)
     if inst is None or inst.condition in ("scrapped", "voided"):
         return inst
+    v = record.values
     if code == REPAIR:
         if record.status == IN_PROGRESS:
             inst.condition = "under_repair"
+            events.add(inst.id, "fault", record, v.get("fault_found_on"), v.get("fault") or "")
         elif record.status == CLOSED:
-            inst.condition = "repaired" if record.values.get("outcome") == "repaired" else "faulty"
+            inst.condition = "repaired" if v.get("outcome") == "repaired" else "faulty"
+            events.add(inst.id, "repair", record, v.get("repaired_on"),
+                       f"{choice_zh(record, 'outcome')} · {v.get('repair_work') or ''}")
         else:
             return inst
     elif record.status == CLOSED:
         inst.condition = "scrapped"
+        events.add(inst.id, "scrapped", record, today(), v.get("reason") or "")
     else:
         return inst
     inst.updated_at = utcnow()
@@ -271,8 +293,9 @@ def _fault_or_scrap(record: Record, code: str) -> Instrument | None:
 def _intake(record: Record) -> None:
     inst = db.session.get(Instrument, record.id)
     if record.status == VOIDED:
-        if inst is not None:
+        if inst is not None and inst.condition != "voided":
             inst.condition, inst.updated_at = "voided", utcnow()
+            events.add(inst.id, "voided", record, today(), record.void_reason or "")
         return
     if record.status != CLOSED or inst is not None:
         return
@@ -285,6 +308,7 @@ def _intake(record: Record) -> None:
         category=v["category"], department_id=dept or record.department_id, custodian_id=_int(v.get("custodian")),
         interval_months=interval, calibrated_on=calibrated, next_due_on=add_months(calibrated, interval),
         cal_result="pass", condition="ok", updated_at=utcnow()))
+    events.add(record.id, "intake", record, v["intake_on"], v["location"], person_id=_int(v.get("custodian")))
 
 
 def _loan(record: Record) -> None:
@@ -295,8 +319,14 @@ def _loan(record: Record) -> None:
     if record.status == IN_PROGRESS and record.current_step == "return":  # handed out
         inst.loan_id, inst.holder_id = record.id, _int(v.get("borrower"))
         inst.loan_due_on = date.fromisoformat(v["return_due_on"])
+        events.add(inst.id, "loan_out", record, v["checked_out_on"], v.get("purpose") or "",
+                   person_id=_int(v.get("borrower")))
     elif inst.loan_id == record.id and record.status in (CLOSED, VOIDED):
         inst.loan_id = inst.holder_id = inst.loan_due_on = None
+        if record.status == CLOSED:
+            events.add(inst.id, "loan_return", record, v.get("returned_on"),
+                       " · ".join(x for x in (choice_zh(record, "condition_in"), v.get("return_note") or "") if x),
+                       person_id=_int(v.get("borrower")))
         if record.status == CLOSED and v.get("condition_in") in ("damaged", "faulty") and inst.condition == "ok":
             inst.condition = "faulty"
     else:
@@ -310,6 +340,7 @@ def _calibration(record: Record) -> None:
         return
     v = record.values
     on = date.fromisoformat(v["calibrated_on"])
+    events.add(inst.id, "calibration", record, on, f"{choice_zh(record, 'result')} · {v.get('certificate_no') or ''}")
     if inst.calibrated_on and on < inst.calibrated_on and v["result"] != "fail":
         return  # an older certificate entered late does not undo a newer one
     if v["result"] == "fail":
@@ -332,12 +363,17 @@ def _billing_result(record: Record, spec) -> None:
     from ..auth.models import User
     from ..capa.service import open_nonconformity
     v = record.values
+    inst = instrument_of(v)
+    if inst is not None:
+        from .switches import switch_name
+        events.add(inst.id, "used", record, v.get("tested_on"), f"{switch_name(v)} {v.get('test_month')}")
     acc, limit = accuracy(v), threshold(spec, v)
     if acc is None or limit is None or acc >= limit:
         return
+    from .switches import switch_name
     with force_locale("zh_Hans_CN"):
         text = _("Billing accuracy of %(switch)s in %(month)s: %(acc).4f%% (%(correct)s of %(tested)s calls), "
-                 "below the required %(limit)s%%.", switch=v["switch_name"], month=v["test_month"], acc=acc,
+                 "below the required %(limit)s%%.", switch=switch_name(v), month=v["test_month"], acc=acc,
                  correct=v["calls_correct"], tested=v["calls_tested"], limit=limit)
     if v.get("findings"):
         text += "\n" + v["findings"]
@@ -371,8 +407,10 @@ def _reverse_impact(inst: Instrument, cal: Record, since: date | None) -> Record
     with force_locale("zh_Hans_CN"):  # records are written in the users' language, whoever signs
         description = _impact_text(inst, cal, since)
     actor = db.session.get(User, cal.signatures[-1].user_id)
-    return open_nonconformity(cal, "calibration", inst.department_id, "general", description, actor,
-                              found_on=date.fromisoformat(cal.values["calibrated_on"]))
+    nc = open_nonconformity(cal, "calibration", inst.department_id, "general", description, actor,
+                            found_on=date.fromisoformat(cal.values["calibrated_on"]))
+    events.add(inst.id, "nonconformity", nc, cal.values["calibrated_on"], description.split("\n")[0])
+    return nc
 
 
 def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
@@ -390,7 +428,8 @@ def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
     for r in uses:
         u = r.values
         if r.form_code == BILLING:
-            lines.append(f"- {r.display_number} {u.get('tested_on')}: {u.get('switch_name')} {u.get('test_month')}")
+            from .switches import switch_name
+            lines.append(f"- {r.display_number} {u.get('tested_on')}: {switch_name(u)} {u.get('test_month')}")
             continue
         lines.append(f"- {r.display_number} {people.get(_int(u.get('borrower')), '')} "
                      f"{u.get('checked_out_on')} ~ {u.get('returned_on') or u.get('return_due_on')}: {u.get('purpose') or ''}")
@@ -417,17 +456,28 @@ def _holds_instruments(user, new: dict) -> dict:
 
 
 def install() -> None:
-    """Register the gate, the loan and calibration rules, the state hook and the handover rule."""
+    """Register every rule of the procedure on the records service, in one place: the gate, the
+    loan and calibration rules, maintenance and handover, send-outs and certificates, switches,
+    the state hooks and the handover rule on user changes."""
     from ..admin import service as admin_service
+    from . import batches, custody, switches
     if _holds_instruments not in admin_service.USER_CHANGE_CHECKS:
         admin_service.USER_CHANGE_CHECKS.append(_holds_instruments)
-    service.VALUE_CHECKS[INTAKE] = [_check_intake]
-    service.VALUE_CHECKS[USAGE] = [_check_usage]
-    service.VALUE_CHECKS[CAL] = [_check_cal]
-    service.VALUE_CHECKS[BILLING] = [_check_billing]
+    service.VALUE_CHECKS[INTAKE] = [_check_intake, custody._check_intake]
+    service.VALUE_CHECKS[USAGE] = [_check_usage, custody._check_usage_manual]
+    service.VALUE_CHECKS[CAL] = [_check_cal, batches._check_cal_batch]
+    service.VALUE_CHECKS[BILLING] = [_check_billing, switches.check_switch]
     service.VALUE_CHECKS[REPAIR] = [_check_fault]
     service.VALUE_CHECKS[SCRAP] = [_check_fault]
+    service.VALUE_CHECKS[MAINT] = [custody._check_maint]
+    service.VALUE_CHECKS[HANDOVER] = [custody._check_handover]
+    service.VALUE_CHECKS[SENDOUT] = [batches._check_sendout]
     service.SIGN_CHECKS[SCRAP] = [_sign_scrap]
     service.SIGN_CHECKS[USAGE] = [_sign_usage]
-    if on_change not in service.AFTER_CHANGE:
-        service.AFTER_CHANGE.append(on_change)
+    service.SIGN_CHECKS[CAL] = [batches._sign_cal_certificate]
+    service.SIGN_CHECKS[MAINT] = [custody._sign_maint]
+    service.SIGN_CHECKS[HANDOVER] = [custody._sign_handover]
+    service.SIGN_CHECKS[SENDOUT] = [batches._sign_sendout]
+    for hook in (on_change, custody.on_change, batches.on_change, switches.on_change):
+        if hook not in service.AFTER_CHANGE:
+            service.AFTER_CHANGE.append(hook)

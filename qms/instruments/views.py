@@ -9,14 +9,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..core import pdf, policy
-from ..core.i18n import current_locale, tr
+from ..core.i18n import current_locale
 from ..core.timeutil import today
 from ..extensions import db
 from ..records import spec as specs
 from ..records import views as record_views
-from ..records.models import Record, RecordFacet
+from ..records.models import Record
+from ..auth.models import Department
+from . import batches, custody, events
 from .models import Instrument
-from .service import BILLING, CAL, INTAKE, USAGE, accuracy, permit_state, refusals, threshold
+from .service import BILLING, INTAKE, SENDOUT, accuracy, permit_state, refusals, threshold
 
 bp = Blueprint("instruments", __name__)
 SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
@@ -25,6 +27,8 @@ STATE_TEXT = {"valid": "准用", "restricted": "限用", "stopped": "停用"}  #
 
 LISTS = ("all", "due30", "overdue", "stopped", "on_loan", "loan_overdue")
 PAGE = 50
+PANEL_LINES = 20  # usage-file lines on the instrument page; the rest on the file's own pages
+FILE_PDF_MAX = 5000  # lines in a printed usage file
 
 
 def _list_where(show: str, on) -> list:
@@ -130,40 +134,78 @@ def labels():
     return _pdf([_label(i) for i in found], "labels.pdf")
 
 
+def _people(ids) -> dict:
+    from ..auth.models import User
+    ids = {i for i in ids if i}
+    return {u.id: u.full_name for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()} if ids else {}
+
+
 def intake_panel(record, spec, user) -> dict | None:
-    """Live status and usage file of the instrument this intake record registered."""
+    """Live status of the instrument this intake record registered, what may be done with it,
+    and the newest lines of its usage file."""
     inst = db.session.get(Instrument, record.id)
     if inst is None:
         return None
-    ids = db.session.execute(select(RecordFacet.record_id).where(
-        RecordFacet.form_code.in_((USAGE, CAL, "CA-NC")), RecordFacet.field.in_(("instrument", "source_record")),
-        RecordFacet.value == str(inst.id))).scalars().all()
-    events = db.session.execute(select(Record).where(Record.id.in_(ids)).order_by(Record.id.desc())
-                                .limit(500)).scalars().all() if ids else []
-    cal_ids = [r.id for r in events if r.form_code == CAL]
-    if cal_ids:  # nonconformities opened by its calibrations
-        nc_ids = db.session.execute(select(RecordFacet.record_id).where(
-            RecordFacet.form_code == "CA-NC", RecordFacet.field == "source_record",
-            RecordFacet.value.in_([str(i) for i in cal_ids]))).scalars().all()
-        events += db.session.execute(select(Record).where(Record.id.in_(nc_ids))).scalars().all() if nc_ids else []
-    history = []
-    titles = {code: tr(specs.get(code).title) for code in (USAGE, CAL, "CA-NC")}
-    for r in sorted(events, key=lambda r: r.created_at, reverse=True):
-        v = r.values
-        if r.form_code == USAGE:
-            text = f"{v.get('checked_out_on')} ~ {v.get('returned_on') or v.get('return_due_on')} · {v.get('purpose') or ''}"
-        elif r.form_code == CAL:
-            text = f"{v.get('calibrated_on')} · {v.get('certificate_no')} · {v.get('result')}"
-        else:
-            text = (v.get("description") or "")[:80]
-        history.append({"record": r, "title": titles[r.form_code], "text": text})
-    holder = None
-    if inst.holder_id:
-        from ..auth.models import User
-        holder = db.session.get(User, inst.holder_id)
+    lines = events.page(inst.id, limit=PANEL_LINES + 1)
+    names = _people([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines])
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst), "today": today().isoformat(),
-            "reasons": refusals(inst, today()), "history": history, "holder": holder,
+            "reasons": refusals(inst, today()), "lines": lines[:PANEL_LINES], "more": len(lines) > PANEL_LINES,
+            "names": names, "kinds": events.KIND_TEXT, "maintainer": _dept(custody.maintainer_code(inst)),
+            "custodian_dept": db.session.get(Department, inst.department_id),
+            "away": db.session.get(Record, inst.sendout_id) if inst.sendout_id else None,
             "state_text": {"valid": _("Valid"), "restricted": _("Restricted use"), "stopped": _("Stopped")}}
+
+
+def _dept(code: str):
+    return db.session.execute(select(Department).where(Department.code == code)).scalar()
+
+
+def _file_instrument(instrument_id: int) -> Instrument:
+    inst = db.session.get(Instrument, instrument_id)
+    if inst is None or not _visible(inst):
+        abort(404)
+    return inst
+
+
+@bp.route("/instruments/<id:instrument_id>/file")
+@login_required
+def usage_file(instrument_id: int):
+    """The whole usage file (使用档案, INS-05), newest first, 100 lines a page (keyset)."""
+    from flask import render_template
+    inst = _file_instrument(instrument_id)
+    try:
+        cursor = events.parse_cursor(request.args.get("before", ""))
+    except ValueError:
+        abort(422)
+    lines = events.page(inst.id, cursor, events.PAGE + 1)
+    nxt = lines[events.PAGE - 1] if len(lines) > events.PAGE else None
+    lines = lines[:events.PAGE]
+    return render_template("instruments/file.html", inst=inst, lines=lines, kinds=events.KIND_TEXT,
+                           names=_people(e.person_id for e in lines),
+                           next_cursor=f"{nxt.occurred_on.isoformat()}.{nxt.id}" if nxt else None,
+                           state=permit_state(inst), reasons=refusals(inst))
+
+
+@bp.route("/instruments/<id:instrument_id>/file.pdf")
+@login_required
+def usage_file_pdf(instrument_id: int):
+    """The printed usage file: every line, oldest first, as the paper file is kept."""
+    inst = _file_instrument(instrument_id)
+    lines = list(reversed(events.page(inst.id, None, FILE_PDF_MAX)))
+    intake = db.session.get(Record, inst.id)
+    data = pdf.render("pdf/usage_file.html", inst=inst, intake=intake, lines=lines, kinds=events.KIND_TEXT,
+                      names=_people(e.person_id for e in lines), state_text=STATE_TEXT[permit_state(inst)],
+                      custodian=_people([inst.custodian_id]).get(inst.custodian_id, ""),
+                      department=db.session.get(Department, inst.department_id), locale=current_locale())
+    resp = make_response(data)
+    resp.headers["Content-Type"] = "application/pdf"
+    resp.headers["Content-Disposition"] = f'inline; filename="usage-file-{inst.asset_no}.pdf"'
+    return resp
+
+
+def sendout_panel(record, spec, user) -> dict:
+    """The manifest's instruments and the calibration record each came back with."""
+    return {"template": "instruments/panel_sendout.html", **batches.manifest(record)}
 
 
 def billing_result(record, locale: str = "zh_CN") -> dict:
@@ -183,3 +225,5 @@ def install() -> None:
     record_views.PANELS[INTAKE] = intake_panel
     record_views.PANELS[BILLING] = billing_panel
     record_views.PDF_EXTRAS[BILLING] = billing_result
+    record_views.PANELS[SENDOUT] = sendout_panel
+    record_views.PDF_EXTRAS[SENDOUT] = batches.manifest

@@ -39,6 +39,7 @@ def test_scan_check_out_blocked_and_long_loan(app, live_server, browser, tmp_pat
     c.fill("#f_checked_out_on", "2026-11-02")
     c.fill("#f_return_due_on", "2026-11-20")
     c.fill("#f_purpose", "线路测试")
+    c.check("#f_manual_ack")
     c.click("form.record-form button.primary")
     assert "2026-10-01" in c.locator(".field.has-error .error").first.inner_text()
 
@@ -51,6 +52,7 @@ def test_scan_check_out_blocked_and_long_loan(app, live_server, browser, tmp_pat
     c.fill("#f_return_due_on", "2027-03-31")
     c.fill("#f_purpose", "驻点维护")
     c.fill("#f_long_reason", "营业厅驻点维护四个月")
+    c.check("#f_manual_ack")
     c.click("form.record-form button.primary")
     c.wait_for_url(re.compile(r".*/r/INS-USAGE/\d+$"))
     sign_here(c)

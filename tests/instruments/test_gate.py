@@ -39,7 +39,7 @@ def register(tech, **values):
 def loan(user, inst, staff, **values):
     data = {"instrument": f"#{inst.id}", "loan_type": "short", "borrower": str(staff.clerk.id),
             "borrowing_department": "CSD", "checked_out_on": "2026-11-02", "return_due_on": "2026-11-20",
-            "purpose": "用户线路测试", **values}
+            "purpose": "用户线路测试", "manual_ack": "y", **values}
     rec = service.create(specs.get("INS-USAGE"), user, MultiDict(data), "zh_CN")
     db.session.commit()
     return rec
@@ -51,7 +51,26 @@ def calibrate(staff, inst, result="pass", on="2026-11-10", **values):
     rec = service.create(specs.get("INS-CAL"), staff.tech, MultiDict(data), "zh_CN")
     db.session.commit()
     sign(rec, staff.tech)
+    attach_certificate(rec, staff.tech)
     return sign(rec, staff.tdd_head)
+
+
+CERTIFICATE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def attach_certificate(rec, user):
+    """The certificate scan every calibration is reviewed with (INS-03)."""
+    import io
+    service.attach(rec, user, io.BytesIO(CERTIFICATE), "certificate.pdf")
+    db.session.commit()
+
+
+def register_switch(user, name="端局 C&C08-1", switch_type="program_controlled", **values):
+    data = {"name": name, "switch_type": switch_type, "location": "一号机楼", "in_service_on": "2020-01-01", **values}
+    rec = service.create(specs.get("INS-SWITCH"), user, MultiDict(data), "zh_CN")
+    db.session.commit()
+    sign(rec, user)
+    return rec
 
 
 def test_ins01_intake_by_tdd_only_and_asset_numbers_unique(app):
@@ -138,7 +157,7 @@ def test_ins04_the_gate_refuses_with_the_reason(app, client):
     # And the API refuses the same way (422 naming the field).
     resp = client.post("/api/v1/forms/INS-USAGE/records", headers=token_for(s.clerk), json={"values": {
         "instrument": overdue.number, "loan_type": "short", "borrower": s.clerk.id, "borrowing_department": "CSD",
-        "checked_out_on": "2026-11-21", "return_due_on": "2026-11-28", "purpose": "测试"}})
+        "checked_out_on": "2026-11-21", "return_due_on": "2026-11-28", "purpose": "测试", "manual_ack": True}})
     assert resp.status_code == 422 and "2026-10-01" in resp.json["fields"]["instrument"][0]
 
 
@@ -255,7 +274,8 @@ def test_ins07_billing_test_below_threshold_opens_a_nonconformity(app, client, t
     s = Staff()
     clock(11, 2)
     meter = register(s.tech, asset_no="SWT-1", custodian_department="SWT")
-    base = {"switch_name": "端局 C&C08-1", "switch_type": "program_controlled", "test_month": "2026-11",
+    switch = register_switch(swt)
+    base = {"switch": switch.number, "test_month": "2026-11",
             "tested_on": "2026-11-02", "instrument": f"#{meter.id}", "calls_tested": "20000"}
 
     def test(**values):
