@@ -128,7 +128,7 @@ def manifest(record, locale: str = "zh_CN") -> dict:
         for r in db.session.execute(select(Record).where(Record.id.in_(ids), Record.status != VOIDED)).scalars() if ids else ():
             cals[r.values.get("instrument")] = r
     intake = {r.id: r for r in db.session.execute(
-        select(Record).where(Record.id.in_([i.id for i in insts])))} if insts else {}
+        select(Record).where(Record.id.in_([i.id for i in insts]))).scalars()} if insts else {}
     rows = []
     for i in insts:
         v = intake[i.id].values if i.id in intake else {}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..core import pdf, policy
 from ..core.i18n import current_locale
-from ..core.timeutil import today
+from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import spec as specs
 from ..records import views as record_views
@@ -196,7 +196,8 @@ def usage_file_pdf(instrument_id: int):
     data = pdf.render("pdf/usage_file.html", inst=inst, intake=intake, lines=lines, kinds=events.KIND_TEXT,
                       names=_people(e.person_id for e in lines), state_text=STATE_TEXT[permit_state(inst)],
                       custodian=_people([inst.custodian_id]).get(inst.custodian_id, ""),
-                      department=db.session.get(Department, inst.department_id), locale=current_locale())
+                      department=db.session.get(Department, inst.department_id), locale=current_locale(),
+                      printed_at=utcnow())
     resp = make_response(data)
     resp.headers["Content-Type"] = "application/pdf"
     resp.headers["Content-Disposition"] = f'inline; filename="usage-file-{inst.asset_no}.pdf"'
