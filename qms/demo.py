@@ -100,10 +100,29 @@ INSTRUMENTS = [
 
 
 def _instruments() -> int:
-    """Three registered instruments (one overdue for calibration, so the gate shows a refusal)."""
+    """Three registered instruments (one overdue for calibration, so the gate shows a refusal),
+    a routine maintenance in the first one's usage file, the overdue one away at the metrology
+    station, and a switch of 交换传输室 waiting for this month's billing-accuracy test."""
     made = 0
     for values in INSTRUMENTS:
         record = service.create(specs.get("INS-INTAKE"), _user("tech"), MultiDict(values), "zh_CN")
         _sign(record, "tech")
+        made += 1
+    steps = [
+        ("INS-MAINT", "tech", MultiDict([("instrument", "TDD-YB-0001"), ("maintained_on", "2026-11-16"),
+                                         ("work", "power_on"), ("work", "dust"), ("result", "normal")])),
+        ("INS-SENDOUT", "tech", MultiDict({"agency": "市通信计量站", "sent_on": "2026-11-18",
+                                           "expected_back_on": "2026-12-10", "asset_nos": "TDD-YB-0002",
+                                           "carrier": "李强"})),
+        ("INS-SWITCH", "swt", MultiDict({"name": "香洲端局 C&C08", "switch_type": "program_controlled",
+                                         "model": "C&C08", "location": "香洲机楼三楼", "in_service_on": "2018-05-01"})),
+    ]
+    for code, username, data in steps:
+        if code == "INS-MAINT":  # the instrument is named by its intake number, as a scan gives it
+            inst = db.session.execute(select(Record).where(Record.form_code == "INS-INTAKE")
+                                      .order_by(Record.id).limit(1)).scalar()
+            data["instrument"] = inst.number
+        record = service.create(specs.get(code), _user(username), data, "zh_CN")
+        _sign(record, username)
         made += 1
     return made

@@ -125,7 +125,8 @@ def on_change(record, spec, new: bool = False) -> None:
         f = spec.field_map["work"]
         done = "、".join(lbl.get("zh", val) for val, lbl in f.choices if val in (v.get("work") or []))
         events.add(inst.id, "maintenance", record, v.get("maintained_on"),
-                   f"{done} · {choice_zh(record, 'result')}" + (f" · {v['note']}" if v.get("note") else ""))
+                   f"{done} · {choice_zh(record, 'result')}" + (f" · {v['note']}" if v.get("note") else ""),
+                   person_id=record.signatures[-1].user_id if record.signatures else None)
         if v.get("result") == "abnormal" and inst.condition == "ok":
             inst.condition, inst.updated_at = "faulty", utcnow()
         return

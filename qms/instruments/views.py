@@ -16,7 +16,7 @@ from ..records import spec as specs
 from ..records import views as record_views
 from ..records.models import Record
 from ..auth.models import Department
-from . import batches, custody, events
+from . import batches, custody, events, switches
 from .models import Instrument
 from .service import BILLING, INTAKE, SENDOUT, accuracy, permit_state, refusals, threshold
 
@@ -25,7 +25,7 @@ SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
 STATE_TEXT = {"valid": "准用", "restricted": "限用", "stopped": "停用"}  # printed as on the paper label
 
 
-LISTS = ("all", "due30", "overdue", "stopped", "on_loan", "loan_overdue")
+LISTS = ("all", "due30", "overdue", "stopped", "on_loan", "loan_overdue", "away")
 PAGE = 50
 PANEL_LINES = 20  # usage-file lines on the instrument page; the rest on the file's own pages
 FILE_PDF_MAX = 5000  # lines in a printed usage file
@@ -41,6 +41,7 @@ def _list_where(show: str, on) -> list:
         "stopped": [Instrument.condition.in_(("quarantined", "under_repair", "faulty", "repaired"))],
         "on_loan": [Instrument.loan_id.is_not(None)],
         "loan_overdue": [Instrument.loan_id.is_not(None), Instrument.loan_due_on < on],
+        "away": [Instrument.sendout_id.is_not(None)],
     }[show]
 
 
@@ -76,6 +77,7 @@ def dashboard():
     from flask import render_template
     return render_template("instruments/dashboard.html", counts=counts, show=show, rows=rows, next_after=nxt,
                            holders=holders, names=names, today=on, states={r.id: permit_state(r, on) for r in rows},
+                           untested=switches.untested(), month=on.isoformat()[:7],
                            intake_spec=specs.get(INTAKE))
 
 
