@@ -2,9 +2,13 @@
 QMS_TEST_DATABASE_URL points at the throwaway cluster that tests/run_all.py starts)."""
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -22,13 +26,55 @@ PG_URL = os.environ.get("QMS_TEST_DATABASE_URL")
 _counter = itertools.count()
 
 
+# Migrating and loading the forms takes most of a second; it is done once per run into a template
+# database, and each test starts from a copy of it (a file copy on SQLite, CREATE DATABASE ...
+# TEMPLATE on PostgreSQL). The template is built by the same initialise() as `make run`.
+_template: dict = {}
+
+
+def _pg_admin():
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _build_template() -> str:
+    """Create, migrate and load the template database once; return its URL."""
+    if "url" in _template:
+        return _template["url"]
+    if PG_URL:
+        name = f"qms_tpl_{os.getpid()}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    else:
+        folder = tempfile.mkdtemp(prefix="qms-template-")
+        atexit.register(shutil.rmtree, folder, True)
+        url = f"sqlite:///{folder}/qms.sqlite3"
+    app = create_app(_config(url, Path(tempfile.mkdtemp(prefix="qms-template-instance-"))))
+    with app.app_context():
+        initialise()
+        db.session.remove()
+        db.engine.dispose()  # the last connection to close folds SQLite's write-ahead log into the file
+    _template["url"] = url
+    if PG_URL:
+        atexit.register(_drop_database, url)
+    return url
+
+
 def _new_database(tmp_path) -> str:
+    template = make_url(_build_template())
     if not PG_URL:
-        return f"sqlite:///{tmp_path / 'qms.sqlite3'}"
+        target = tmp_path / "qms.sqlite3"
+        shutil.copyfile(template.database, target)
+        if os.path.exists(template.database + "-wal"):
+            shutil.copyfile(template.database + "-wal", str(target) + "-wal")
+        return f"sqlite:///{target}"
     name = f"qms_t_{os.getpid()}_{next(_counter)}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
     admin.dispose()
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -43,24 +89,45 @@ def _drop_database(url: str) -> None:
     admin.dispose()
 
 
-def make_app(tmp_path, **extra):
-    url = _new_database(tmp_path)
+def _config(url: str, instance: Path, **extra) -> dict:
     cfg = {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-" + uuid.uuid4().hex,
         # Same algorithm as production, cheaper parameters (stored in each hash).
         "QMS_PASSWORD_METHOD": "scrypt:1024:8:1",
         "QMS_BASE_URL": "http://127.0.0.1:5000",
     }
     cfg.update(extra)
-    app = create_app(cfg)
+    return cfg
+
+
+def make_app(tmp_path, **extra):
+    """An app on a fresh database: a copy of the migrated template (or, with configuration that
+    could change what is loaded, a database initialised from scratch)."""
+    if extra:
+        url = _scratch_database(tmp_path)
+    else:
+        url = _new_database(tmp_path)
+    app = create_app(_config(url, tmp_path / "instance", **extra))
     specs.reset_cache()
     loader.reset_cache()
-    with app.app_context():
-        initialise()
+    if extra:
+        with app.app_context():
+            initialise()
     return app, url
+
+
+def _scratch_database(tmp_path) -> str:
+    if not PG_URL:
+        return f"sqlite:///{tmp_path / 'qms.sqlite3'}"
+    name = f"qms_t_{os.getpid()}_{next(_counter)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture
