@@ -91,6 +91,7 @@ def configure_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .capa.views import bp as capa_bp
     from .instruments.views import bp as instruments_bp
+    from .instruments.import_views import bp as instruments_import_bp
     from .core.audit_views import bp as audit_bp
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
@@ -98,7 +99,7 @@ def configure_blueprints(app: Flask) -> None:
     from .reminders.views import bp as reminders_bp
 
     for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp, capa_bp,
-               instruments_bp):
+               instruments_bp, instruments_import_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 

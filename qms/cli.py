@@ -83,7 +83,9 @@ def register(app) -> None:
         if with_scheduler:
             subprocess.Popen(me + ["scheduler"])
         click.echo(f"qms on http://{host}:{port}/")
-        args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
+        # 120 s: an instrument import (up to 2,000 rows, signed in one transaction) needs more than
+        # gunicorn's default 30 s; ordinary pages take milliseconds.
+        args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}", "--timeout", "120",
                 "--no-control-socket", "--access-logfile", "-", "qms:create_app()"]
         try:
             os.execv(sys.executable, args)

@@ -17,6 +17,7 @@ from ..records import views as record_views
 from ..records.models import Record
 from ..auth.models import Department
 from . import batches, custody, events, switches
+from .import_views import may_import
 from .models import Instrument
 from .service import BILLING, INTAKE, SENDOUT, accuracy, permit_state, refusals, threshold
 
@@ -78,6 +79,7 @@ def dashboard():
     return render_template("instruments/dashboard.html", counts=counts, show=show, rows=rows, next_after=nxt,
                            holders=holders, names=names, today=on, states={r.id: permit_state(r, on) for r in rows},
                            untested=switches.untested(), month=on.isoformat()[:7],
+                           may_import=may_import(current_user),
                            intake_spec=specs.get(INTAKE))
 
 

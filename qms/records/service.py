@@ -209,6 +209,18 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
                   summary=f"{spec.code} {record.display_number}", changes={"step": [None, step.name]})
         raise SignatureRefused(_("The password is not correct; nothing was signed."),
                                {"password": [_("The password is not correct.")]})
+    return sign_verified(record, user, locale, step)
+
+
+def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Signature:
+    """:func:`sign` after the password was checked (a batch import checks it once for all rows).
+
+    Callers must have checked ``user``'s password in this same request themselves."""
+    spec = specs.by_revision(record.form_revision_id)
+    if step is None:
+        step = policy.signable_step(user, spec, record)
+        if step is None:
+            raise SignatureRefused(_("There is nothing here for you to sign."))
     # Everything this signature covers must satisfy the declaration (required fields filled...).
     from .webforms import to_formdata
     covered = tuple(f.name for f in spec.fields_upto(step.name))

@@ -44,6 +44,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_instruments_sendout_id_records'), 'records', ['sendout_id'], ['id'])
 
     # ### end Alembic commands ###
+    _backfill()
 
 
 def downgrade():
@@ -58,3 +59,55 @@ def downgrade():
 
     op.drop_table('instrument_events')
     # ### end Alembic commands ###
+
+
+# Instruments registered before this revision get their usage file from their signed records,
+# as the hooks in qms.instruments write it from now on (labels as the forms' Chinese choices).
+_ZH = {"result": {"pass": "合格", "restricted": "限用", "fail": "不合格"},
+       "condition_in": {"good": "完好", "damaged": "损坏", "faulty": "故障"},
+       "outcome": {"repaired": "已修复（须重新检定）", "irreparable": "无法修复"}}
+
+
+def _backfill():
+    import json
+    from datetime import date, datetime, timezone
+    conn = op.get_bind()
+    known = {r[0] for r in conn.execute(sa.text("SELECT id FROM instruments"))}
+    if not known:
+        return
+    rows = []
+    recs = conn.execute(sa.text(
+        "SELECT id, form_code, number, status, current_step, data FROM records WHERE number IS NOT NULL "
+        "AND status NOT IN ('draft', 'voided', 'superseded') AND form_code IN "
+        "('INS-INTAKE', 'INS-USAGE', 'INS-CAL', 'INS-REPAIR', 'INS-SCRAP') ORDER BY id"))
+    for rid, code, number, status, step, data in recs:
+        v = json.loads(data or "{}")
+        inst = rid if code == "INS-INTAKE" else v.get("instrument")
+        if inst not in known:
+            continue
+
+        def add(kind, on, summary="", person=None):
+            day = date.fromisoformat(on) if on else date.today()
+            rows.append({"instrument_id": inst, "occurred_on": day, "kind": kind, "record_id": rid,
+                         "form_code": code, "number": number or "", "person_id": person,
+                         "summary": (summary or "")[:300], "at": datetime.now(timezone.utc).replace(tzinfo=None)})
+        if code == "INS-INTAKE":
+            add("intake", v.get("intake_on"), v.get("location"), v.get("custodian"))
+        elif code == "INS-USAGE" and (status == "closed" or step == "return"):
+            add("loan_out", v.get("checked_out_on"), v.get("purpose"), v.get("borrower"))
+            if status == "closed":
+                add("loan_return", v.get("returned_on"), _ZH["condition_in"].get(v.get("condition_in"), ""),
+                    v.get("borrower"))
+        elif code == "INS-CAL" and status == "closed":
+            add("calibration", v.get("calibrated_on"),
+                f"{_ZH['result'].get(v.get('result'), '')} · {v.get('certificate_no') or ''}")
+        elif code == "INS-REPAIR":
+            add("fault", v.get("fault_found_on"), v.get("fault"))
+            if status == "closed":
+                add("repair", v.get("repaired_on"),
+                    f"{_ZH['outcome'].get(v.get('outcome'), '')} · {v.get('repair_work') or ''}")
+        elif code == "INS-SCRAP" and status == "closed":
+            add("scrapped", None, v.get("reason"))
+    if rows:
+        table = sa.table("instrument_events", *(sa.column(c) for c in rows[0]))
+        op.bulk_insert(table, rows)
