@@ -133,7 +133,7 @@ def manifest(record, locale: str = "zh_CN") -> dict:
     for i in insts:
         v = intake[i.id].values if i.id in intake else {}
         cal = cals.get(i.id)
-        rows.append({"id": i.id, "asset_no": i.asset_no, "name": i.name, "model": i.model,
+        rows.append({"id": i.id, "number": i.number, "asset_no": i.asset_no, "name": i.name, "model": i.model,
                      "serial_no": v.get("serial_no") or "", "range": v.get("range_accuracy") or "",
                      "next_due_on": i.next_due_on.isoformat() if i.next_due_on else "",
                      "cal_id": cal.id if cal else None, "cal_number": cal.display_number if cal else "",
