@@ -144,3 +144,38 @@ def test_ins07_switch_register_and_a_month_without_a_test_is_reminded_then_escal
     sweep(12, 10)
     assert len(notices(swt)) == before
     assert switches.untested("2026-11") == [] and switches.untested("2026-12") == [switch]
+
+
+def test_ins03_ins05_ins07_the_api_meets_the_same_rules(app, client):
+    """Refusals through the API are 422s naming the field, as on the web."""
+    from tests.api.test_api import token_for
+    s = Staff()
+    swt = F.user("technician", "SWT", name="周工")
+    clock(11, 2)
+    a = register(s.tech, asset_no="API-A")
+    held = loan(s.clerk, a, s)
+    sign(held, s.clerk)
+    sign(held, s.tech)
+    h = token_for(s.tech)
+    # A batch with a loaned meter.
+    resp = client.post("/api/v1/forms/INS-SENDOUT/records", headers=h, json={"values": {
+        "agency": "市通信计量站", "sent_on": "2026-11-02", "expected_back_on": "2026-11-20", "asset_nos": "API-A"}})
+    assert resp.status_code == 422 and held.number in resp.json["fields"]["asset_nos"][0]
+    # Maintenance of a public instrument signed by another department.
+    resp = client.post("/api/v1/forms/INS-MAINT/records", headers=token_for(s.clerk), json={"values": {
+        "instrument": a.number, "maintained_on": "2026-11-02", "work": ["dust"], "result": "normal"}})
+    assert resp.status_code == 201
+    resp = client.post(f"/api/v1/records/{resp.json['id']}/sign", headers=token_for(s.clerk), json={"password": F.PASSWORD})
+    assert resp.status_code == 422 and "技术发展部" in str(resp.json)
+    # A billing test of a switch that is not in the register.
+    resp = client.post("/api/v1/forms/INS-BILLING/records", headers=token_for(swt), json={"values": {
+        "switch": a.number, "test_month": "2026-11", "tested_on": "2026-11-02", "calls_tested": 10, "calls_correct": 10}})
+    assert resp.status_code == 422 and "switch" in resp.json["fields"]
+    # A calibration reviewed without its certificate.
+    cal = client.post("/api/v1/forms/INS-CAL/records", headers=h, json={"values": {
+        "instrument": a.number, "agency": "市通信计量站", "sent_on": "2026-11-01", "returned_on": "2026-11-02",
+        "calibrated_on": "2026-11-02", "certificate_no": "C-1", "result": "pass"}})
+    assert cal.status_code == 201
+    assert client.post(f"/api/v1/records/{cal.json['id']}/sign", headers=h, json={"password": F.PASSWORD}).status_code == 200
+    resp = client.post(f"/api/v1/records/{cal.json['id']}/sign", headers=token_for(s.tdd_head), json={"password": F.PASSWORD})
+    assert resp.status_code == 422 and "检定证书" in str(resp.json)
