@@ -45,10 +45,13 @@ def test_every_form_renders_everywhere(app, client, monkeypatch):
     for spec in ordered:
         assert client.get(f"/r/{spec.code}/").status_code == 200, spec.code
         if "department_head" in spec.permissions["create"]:
-            assert client.get(f"/r/{spec.code}/new").status_code == 200, spec.code
+            # A form only some departments create (declared) is refused to the others, never a 500.
+            allowed = not spec.create_departments or "CSD" in spec.create_departments
+            assert client.get(f"/r/{spec.code}/new").status_code == (200 if allowed else 403), spec.code
         from qms.records import service
         data = MultiDict({f.name: _sample(f, links) for f in spec.fields})
-        rec = service.create(spec, F.user(spec.permissions["create"][0]), data, "zh_CN")
+        author = F.user(spec.permissions["create"][0], (spec.create_departments or ("CSD",))[0])
+        rec = service.create(spec, author, data, "zh_CN")
         links.setdefault(spec.code, rec.id)
         rec.department_id = admin_like.department_id
         from qms.extensions import db
@@ -65,6 +68,9 @@ def test_every_form_renders_everywhere(app, client, monkeypatch):
     (lambda d: d["workflow"][0].update(roles=["janitor"]), "unknown roles"),
     (lambda d: d.update(numbering="X-{yyyy}"), "sequence placeholder"),
     (lambda d: d["register"].update(columns=["nope"]), "unknown field"),
+    (lambda d: d["permissions"].update(departmnets=["TDD"]), "permissions: unknown keys"),
+    (lambda d: d["permissions"].update(departments=["技术发展部"]), "department codes"),
+    (lambda d: d["workflow"][0].update(departments="TDD"), "department codes"),
 ])
 def test_broken_declarations_are_refused_with_a_clear_message(app, mutation, message):
     raw = yaml.safe_load(open(app.config["QMS_FORMS_DIR"] + "/CS-INQ.yaml", encoding="utf-8"))

@@ -44,6 +44,8 @@ def can(user, action: str, spec=None, record=None) -> bool:
         # Filling a later step: whoever may sign that step, while it waits (and if it has fields).
         step = signable_step(user, spec, record)
         return step is not None and bool(spec.step_fields(step.name))
+    if action == "create" and spec.create_departments and not _in_departments(user, spec.create_departments):
+        return False
     roles = _roles(spec, action)
     if roles is not None and user.role not in roles:
         # Draft authors may still see, edit and void their own draft.
@@ -76,7 +78,13 @@ def _eligible_now(user, spec, record) -> bool:
         return False
     if step.signer_field:  # the named person (an action's owner) may be in another department
         return _named_signer(user, step, record)
-    return not step.own_department and user.role in step.roles and _right_department(user, step, record)
+    return (not step.own_department and user.role in step.roles and _right_department(user, step, record)
+            and (not step.departments or _in_departments(user, step.departments)))
+
+
+def _in_departments(user, codes: tuple) -> bool:
+    """The user belongs to one of the departments a declaration names."""
+    return user.department is not None and user.department.code in codes
 
 
 def _named_signer(user, step, record) -> bool:
@@ -118,6 +126,8 @@ def signable_step(user, spec, record):
     elif step.own_department and not company_wide(user) and record.department_id != user.department_id:
         return None
     if not _right_department(user, step, record):
+        return None
+    if step.departments and not _in_departments(user, step.departments):
         return None
     signers = {s.step: s.user_id for s in record.signatures}
     if any(signers.get(other) == user.id for other in step.not_same_as):

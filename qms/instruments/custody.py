@@ -105,13 +105,6 @@ def _check_handover(record, values, user) -> dict:
     return errors
 
 
-def _sign_handover(record, spec, step, user) -> str | None:
-    from .service import _keeper_or_company
-    if step.name == "confirm" and not _keeper_or_company(user):
-        return _("A handover is confirmed at 技术发展部.")
-    return None
-
-
 def on_change(record, spec, new: bool = False) -> None:
     """Signed maintenance and handovers go into the usage file; a confirmed handover moves custody."""
     from .service import choice_zh, instrument_of, watch_calibration

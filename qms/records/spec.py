@@ -100,6 +100,7 @@ class StepSpec:
     department_field: str | None = None  # a choice field holding the department code that acts
     signer_field: str | None = None  # a user field naming the one person who signs (an action's owner)
     only_if: tuple = ()  # ((field, value), ...): the step applies only then (a long loan's approval)
+    departments: tuple = ()  # department codes whose people alone sign it (技术发展部 verifies a scrapping)
 
     def applies(self, values: dict) -> bool:
         """Whether this step is part of this record's path (its ``only_if`` conditions hold)."""
@@ -124,6 +125,7 @@ class FormSpec:
     due_field: str | None = None
     department_label: dict | None = None  # company-wide authors choose the owning department, so labelled
     visible_to_all: bool = False  # every department may read these records (an instrument's permit)
+    create_departments: tuple = ()  # only these departments create records (技术发展部 registers instruments)
     revision_id: int | None = None
     description: dict | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -155,6 +157,14 @@ class FormSpec:
             if values is None or step.applies(values):
                 return step
         return None
+
+
+def _codes(value, where: str) -> tuple:
+    """A list of department codes (checked for shape; the departments themselves live in the database)."""
+    codes = tuple(value or ())
+    if any(not isinstance(c, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]{1,19}", c) for c in codes):
+        raise SpecError(f"{where}: departments must be department codes such as TDD")
+    return codes
 
 
 def _bilingual(value, where: str) -> dict:
@@ -217,6 +227,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 not_same_as=tuple(s.get("not_same_as", ())), department_field=s.get("department_field"),
                 signer_field=s.get("signer_field"),
                 only_if=tuple((k, str(v)) for k, v in (s.get("only_if") or {}).items()),
+                departments=_codes(s.get("departments"), where),
             ))
         if workflow and workflow[0].only_if:
             raise SpecError(f"{source}: the first step cannot be conditional (only_if)")
@@ -236,6 +247,9 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):
                 raise SpecError(f"{source}: step {s.name}: signer_field must name a user field")
         perms = {a: tuple(raw.get("permissions", {}).get(a, ())) for a in ACTIONS}
+        unknown = set(raw.get("permissions", {})) - set(ACTIONS) - {"departments"}
+        if unknown:
+            raise SpecError(f"{source}: permissions: unknown keys {sorted(map(str, unknown))}")
         for a, roles in perms.items():
             bad = [r for r in roles if r not in ROLES]
             if bad:
@@ -264,6 +278,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             pdf=dict(raw.get("pdf", {})), due_field=due,
             department_label=_bilingual(raw["department_label"], source) if raw.get("department_label") else None,
             visible_to_all=bool(raw.get("visible_to_all", False)),
+            create_departments=_codes(raw.get("permissions", {}).get("departments"), f"{source}: permissions"),
             description=_bilingual(raw["description"], source) if raw.get("description") else None,
             raw=raw,
         )

@@ -48,9 +48,9 @@ def test_ins03_batch_send_out_manifest_certificates_and_return(app, client, tmp_
     text = " ".join(exc.value.errors["asset_nos"])
     assert "MT-A" in text and "NOPE-9" in text and "MT-C" in text and on_loan.number in text
     db.session.rollback()
-    with pytest.raises(service.ValidationFailed) as exc:
+    from werkzeug.exceptions import Forbidden
+    with pytest.raises(Forbidden):
         sendout(s.csd_head, "MT-A")
-    assert "技术发展部" in exc.value.errors["asset_nos"][0]
     db.session.rollback()
     clock(11, 3)
     batch = sign(sendout(s.tech, "MT-A\nMT-B"), s.tech)
