@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("tech", "李强", "TDD", TECHNICIAN, "demo-tech-2026"),
     ("tdhead", "孙涛", "TDD", DEPARTMENT_HEAD, "demo-tdhead-2026"),
     ("swt", "周工", "SWT", TECHNICIAN, "demo-swt-2026"),
+    ("swthead", "郑敏", "SWT", DEPARTMENT_HEAD, "demo-swthead-2026"),
     ("head", "张明", "CSD", DEPARTMENT_HEAD, "demo-head-2026"),
     ("quality", "陈芳", "EMD", QUALITY_MANAGER, "demo-quality-2026"),
     ("gm", "刘伟", "LDR", GENERAL_MANAGER, "demo-gm-2026"),
