@@ -5,6 +5,7 @@ we generate ourselves (the QR code); ``file://``, ``http(s)://`` and every other
 """
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import tempfile
@@ -21,8 +22,10 @@ def restricted_fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_data_uri(url: str) -> str:
-    """A QR code of ``url`` as an SVG data URI (no file, no network)."""
+    """A QR code of ``url`` as an SVG data URI (no file, no network). Kept per URL: a sheet of
+    permit labels prints the same instruments' codes again and again (7 ms each to make)."""
     return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
 
 

@@ -45,6 +45,10 @@ class Instrument(db.Model):
         Index("ix_instruments_dept_due", "department_id", "next_due_on", "id"),
         Index("ix_instruments_holder", "holder_id", "loan_due_on"),
         Index("ix_instruments_condition", "condition", "id"),
+        # The dashboard's counts: only instruments on loan have a due-back date, only those away a
+        # send-out, so each count reads a short index range, never the table.
+        Index("ix_instruments_loan_due", "loan_due_on"),
+        Index("ix_instruments_sendout", "sendout_id"),
     )
 
 

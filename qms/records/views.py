@@ -257,19 +257,27 @@ def present_values(spec, record, locale: str) -> dict:
     return {f.name: value_text(f, values.get(f.name), locale) for f in spec.fields}
 
 
+LINKED_MAX = 100  # records listed as linking here (the usage file or a register has the rest)
+
+
 def linked_from(record) -> list:
     """Records whose link fields point at ``record`` (through the indexed facets), that the
     user may see: e.g. the nonconformities a complaint raised."""
     from .models import RecordFacet
+    from sqlalchemy.orm import selectinload
     ids = []
     for other in specs.all_specs():
         for f in other.fields:
             if f.type == "record" and f.form in (None, record.form_code):
                 ids += db.session.execute(select(RecordFacet.record_id).where(
                     RecordFacet.form_code == other.code, RecordFacet.field == f.name,
-                    RecordFacet.value == str(record.id)).limit(100)).scalars().all()
-    rows = [db.session.get(Record, i) for i in sorted(set(ids))]
-    return [r for r in rows if r and policy.can(user(), "view", specs.by_revision(r.form_revision_id), r)]
+                    RecordFacet.value == str(record.id)).order_by(RecordFacet.record_id.desc())
+                    .limit(LINKED_MAX)).scalars().all()
+    ids = sorted(set(ids), reverse=True)[:LINKED_MAX]  # the newest (an instrument has thousands of loans)
+    # One query, signatures included: the permission check reads them for other departments' records.
+    rows = db.session.execute(select(Record).where(Record.id.in_(ids)).options(selectinload(Record.signatures))
+                              .order_by(Record.id.desc())).scalars().all() if ids else []
+    return [r for r in rows if policy.can(user(), "view", specs.by_revision(r.form_revision_id), r)]
 
 
 def _related(record):
