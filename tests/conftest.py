@@ -71,10 +71,15 @@ def _new_database(tmp_path) -> str:
         if os.path.exists(template.database + "-wal"):
             shutil.copyfile(template.database + "-wal", str(target) + "-wal")
         return f"sqlite:///{target}"
+    return _pg_database(template.database)
+
+
+def _pg_database(template: str | None = None) -> str:
+    """A new PostgreSQL database of the throwaway cluster (a copy of ``template`` when given)."""
     name = f"qms_t_{os.getpid()}_{next(_counter)}"
     admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -120,14 +125,7 @@ def make_app(tmp_path, **extra):
 
 
 def _scratch_database(tmp_path) -> str:
-    if not PG_URL:
-        return f"sqlite:///{tmp_path / 'qms.sqlite3'}"
-    name = f"qms_t_{os.getpid()}_{next(_counter)}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return _pg_database() if PG_URL else f"sqlite:///{tmp_path / 'qms.sqlite3'}"
 
 
 @pytest.fixture

@@ -11,21 +11,25 @@ def test_models_match_migrations(app):
     assert diff == [], f"run `flask db migrate`: {diff}"
 
 
-def test_upgrade_keeps_existing_data(tmp_path):
-    """Every migration applies to a database that already holds records (SQLite: foreign keys on)."""
+def _old_sqlite(tmp_path, why_sqlite_only: str):
+    """An app on an empty SQLite file to migrate step by step, and the migrations folder."""
     import os
-
-    from flask_migrate import upgrade
-    from sqlalchemy import text
 
     from qms import create_app
     from tests.conftest import PG_URL
     if PG_URL:
         import pytest
-        pytest.skip("the SQLite table-rebuild hazard is what this checks")
+        pytest.skip(why_sqlite_only)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
                       "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "x"})
-    directory = os.path.join(os.path.dirname(__file__), "..", "qms", "migrations")
+    return app, os.path.join(os.path.dirname(__file__), "..", "qms", "migrations")
+
+
+def test_upgrade_keeps_existing_data(tmp_path):
+    """Every migration applies to a database that already holds records (SQLite: foreign keys on)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+    app, directory = _old_sqlite(tmp_path, "the SQLite table-rebuild hazard is what this checks")
     with app.app_context():
         upgrade(directory=directory, revision="51ff99bf5209")  # the first release's schema
         db.session.execute(text("INSERT INTO departments (id, code, name_zh, name_en, active) VALUES (1, 'CSD', '客户服务部', 'CS', 1)"))
@@ -45,19 +49,10 @@ def test_upgrade_keeps_existing_data(tmp_path):
 def test_usage_file_is_backfilled_for_instruments_registered_before_it(tmp_path):
     """covers: INS-05 — an instrument registered before the usage-file table gets its history."""
     import json
-    import os
 
     from flask_migrate import upgrade
     from sqlalchemy import text
-
-    from qms import create_app
-    from tests.conftest import PG_URL
-    if PG_URL:
-        import pytest
-        pytest.skip("same migration on both; SQLite is enough to check the backfill")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
-                      "INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "x"})
-    directory = os.path.join(os.path.dirname(__file__), "..", "qms", "migrations")
+    app, directory = _old_sqlite(tmp_path, "same migration on both; SQLite is enough to check the backfill")
     intake = {"asset_no": "OLD-1", "intake_on": "2025-01-06", "location": "仪表室", "custodian": None}
     usage = {"instrument": 1, "checked_out_on": "2026-03-01", "purpose": "线路测试", "borrower": 1,
              "returned_on": "2026-03-05", "condition_in": "good"}

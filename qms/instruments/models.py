@@ -49,6 +49,7 @@ class Instrument(db.Model):
         # send-out, so each count reads a short index range, never the table.
         Index("ix_instruments_loan_due", "loan_due_on"),
         Index("ix_instruments_sendout", "sendout_id"),
+        Index("ix_instruments_due_condition", "next_due_on", "condition"),  # due/overdue counts, no row reads
     )
 
 

@@ -17,16 +17,10 @@ from ..core.timeutil import local, today, tz
 from ..extensions import db
 from ..records.models import CLOSED, DRAFT, VOIDED, Record, RecordFacet
 from ..reminders.workcal import add_months
+from .service import _int
 
 SWITCH, BILLING = "INS-SWITCH", "INS-BILLING"
 RULE = "ins07-switch-test"
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def switch_of(values: dict) -> Record | None:

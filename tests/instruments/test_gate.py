@@ -210,48 +210,53 @@ def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app):
     assert ins.refusals(inst) == []
 
 
+def notices(user, rule_id):
+    """The stages of ``rule_id``'s notices ``user`` received, oldest first."""
+    from qms.reminders.models import Notification
+    db.session.expire_all()
+    return [n.stage for n in db.session.execute(select(Notification).where(
+        Notification.recipient_id == user.id, Notification.rule_id == rule_id)).scalars()]
+
+
+def sweep(m, d, y=2026):
+    """The reminder sweep at 10:00 Shanghai time of that day."""
+    from datetime import datetime
+
+    from qms.reminders import engine, rules
+    from tests.capa.flow import SH
+    engine.sweep(rules.by_id(), now=datetime(y, m, d, 10, tzinfo=SH))
+
+
 def test_ins03_calibration_reminders_per_instrument_with_the_test_clock(app):
     """60/30/7 days before the due date to the custodian, then the ladder; a pass moves it on."""
     from datetime import datetime
 
-    from qms.reminders import engine, rules
-    from qms.reminders.models import Notification
     from tests.capa.flow import SH
     s = Staff()
     gm = F.user("general_manager", "LDR")
     clock(11, 2)
     inst = register(s.tech, calibrated_on="2024-12-31", custodian=str(s.tech.id))  # due 2026-12-31
 
-    def notices(user):
-        db.session.expire_all()
-        return [n.stage for n in db.session.execute(select(Notification).where(
-            Notification.recipient_id == user.id, Notification.rule_id == "ins03-calibration")).scalars()]
-
-    def sweep(m, d, y=2026):
-        engine.sweep(rules.by_id(), now=datetime(y, m, d, 10, tzinfo=SH))
+    def cal(user):
+        return notices(user, "ins03-calibration")
 
     sweep(11, 2)
-    assert notices(s.tech) == ["lead:60"]
+    assert cal(s.tech) == ["lead:60"]
     sweep(12, 1)
     sweep(12, 24)
-    assert notices(s.tech) == ["lead:60", "lead:30", "lead:7"]
+    assert cal(s.tech) == ["lead:60", "lead:30", "lead:7"]
     sweep(1, 4, 2027)
-    assert "overdue" in notices(s.tech) and notices(s.tdd_head) == ["escalate:1"] and notices(gm) == []
+    assert "overdue" in cal(s.tech) and cal(s.tdd_head) == ["escalate:1"] and cal(gm) == []
     # A passing calibration moves the due date two years on: no more notices for this period.
     from qms.core import timeutil
     timeutil.set_clock(datetime(2027, 1, 5, 10, tzinfo=SH))
     calibrate(s, inst, on="2027-01-05")
-    before = len(notices(s.tech))
+    before = len(cal(s.tech))
     sweep(1, 20, 2027)
-    assert len(notices(s.tech)) == before
+    assert len(cal(s.tech)) == before
 
 
 def test_ins02_overdue_loan_climbs_borrower_head_then_tdd(app):
-    from datetime import datetime
-
-    from qms.reminders import engine, rules
-    from qms.reminders.models import Notification
-    from tests.capa.flow import SH
     s = Staff()
     clock(11, 2)
     inst = register(s.tech)
@@ -260,12 +265,10 @@ def test_ins02_overdue_loan_climbs_borrower_head_then_tdd(app):
     sign(rec, s.tech)
 
     def got(user):
-        db.session.expire_all()
-        return [n.stage for n in db.session.execute(select(Notification).where(
-            Notification.recipient_id == user.id, Notification.rule_id == "ins02-loan-return")).scalars()]
+        return notices(user, "ins02-loan-return")
 
     for day in (17, 21, 22, 24):
-        engine.sweep(rules.by_id(), now=datetime(2026, 11, day, 10, tzinfo=SH))
+        sweep(11, day)
     assert got(s.clerk) == ["lead:3", "overdue", "overdue", "overdue"]  # the borrower; catch-up sends the latest once
     assert got(s.csd_head) == ["escalate:1"]
     assert got(s.tdd_head) == ["escalate:2"] and got(s.tech) == ["escalate:3"]

@@ -3,10 +3,8 @@ register and its monthly billing-test watch.
 covers: INS-03, INS-04, INS-07"""
 import re
 import subprocess
-from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from qms.extensions import db
@@ -16,8 +14,8 @@ from qms.instruments.models import Instrument
 from qms.records import service
 from qms.records import spec as specs
 from tests import factories as F
-from tests.capa.flow import SH, clock, fill, sign
-from tests.instruments.test_gate import Staff, attach_certificate, loan, register, register_switch
+from tests.capa.flow import clock, fill, sign
+from tests.instruments.test_gate import Staff, attach_certificate, loan, notices, register, register_switch, sweep
 
 
 def state(inst):
@@ -99,8 +97,6 @@ def test_ins03_batch_send_out_manifest_certificates_and_return(app, client, tmp_
 
 
 def test_ins07_switch_register_and_a_month_without_a_test_is_reminded_then_escalated(app):
-    from qms.reminders import engine, rules
-    from qms.reminders.models import Notification
     swt = F.user("technician", "SWT", name="周工")
     swt_head = F.user("department_head", "SWT", name="郑主任")
     quality = F.user("quality_manager", "EMD", name="陈芳")
@@ -114,23 +110,18 @@ def test_ins07_switch_register_and_a_month_without_a_test_is_reminded_then_escal
     assert "switch" in exc.value.errors
     db.session.rollback()
 
-    def notices(user):
-        db.session.expire_all()
-        return [n.stage for n in db.session.execute(select(Notification).where(
-            Notification.recipient_id == user.id, Notification.rule_id == "ins07-switch-test")).scalars()]
-
-    def sweep(m, d, y=2026):
-        engine.sweep(rules.by_id(), now=datetime(y, m, d, 10, tzinfo=SH))
+    def got(user):
+        return notices(user, "ins07-switch-test")
 
     sweep(11, 20)
-    assert notices(swt) == []
+    assert got(swt) == []
     sweep(11, 26)  # five days before the month ends
-    assert notices(swt) == ["lead:5"]
+    assert got(swt) == ["lead:5"]
     sweep(12, 1)
     sweep(12, 2)
-    assert "overdue" in notices(swt) and notices(swt_head) == ["escalate:1"] and notices(quality) == []
+    assert "overdue" in got(swt) and got(swt_head) == ["escalate:1"] and got(quality) == []
     sweep(12, 4)
-    assert notices(quality) == ["escalate:2"]
+    assert got(quality) == ["escalate:2"]
     # November's test signed (late): the next deadline is the end of December, nothing overdue now.
     clock(12, 4)
     rec = service.create(specs.get("INS-BILLING"), swt, MultiDict({
@@ -140,9 +131,9 @@ def test_ins07_switch_register_and_a_month_without_a_test_is_reminded_then_escal
     sign(rec, swt)
     from qms.instruments import switches
     assert switches.next_deadline(switch).isoformat() == "2026-12-31"
-    before = len(notices(swt))
+    before = len(got(swt))
     sweep(12, 10)
-    assert len(notices(swt)) == before
+    assert len(got(swt)) == before
     assert switches.untested("2026-11") == [] and switches.untested("2026-12") == [switch]
 
 
