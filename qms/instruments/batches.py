@@ -27,6 +27,23 @@ def asset_numbers(text: str | None) -> list[str]:
     return [a for a in _SPLIT.split(text or "") if a]
 
 
+def _resolve(numbers: list[str]) -> dict:
+    """Each typed number -> its instrument: the asset number as printed or in capitals, or the
+    intake number on the label (YQ-...). Unknown ones are left out."""
+    if not numbers:
+        return {}
+    keys = set(numbers) | {n.upper() for n in numbers}
+    rows = db.session.execute(select(Instrument).where(
+        Instrument.asset_no.in_(keys) | Instrument.number.in_(keys))).scalars().all()
+    by_asset, by_number = {i.asset_no: i for i in rows}, {i.number: i for i in rows}
+    out = {}
+    for n in numbers:
+        inst = by_asset.get(n) or by_asset.get(n.upper()) or by_number.get(n.upper())
+        if inst is not None:
+            out[n] = inst
+    return out
+
+
 def instruments_of(record: Record) -> list[Instrument]:
     """The batch's instruments: those it marked away once sent, else the numbers typed in."""
     if record.status != DRAFT:
@@ -37,9 +54,8 @@ def instruments_of(record: Record) -> list[Instrument]:
             found = {i.id: i for i in db.session.execute(select(Instrument).where(Instrument.id.in_(ids))).scalars()}
             return [found[i] for i in ids if i in found]
     numbers = asset_numbers(record.values.get("asset_nos"))[:BATCH_MAX]
-    found = {i.asset_no: i for i in db.session.execute(
-        select(Instrument).where(Instrument.asset_no.in_(numbers))).scalars()} if numbers else {}
-    return [found[a] for a in numbers if a in found]
+    found = _resolve(numbers)
+    return list({found[a].id: found[a] for a in numbers if a in found}.values())
 
 
 def _check_sendout(record, values, user) -> dict:
@@ -50,12 +66,11 @@ def _check_sendout(record, values, user) -> dict:
     numbers = asset_numbers(values.get("asset_nos"))
     if len(numbers) > BATCH_MAX:
         return {"asset_nos": [_("At most %(n)d instruments in one batch.", n=BATCH_MAX)]}
+    found = _resolve(numbers)
     seen = set()
-    dupes = [a for a in numbers if a in seen or seen.add(a)]
+    dupes = [a for a in numbers if a in found and (found[a].id in seen or seen.add(found[a].id))]
     if dupes:
         errors.append(_("Listed twice: %(list)s", list="、".join(dict.fromkeys(dupes))))
-    found = {i.asset_no: i for i in db.session.execute(
-        select(Instrument).where(Instrument.asset_no.in_(numbers))).scalars()} if numbers else {}
     unknown = [a for a in numbers if a not in found or found[a].condition in ("scrapped", "voided")]
     if unknown:
         errors.append(_("Not registered or not in service: %(list)s", list="、".join(unknown[:20])))

@@ -59,7 +59,10 @@ def _check_in_service(values) -> dict:
 def _check_maint(record, values, user) -> dict:
     if record is not None and record.status != DRAFT:
         return {}
-    return _check_in_service(values)
+    errors = _check_in_service(values)
+    if values.get("result") == "abnormal" and not (values.get("note") or "").strip():
+        errors["note"] = [_("Describe what was abnormal: it stops the instrument until it is repaired.")]
+    return errors
 
 
 def _sign_maint(record, spec, step, user) -> str | None:

@@ -58,7 +58,8 @@ def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
     elif inst.condition == "under_repair":
         out.append(_("The instrument is under repair; after the repair it needs a passing calibration."))
     elif inst.condition == "faulty":
-        out.append(_("The instrument was returned faulty; it must be repaired and calibrated first."))
+        out.append(_("The instrument was found faulty (at its return or maintenance); it must be repaired and "
+                     "calibrated first."))
     elif inst.condition == "repaired":
         out.append(_("The instrument was repaired; it needs a passing calibration before use."))
     if inst.sendout_id:
@@ -128,8 +129,6 @@ def _check_cal(record, values, user) -> dict:
         errors["instrument"] = [_("Only a registered instrument in service is calibrated.")]
     if values.get("result") == "restricted" and not (values.get("restriction") or "").strip():
         errors["restriction"] = [_("Say what the instrument may still be used for.")]
-    if values.get("calibrated_on") and date.fromisoformat(values["calibrated_on"]) > today():
-        errors["calibrated_on"] = [_("The calibration date may not be in the future.")]
     return errors
 
 
@@ -153,6 +152,8 @@ def _check_billing(record, values, user) -> dict:
     tested, correct = _int(values.get("calls_tested")), _int(values.get("calls_correct"))
     if tested is not None and correct is not None and correct > tested:
         errors["calls_correct"] = [_("More correct than tested.")]
+    if values.get("tested_on") and values.get("test_month") and values["tested_on"][:7] < values["test_month"]:
+        errors["tested_on"] = [_("A month is tested in that month or later, not before.")]
     if values.get("instrument"):
         reasons = refusals(instrument_of(values), date.fromisoformat(values["tested_on"]) if values.get("tested_on") else None)
         if reasons:
@@ -189,6 +190,9 @@ def _number(record_id) -> str:
 # ---- why a step cannot be signed yet ----
 
 def _sign_usage(record, spec, step, user) -> str | None:
+    if step.name == "return":
+        return _keeper_or_custodian(user, instrument_of(record.values),
+                                    _("A return is checked by 技术发展部 or the custodian department."))
     if step.name != "hand_out":
         return None
     inst = instrument_of(record.values)
@@ -197,11 +201,26 @@ def _sign_usage(record, spec, step, user) -> str | None:
         return _("Cannot be handed out: %(reasons)s", reasons=" ".join(reasons))
     if inst.loan_id and inst.loan_id != record.id:
         return _("The instrument is on loan (%(number)s).", number=_number(inst.loan_id))
+    return _keeper_or_custodian(user, inst, _("Handed out by 技术发展部 or the custodian department."))
+
+
+def _keeper_or_custodian(user, inst: Instrument | None, refusal: str) -> str | None:
+    """Loans are handed out and taken back by 技术发展部 or the department that keeps the instrument."""
+    if inst is None:
+        return None
     dept = user.department.code if user.department else ""
     custodian = db.session.get(Department, inst.department_id)
-    if not (policy.company_wide(user) or dept == KEEPER or (custodian and custodian.code == dept)):
-        return _("Handed out by 技术发展部 or the custodian department.")
-    return None
+    if policy.company_wide(user) or dept == KEEPER or (custodian is not None and custodian.code == dept):
+        return None
+    return refusal
+
+
+def asset_alias(text: str) -> int | None:
+    """An instrument typed by the asset number on its label (as printed, or in capitals) instead of
+    its intake number. Both are looked up in the unique index."""
+    text = text.strip()
+    return db.session.execute(select(Instrument.id).where(
+        Instrument.asset_no.in_({text, text.upper()})).order_by(Instrument.id).limit(1)).scalar()
 
 
 # ---- the state, from the signed records ----
@@ -451,6 +470,8 @@ def install() -> None:
     from . import batches, custody, switches
     if _holds_instruments not in admin_service.USER_CHANGE_CHECKS:
         admin_service.USER_CHANGE_CHECKS.append(_holds_instruments)
+    from ..records import webforms
+    webforms.LINK_ALIASES[INTAKE] = asset_alias
     service.VALUE_CHECKS[INTAKE] = [_check_intake, custody._check_intake]
     service.VALUE_CHECKS[USAGE] = [_check_usage, custody._check_usage_manual]
     service.VALUE_CHECKS[CAL] = [_check_cal, batches._check_cal_batch]

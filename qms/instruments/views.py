@@ -19,7 +19,7 @@ from ..auth.models import Department
 from . import batches, custody, events, switches
 from .import_views import may_import
 from .models import Instrument
-from .service import BILLING, INTAKE, SENDOUT, accuracy, permit_state, refusals, threshold
+from .service import BILLING, CAL, INTAKE, KEEPER, SENDOUT, accuracy, permit_state, refusals, threshold
 
 bp = Blueprint("instruments", __name__)
 SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
@@ -153,9 +153,15 @@ def intake_panel(record, spec, user) -> dict | None:
         return None
     lines = events.page(inst.id, limit=PANEL_LINES + 1)
     names = _people([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines])
+    maintainer = custody.maintainer_code(inst)
+    dept = user.department.code if user.department else ""
+    # Only the buttons this person can follow through (a clerk does not record calibrations).
+    may = {"calibrate": policy.can(user, "create", specs.get(CAL)),
+           "maintain": dept == maintainer and policy.can(user, "create", specs.get(custody.MAINT)),
+           "hand_over": bool(inst.custodian_id) and (user.id == inst.custodian_id or dept == KEEPER)}
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst), "today": today().isoformat(),
             "reasons": refusals(inst, today()), "lines": lines[:PANEL_LINES], "more": len(lines) > PANEL_LINES,
-            "names": names, "kinds": events.KIND_TEXT, "maintainer": _dept(custody.maintainer_code(inst)),
+            "names": names, "kinds": events.KIND_TEXT, "maintainer": _dept(maintainer), "may": may,
             "custodian_dept": db.session.get(Department, inst.department_id),
             "away": db.session.get(Record, inst.sendout_id) if inst.sendout_id else None,
             "state_text": {"valid": _("Valid"), "restricted": _("Restricted use"), "stopped": _("Stopped")}}

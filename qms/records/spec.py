@@ -40,7 +40,8 @@ MEANINGS = {
 }
 ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
 FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
-              "pattern_message", "section", "wide", "step", "not_before", "roles", "form", "default"}
+              "pattern_message", "section", "wide", "step", "not_before", "roles", "form", "default",
+              "not_future"}
 SYSTEM_COLUMNS = {
     "number": {"zh": "编号", "en": "No."},
     "status": {"zh": "状态", "en": "Status"},
@@ -75,6 +76,7 @@ class FieldSpec:
     roles: tuple = ()  # user fields: the roles that may be chosen (any role when empty)
     form: str | None = None  # record fields: the form linked to (any form when empty)
     not_before: str | None = None  # a date/datetime field this one may not precede
+    not_future: bool = False  # a date/datetime that has happened (taken in on, returned on): not after today
     default: object = None  # value a new form starts with (e.g. 30 days before verification)
 
     def choice_label(self, value) -> dict | None:
@@ -202,7 +204,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 pattern_message=_bilingual(f["pattern_message"], where) if f.get("pattern_message") else None,
                 section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
                 wide=bool(f.get("wide", f["type"] == "text")),
-                step=str(f.get("step", "")), not_before=f.get("not_before"),
+                step=str(f.get("step", "")), not_before=f.get("not_before"), not_future=bool(f.get("not_future")),
                 roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
             ))
             unknown = set(f) - FIELD_KEYS
@@ -243,6 +245,8 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             if f.not_before and (f.not_before not in by_name or f.type not in ("date", "datetime")
                                  or by_name[f.not_before].type not in ("date", "datetime")):
                 raise SpecError(f"{source}: field {f.name}: not_before must name another date field")
+            if f.not_future and f.type not in ("date", "datetime"):
+                raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
         for s in workflow:
             if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):
                 raise SpecError(f"{source}: step {s.name}: signer_field must name a user field")

@@ -91,6 +91,11 @@ def _user_choices(roles: tuple):
     return choices
 
 
+# Other names a record of a form goes by, for link fields: LINK_ALIASES[code](text) -> record id or
+# None (an instrument is typed by the asset number on its label as well as by its intake number).
+LINK_ALIASES: dict = {}
+
+
 class _RecordLink(StringField):
     """A link to another record, typed as its number (TS-2026-0001) or #id; stored as the id."""
 
@@ -112,9 +117,13 @@ class _RecordLink(StringField):
         stmt = select(Record.id, Record.form_code)
         if text.lstrip("#").isdigit() and len(text) < 10:
             stmt = stmt.where(Record.id == int(text.lstrip("#")))
-        else:
-            stmt = stmt.where(Record.number == text[:60]).order_by(Record.revision_no.desc())
+        else:  # numbers are upper case; people type them as they come
+            stmt = stmt.where(Record.number == text[:60].upper()).order_by(Record.revision_no.desc())
         found = db.session.execute(stmt.limit(1)).first()
+        if found is None and self.form_code in LINK_ALIASES:
+            alias = LINK_ALIASES[self.form_code](text[:200])
+            found = db.session.execute(select(Record.id, Record.form_code).where(Record.id == alias)).first() \
+                if alias else None
         if found is None or (self.form_code and found.form_code != self.form_code):
             raise validators.StopValidation(_("No such record."))
         self.record_id = found.id
@@ -176,6 +185,19 @@ def _field(f, locale):
 _classes: dict = {}
 
 
+def _not_future(form, field):
+    """A date that has happened may not be after today (in the company's time zone)."""
+    from ..core.timeutil import local, today, utcnow
+    mine = field.data
+    if mine is None:
+        return
+    if isinstance(mine, datetime):
+        if mine > local(utcnow()).replace(tzinfo=None):
+            raise validators.ValidationError(_("May not be in the future."))
+    elif mine > today():
+        raise validators.ValidationError(_("May not be in the future."))
+
+
 class _NotBefore:
     """A date that may not precede another field's date (reply due before reception, ...)."""
 
@@ -214,6 +236,8 @@ def form_class(spec, locale: str, only: tuple | None = None):
             if f.not_before:
                 fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [
                     _NotBefore(f.not_before, tr(fm[f.not_before].label, locale))]
+            if f.not_future:
+                fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [_not_future]
             attrs[f.name] = fld
 
         class Meta:

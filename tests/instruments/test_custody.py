@@ -24,7 +24,7 @@ def state(inst):
 
 
 def maintain(user, inst, **values):
-    data = {"instrument": f"#{inst.id}", "maintained_on": "2026-11-05", "work": ["power_on", "dust"],
+    data = {"instrument": f"#{inst.id}", "maintained_on": "2026-11-02", "work": ["power_on", "dust"],
             "result": "normal", **values}
     md = MultiDict()
     for k, v in data.items():
@@ -109,7 +109,7 @@ def test_ins11_handover_moves_custody_after_receipt_and_tdd_confirmation(app):
     clock(11, 2)
     inst = register(s.tech, asset_no="TSD-9", category="dedicated", custodian_department="TSD", custodian=str(leaver.id))
     base = {"instrument": f"#{inst.id}", "from_person": str(leaver.id), "to_person": str(successor.id),
-            "to_department": "TSD", "handed_on": "2026-11-06", "reason": "job_change", "condition": "完好"}
+            "to_department": "TSD", "handed_on": "2026-11-02", "reason": "job_change", "condition": "完好"}
 
     def handover(user, **values):
         rec = service.create(specs.get("INS-HANDOVER"), user, MultiDict({**base, **values}), "zh_CN")
@@ -150,6 +150,7 @@ def test_ins05_usage_file_lists_every_event_pages_and_prints(app, client, tmp_pa
     s = Staff()
     clock(11, 2)
     inst = register(s.tech, asset_no="FILE-1")
+    clock(11, 9)
     for day in range(3, 9):
         rec = loan(s.clerk, inst, s, checked_out_on=f"2026-11-0{day}", return_due_on="2026-11-20", purpose=f"测试{day}")
         sign(rec, s.clerk)

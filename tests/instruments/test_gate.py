@@ -109,10 +109,33 @@ def test_ins02_short_loan_handed_out_and_returned(app):
         loan(s.clerk, inst, s)
     assert rec.number in " ".join(exc.value.errors["instrument"])
     db.session.rollback()
+    clock(11, 18)
     fill(rec, s.tech, returned_on="2026-11-18", condition_in="good")
+    # The return is checked by 技术发展部 or the keeping department, not another department's head.
+    with pytest.raises(service.SignatureRefused, match="技术发展部"):
+        service.sign(rec, s.other_head, F.PASSWORD)
+    db.session.rollback()
     sign(rec, s.tech)
     db.session.expire_all()
     assert rec.status == "closed" and db.session.get(Instrument, inst.id).loan_id is None
+
+
+def test_ins01_ins02_instrument_typed_by_its_label_and_no_future_dates(app):
+    s = Staff()
+    clock(11, 2)
+    with pytest.raises(service.ValidationFailed) as exc:
+        register(s.tech, intake_on="2026-11-03", calibrated_on="2027-01-01")
+    assert set(exc.value.errors) == {"intake_on", "calibrated_on"} and "今天" in exc.value.errors["intake_on"][0]
+    db.session.rollback()
+    inst = register(s.tech)
+    # The asset number printed on the label, in any case, names the instrument as its intake number does.
+    for typed in ("TDD-0001", "tdd-0001", inst.number.lower()):
+        rec = loan(s.clerk, inst, s, instrument=typed)
+        assert rec.values["instrument"] == inst.id
+        db.session.rollback()
+    with pytest.raises(service.ValidationFailed) as exc:
+        loan(s.clerk, inst, s, checked_out_on="2026-11-03", return_due_on="2026-11-20")
+    assert "checked_out_on" in exc.value.errors
 
 
 def test_ins02_loan_rules(app):
@@ -174,6 +197,7 @@ def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app):
     early = loan(s.clerk, inst, s, checked_out_on="2026-03-01", return_due_on="2026-03-20")
     sign(early, s.clerk)
     sign(early, s.tech)
+    clock(3, 10)
     fill(early, s.tech, returned_on="2026-03-10", condition_in="good")
     sign(early, s.tech)
     clock(6, 1)
@@ -185,6 +209,7 @@ def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app):
     later = loan(s.clerk, inst, s, checked_out_on="2026-07-01", return_due_on="2026-07-20", purpose="基站电源测试")
     sign(later, s.clerk)
     sign(later, s.tech)
+    clock(7, 15)
     fill(later, s.tech, returned_on="2026-07-15", condition_in="good")
     sign(later, s.tech)
     clock(11, 10)

@@ -27,6 +27,7 @@ def test_ins05_instrument_page_shows_state_and_whole_history(app, client):
     html = client.get(f"/r/INS-INTAKE/{inst.id}").get_data(as_text=True)
     assert "准用" in html and "2027-12-20" in html and s.clerk.full_name in html
     assert rec.number in html and "用户线路测试" in html and 'id="return-it"' in html
+    clock(11, 10)
     fill(rec, s.tech, returned_on="2026-11-10", condition_in="good")
     sign(rec, s.tech)
     clock(11, 12)

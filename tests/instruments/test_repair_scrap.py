@@ -34,6 +34,7 @@ def test_ins10_repair_by_the_designated_department_then_calibration(app):
         loan(s.clerk, inst, s)
     db.session.rollback()
     # Not the user, not 技术发展部: only the designated department (运行维护部) signs the repair.
+    clock(11, 5)
     fill(rec, omd_tech, repaired_on="2026-11-05", outcome="repaired", repair_work="更换电源模块")
     for other in (s.tech, s.tdd_head):
         with pytest.raises(service.SignatureRefused):
@@ -106,6 +107,7 @@ def test_ins11_a_user_holding_instruments_is_not_deactivated_or_moved(app):
     db.session.rollback()
     change(full_name="王静静")  # other changes go through
     db.session.commit()
+    clock(11, 10)
     fill(rec, s.tech, returned_on="2026-11-10", condition_in="good")
     sign(rec, s.tech)
     change(department_id=F.dept("TSD").id)  # returned: the move goes through

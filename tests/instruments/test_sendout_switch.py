@@ -24,7 +24,7 @@ def state(inst):
 
 
 def sendout(user, asset_nos, **values):
-    data = {"agency": "市通信计量站", "sent_on": "2026-11-03", "expected_back_on": "2026-11-20",
+    data = {"agency": "市通信计量站", "sent_on": "2026-11-02", "expected_back_on": "2026-11-20",
             "asset_nos": asset_nos, "carrier": "李强", **values}
     rec = service.create(specs.get("INS-SENDOUT"), user, MultiDict(data), "zh_CN")
     db.session.commit()
