@@ -74,8 +74,11 @@ def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
 
 
 def permit_state(inst: Instrument, on: date | None = None) -> str:
-    """The label colour: "valid" (green), "restricted" (yellow) or "stopped" (red)."""
-    if refusals(inst, on):
+    """The label colour: "valid" (green), "restricted" (yellow) or "stopped" (red). The same
+    conditions as :func:`refusals`, without composing the messages (a register shows fifty)."""
+    on = on or today()
+    if (inst.condition != "ok" or inst.sendout_id or inst.cal_result == "fail" or inst.next_due_on is None
+            or inst.next_due_on < on):
         return "stopped"
     return "restricted" if inst.cal_result == "restricted" else "valid"
 

@@ -3,6 +3,8 @@ instrument's panel on its intake record page — live status, usage file (INS-05
 a technician needs on a phone after scanning the label."""
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -32,18 +34,31 @@ PANEL_LINES = 20  # usage-file lines on the instrument page; the rest on the fil
 FILE_PDF_MAX = 5000  # lines in a printed usage file
 
 
-def _list_where(show: str, on) -> list:
-    from datetime import timedelta
+def _list_where(show: str, on, on30) -> list:
+    """What each dashboard list holds, as of ``on`` (``on30``: thirty days later)."""
     live = Instrument.condition.not_in(("scrapped", "voided"))
     return {
         "all": [Instrument.condition != "voided"],
-        "due30": [live, Instrument.next_due_on >= on, Instrument.next_due_on <= on + timedelta(days=30)],
+        "due30": [live, Instrument.next_due_on >= on, Instrument.next_due_on <= on30],
         "overdue": [live, Instrument.next_due_on < on],
         "stopped": [Instrument.condition.in_(("quarantined", "under_repair", "faulty", "repaired"))],
         "on_loan": [Instrument.loan_due_on.is_not(None)],  # set with the loan, cleared with it
         "loan_overdue": [Instrument.loan_due_on < on],
         "away": [Instrument.sendout_id.is_not(None)],
     }[show]
+
+
+COUNTED = tuple(k for k in LISTS if k != "all")  # "all" is not counted: it would read the whole table
+
+
+@functools.lru_cache(maxsize=1)
+def _counts_statement():
+    """Every dashboard count in one statement, each over a short index range; built once (composing
+    the expressions cost more than running them), executed with today's dates."""
+    from sqlalchemy import Date, bindparam, func
+    on, on30 = bindparam("on", type_=Date), bindparam("on30", type_=Date)
+    return select(*[select(func.count()).select_from(Instrument).where(*_list_where(k, on, on30)).scalar_subquery()
+                    for k in COUNTED])
 
 
 @bp.route("/instruments")
@@ -57,11 +72,11 @@ def dashboard():
     show = request.args.get("show", "all")
     if show not in LISTS:
         abort(422)
+    from datetime import timedelta
     on = today()
-    # Counts over short index ranges only; "all" is not counted (it would read the whole table).
-    counts = {k: db.session.execute(select(func.count()).select_from(Instrument).where(*_list_where(k, on))).scalar()
-              for k in LISTS if k != "all"}
-    stmt = select(Instrument).where(*_list_where(show, on))
+    counted = db.session.execute(_counts_statement(), {"on": on, "on30": on + timedelta(days=30)}).one()
+    counts = dict(zip(COUNTED, counted))
+    stmt = select(Instrument).where(*_list_where(show, on, on + timedelta(days=30)))
     after = request.args.get("after", "")
     if after:
         if not after.isdigit() or len(after) > 10:

@@ -340,3 +340,20 @@ def test_ins07_billing_test_below_threshold_opens_a_nonconformity(app, client, t
     calibrate(s, meter, result="fail", on="2026-11-10")
     nc2 = db.session.execute(select(Record).where(Record.form_code == "CA-NC", Record.id != nc.id)).scalar_one()
     assert bad.number in nc2.values["description"]
+
+
+def test_ins04_label_colour_agrees_with_the_gate_in_every_state(app):
+    """permit_state (labels, registers) and refusals (the gate) decide alike."""
+    from datetime import date
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    on = date(2026, 11, 2)
+    for condition in ("ok", "faulty", "under_repair", "repaired", "quarantined", "scrapped", "voided"):
+        for cal_result in ("pass", "restricted", "fail"):
+            for due in (None, date(2026, 11, 1), date(2027, 1, 1)):
+                for away in (None, inst.id):
+                    inst.condition, inst.cal_result, inst.next_due_on, inst.sendout_id = condition, cal_result, due, away
+                    stopped = bool(ins.refusals(inst, on))
+                    assert (ins.permit_state(inst, on) == "stopped") == stopped, (condition, cal_result, due, away)
+    db.session.rollback()
