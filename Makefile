@@ -21,6 +21,7 @@ test: test-setup
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/desk.py
+	$(BIN)/python bench/instruments.py
 
 setup: system-packages $(STAMP)
 
