@@ -38,7 +38,9 @@ def init_app(app) -> None:
     def http_error(exc: HTTPException):
         db.session.rollback()
         code = exc.code or 500
-        msg = exc.description if code in (403, 404) and exc.description and not exc.description.startswith(("You don't", "The requested", "The server")) else _message(code)
+        # Our own descriptions (abort(422, description=...)) are shown; werkzeug's English defaults are not.
+        own = exc.description and not exc.description.startswith(("You don't", "The requested", "The server", "The request was"))
+        msg = exc.description if code in (403, 404, 422) and own else _message(code)
         if _wants_json():
             return jsonify({"error": msg, "status": code}), code
         return render_template("error.html", code=code, message=msg), code

@@ -31,12 +31,12 @@ def action_label(code: str) -> str:
 def init_app(app) -> None:
     from ..records.models import STATUSES
     from ..records.spec import MEANINGS
-    from ..records.present import change_label, change_value, status_label
+    from ..records.present import change_label, change_value, status_label, who_signs
 
     app.jinja_env.globals.update(
         tr=tr, can=policy.can, current_locale=current_locale, ROLES=ROLES, MEANINGS=MEANINGS,
         status_label=status_label, STATUSES=STATUSES, action_label=action_label, zip=zip,
-        change_label=change_label, change_value=change_value,
+        change_label=change_label, change_value=change_value, who_signs=who_signs,
     )
     def linked_code(record_id) -> str:
         """The form code of a linked record (for its link)."""

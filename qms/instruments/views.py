@@ -30,6 +30,10 @@ STATE_TEXT = {"valid": "准用", "restricted": "限用", "stopped": "停用"}  #
 
 LISTS = ("all", "due30", "overdue", "stopped", "on_loan", "loan_overdue", "away")
 PAGE = 50
+
+
+def _bad_page_link() -> str:
+    return _("This page link is not valid; start again from the first page.")
 PANEL_LINES = 20  # usage-file lines on the instrument page; the rest on the file's own pages
 FILE_PDF_MAX = 5000  # lines in a printed usage file
 
@@ -71,7 +75,7 @@ def dashboard():
     from ..auth.models import User
     show = request.args.get("show", "all")
     if show not in LISTS:
-        abort(422)
+        abort(422, description=_("There is no such list."))
     from datetime import timedelta
     on = today()
     counted = db.session.execute(_counts_statement(), {"on": on, "on30": on + timedelta(days=30)}).one()
@@ -80,7 +84,7 @@ def dashboard():
     after = request.args.get("after", "")
     if after:
         if not after.isdigit() or len(after) > 10:
-            abort(422)
+            abort(422, description=_bad_page_link())
         stmt = stmt.where(Instrument.id < int(after))
     rows = db.session.execute(stmt.order_by(Instrument.id.desc()).limit(PAGE + 1)).scalars().all()
     nxt = rows[PAGE - 1].id if len(rows) > PAGE else None
@@ -140,9 +144,9 @@ def labels():
         try:
             ids = [int(x) for x in raw.split(",") if x.strip()][:SHEET_MAX]
         except ValueError:
-            abort(422)
+            abort(422, description=_("List instruments by their ids, separated by commas."))
         if any(not 0 < i < 2**31 for i in ids):
-            abort(422)
+            abort(422, description=_("List instruments by their ids, separated by commas."))
         stmt = stmt.where(Instrument.id.in_(ids))
     dept = request.args.get("department", type=int)
     if dept:
@@ -202,7 +206,7 @@ def usage_file(instrument_id: int):
     try:
         cursor = events.parse_cursor(request.args.get("before", ""))
     except ValueError:
-        abort(422)
+        abort(422, description=_bad_page_link())
     lines = events.page(inst.id, cursor, events.PAGE + 1)
     nxt = lines[events.PAGE - 1] if len(lines) > events.PAGE else None
     lines = lines[:events.PAGE]

@@ -156,3 +156,29 @@ CHANGE_KEYS = {
     "role": _l("Role"), "department_id": _l("Department"), "active": _l("Active"), "full_name": _l("Full name"),
     "email": _l("E-mail"), "code": _l("Code"), "name_zh": _l("Name (Chinese)"), "name_en": _l("Name (English)"),
 }
+
+
+def who_signs(spec, step, record, locale: str | None = None) -> str:
+    """Who may sign ``step`` of ``record``, in words (shown beside a waiting step): the named
+    person, or the roles and the department the declaration asks for."""
+    from sqlalchemy import select
+
+    from ..auth.models import Department, User
+    from ..auth.roles import ROLES
+    from ..core.i18n import current_locale
+    from ..extensions import db
+    if step.signer_field:
+        person = db.session.get(User, record.values.get(step.signer_field) or 0)
+        return person.full_name if person else ""
+    codes = list(step.departments)
+    if step.department_field and record.values.get(step.department_field):
+        codes = [record.values[step.department_field]]
+    if codes:
+        depts = db.session.execute(select(Department).where(Department.code.in_(codes))).scalars().all()
+        where = "、".join(d.label(locale or current_locale()) for d in depts)
+    elif step.own_department:
+        where = record.department.label(locale or current_locale()) if record.department else ""
+    else:
+        where = ""
+    roles = "、".join(str(ROLES[r]) for r in step.roles)
+    return f"{where} {roles}".strip()

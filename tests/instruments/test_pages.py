@@ -87,5 +87,19 @@ def test_dashboard_counts_link_to_lists(app, client):
     assert counts["due30"] == "1" and counts["overdue"] == "1" and counts["on_loan"] == "0" and counts["away"] == "0"
     html = client.get("/instruments?show=overdue").get_data(as_text=True)
     assert "TDD-0003" in html and "TDD-0001" not in html
-    assert client.get("/instruments?show=nope").status_code == 422
+    bad = client.get("/instruments?show=nope")
+    assert bad.status_code == 422 and "没有这个列表" in bad.get_data(as_text=True)
     assert client.get("/instruments?after=x").status_code == 422
+
+
+def test_a_waiting_step_says_who_signs_it(app, client):
+    """The record page names who is waited for: the borrowing department's head for a long loan,
+    the named successor for a handover's receipt."""
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    rec = loan(s.clerk, inst, s, loan_type="long", long_reason="驻点维护", return_due_on="2027-01-31")
+    sign(rec, s.clerk)
+    F.login(client, s.clerk)
+    html = client.get(f"/r/INS-USAGE/{rec.id}").get_data(as_text=True)
+    assert "签名人：客户服务部 部门负责人" in html
