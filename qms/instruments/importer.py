@@ -70,7 +70,7 @@ class ImportFailed(Exception):
     """Some rows are wrong; nothing was imported. ``problems`` lists them in row order."""
 
     def __init__(self, problems: list[Problem], rows: int):
-        super().__init__(f"{len(problems)} problems")
+        super().__init__("%d problems" % len(problems))
         self.problems = problems
         self.rows = rows  # data rows in the file
         self.bad_rows = len({p.row for p in problems})

@@ -170,15 +170,19 @@ def who_signs(spec, step, record, locale: str | None = None) -> str:
     if step.signer_field:
         person = db.session.get(User, record.values.get(step.signer_field) or 0)
         return person.full_name if person else ""
+    locale = locale or current_locale()
+    sep = " or " if locale == "en" else "、"
     codes = list(step.departments)
     if step.department_field and record.values.get(step.department_field):
         codes = [record.values[step.department_field]]
     if codes:
         depts = db.session.execute(select(Department).where(Department.code.in_(codes))).scalars().all()
-        where = "、".join(d.label(locale or current_locale()) for d in depts)
+        where = sep.join(d.label(locale) for d in depts)
     elif step.own_department:
-        where = record.department.label(locale or current_locale()) if record.department else ""
+        where = record.department.label(locale) if record.department else ""
     else:
         where = ""
-    roles = "、".join(str(ROLES[r]) for r in step.roles)
+    roles = sep.join(str(ROLES[r]) for r in step.roles)
+    if locale == "en":
+        return f"{roles} ({where})" if where else roles
     return f"{where} {roles}".strip()
