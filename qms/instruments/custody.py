@@ -49,11 +49,8 @@ def _check_intake(record, values, user) -> dict:
 
 
 def _check_in_service(values) -> dict:
-    from .service import instrument_of
-    inst = instrument_of(values)
-    if values.get("instrument") and (inst is None or inst.condition in ("scrapped", "voided")):
-        return {"instrument": [_("Only a registered instrument in service.")]}
-    return {}
+    from .service import out_of_service
+    return out_of_service(values)
 
 
 def _check_maint(record, values, user) -> dict:

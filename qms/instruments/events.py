@@ -41,6 +41,8 @@ def add(instrument_id: int, kind: str, record, on: date | str | None, summary: s
         InstrumentEvent.instrument_id == instrument_id)).first()
     if exists:
         return
+    if person_id is None and record.signatures:
+        person_id = record.signatures[0].user_id  # who did it: the first signer (tester, reporter...)
     db.session.add(InstrumentEvent(instrument_id=instrument_id, occurred_on=on, kind=kind, record_id=record.id,
                                    form_code=record.form_code,
                                    number=record.number or "", person_id=person_id, summary=(summary or "")[:300]))

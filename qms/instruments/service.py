@@ -21,7 +21,7 @@ from ..records import spec as specs
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Record, RecordFacet
 from ..reminders.workcal import add_months
 from . import events
-from .models import Instrument
+from .models import Instrument, InstrumentEvent
 
 INTAKE, USAGE, CAL, BILLING = "INS-INTAKE", "INS-USAGE", "INS-CAL", "INS-BILLING"
 REPAIR, SCRAP = "INS-REPAIR", "INS-SCRAP"
@@ -71,6 +71,23 @@ def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
     elif inst.next_due_on < on:
         out.append(_("Calibration overdue since %(date)s.", date=inst.next_due_on.isoformat()))
     return out
+
+
+def out_of_service(values: dict) -> dict:
+    """For forms that need an instrument in service (calibration, maintenance, repair, scrapping,
+    handover): why the named one is not — not registered, scrapped (by which record) or voided."""
+    inst = instrument_of(values)
+    if not values.get("instrument"):
+        return {}
+    if inst is None:
+        return {"instrument": [refusals(None)[0]]}
+    if inst.condition == "scrapped":
+        scrap = db.session.execute(select(InstrumentEvent.number).where(
+            InstrumentEvent.instrument_id == inst.id, InstrumentEvent.kind == "scrapped")).scalar()
+        return {"instrument": [_("The instrument is scrapped (%(number)s).", number=scrap or "—")]}
+    if inst.condition == "voided":
+        return {"instrument": [refusals(inst)[0]]}
+    return {}
 
 
 def permit_state(inst: Instrument, on: date | None = None) -> str:
@@ -126,10 +143,7 @@ def _check_usage(record, values, user) -> dict:
 def _check_cal(record, values, user) -> dict:
     if record is not None and record.status != DRAFT:
         return {}
-    errors = {}
-    inst = instrument_of(values)
-    if values.get("instrument") and (inst is None or inst.condition in ("scrapped", "voided")):
-        errors["instrument"] = [_("Only a registered instrument in service is calibrated.")]
+    errors = out_of_service(values)
     if values.get("result") == "restricted" and not (values.get("restriction") or "").strip():
         errors["restriction"] = [_("Say what the instrument may still be used for.")]
     return errors
@@ -165,13 +179,21 @@ def _check_billing(record, values, user) -> dict:
 
 
 def _check_fault(record, values, user) -> dict:
-    """Repairs and scrapping name a registered instrument that is not scrapped already."""
+    """Repairs and scrapping name a registered instrument that is not scrapped already; a repair
+    goes to a department where somebody can sign it."""
     if record is not None and record.status != DRAFT:
         return {}
-    inst = instrument_of(values)
-    if values.get("instrument") and (inst is None or inst.condition in ("scrapped", "voided")):
-        return {"instrument": [_("Only a registered instrument in service.")]}
-    return {}
+    errors = out_of_service(values)
+    code = values.get("repair_department")
+    if code:
+        from ..auth.models import User
+        signer = db.session.execute(select(User.id).join(Department, Department.id == User.department_id).where(
+            Department.code == code, User.active.is_(True),
+            User.role.in_(("technician", "department_head"))).limit(1)).first()
+        if signer is None:
+            errors["repair_department"] = [_("Nobody in this department can sign a repair yet: choose another "
+                                             "department or ask the administrator to add its staff.")]
+    return errors
 
 
 def choice_zh(record, field: str) -> str:
@@ -293,7 +315,7 @@ def _fault_or_scrap(record: Record, code: str) -> Instrument | None:
             return inst
     elif record.status == CLOSED:
         inst.condition = "scrapped"
-        events.add(inst.id, "scrapped", record, today(), v.get("reason") or "")
+        events.add(inst.id, "scrapped", record, today(), choice_zh(record, "reason"))
     else:
         return inst
     inst.updated_at = utcnow()
@@ -388,8 +410,11 @@ def _billing_result(record: Record, spec) -> None:
     if v.get("findings"):
         text += "\n" + v["findings"]
     actor = db.session.get(User, record.signatures[-1].user_id)
+    with force_locale("zh_Hans_CN"):
+        basis = _("Billing accuracy at least %(limit)s%% (%(form)s, revision %(rev)s)", limit=limit,
+                  form=spec.code, rev=spec.revision)
     open_nonconformity(record, "billing_test", record.department_id, "general", text[:4000], actor,
-                       found_on=date.fromisoformat(v["tested_on"]))
+                       requirement=basis, found_on=date.fromisoformat(v["tested_on"]))
 
 
 # The date field that says when a record used the instrument.
@@ -417,8 +442,10 @@ def _reverse_impact(inst: Instrument, cal: Record, since: date | None) -> Record
     with force_locale("zh_Hans_CN"):  # records are written in the users' language, whoever signs
         description = _impact_text(inst, cal, since)
     actor = db.session.get(User, cal.signatures[-1].user_id)
+    with force_locale("zh_Hans_CN"):
+        basis = _("A passing calibration before use (permit to use, %(form)s)", form="QP-INS")
     nc = open_nonconformity(cal, "calibration", inst.department_id, "general", description, actor,
-                            found_on=date.fromisoformat(cal.values["calibrated_on"]))
+                            requirement=basis, found_on=date.fromisoformat(cal.values["calibrated_on"]))
     events.add(inst.id, "nonconformity", nc, cal.values["calibrated_on"], description.split("\n")[0])
     return nc
 

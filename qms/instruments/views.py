@@ -26,6 +26,7 @@ from .service import BILLING, CAL, INTAKE, KEEPER, SENDOUT, accuracy, permit_sta
 bp = Blueprint("instruments", __name__)
 SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
 STATE_TEXT = {"valid": "准用", "restricted": "限用", "stopped": "停用"}  # printed as on the paper label
+STATE_TEXT_EN = {"valid": "valid", "restricted": "restricted use", "stopped": "out of service"}
 
 
 LISTS = ("all", "due30", "overdue", "stopped", "on_loan", "loan_overdue", "away")
@@ -111,8 +112,9 @@ def _visible(inst: Instrument) -> bool:
 def _label(inst: Instrument) -> dict:
     url = url_for("records.detail", code=INTAKE, record_id=inst.id, _external=True)
     state = permit_state(inst)
+    final = inst.condition in ("scrapped", "voided")  # no validity date on a label of one out of service
     return {"asset_no": inst.asset_no, "number": inst.number, "name": inst.name, "model": inst.model,
-            "calibrated_on": inst.calibrated_on, "next_due_on": inst.next_due_on, "state": state,
+            "calibrated_on": inst.calibrated_on, "next_due_on": None if final else inst.next_due_on, "state": state,
             "state_text": STATE_TEXT[state], "restriction": inst.restriction, "qr": pdf.qr_data_uri(url)}
 
 
@@ -183,7 +185,7 @@ def intake_panel(record, spec, user) -> dict | None:
             "names": names, "kinds": events.KIND_TEXT, "maintainer": _dept(maintainer), "may": may,
             "custodian_dept": db.session.get(Department, inst.department_id),
             "away": db.session.get(Record, inst.sendout_id) if inst.sendout_id else None,
-            "state_text": {"valid": _("Valid"), "restricted": _("Restricted use"), "stopped": _("Stopped")}}
+            "state_text": {"valid": _("Valid"), "restricted": _("Restricted use"), "stopped": _("Out of service")}}
 
 
 def _dept(code: str):
@@ -223,8 +225,10 @@ def usage_file_pdf(instrument_id: int):
     inst = _file_instrument(instrument_id)
     lines = list(reversed(events.page(inst.id, None, FILE_PDF_MAX)))
     intake = db.session.get(Record, inst.id)
+    state = permit_state(inst)
     data = pdf.render("pdf/usage_file.html", inst=inst, intake=intake, lines=lines, kinds=events.KIND_TEXT,
-                      names=_people(e.person_id for e in lines), state_text=STATE_TEXT[permit_state(inst)],
+                      names=_people(e.person_id for e in lines),
+                      state_text=STATE_TEXT[state] if current_locale() != "en" else STATE_TEXT_EN[state],
                       custodian=_people([inst.custodian_id]).get(inst.custodian_id, ""),
                       department=db.session.get(Department, inst.department_id), locale=current_locale(),
                       printed_at=utcnow())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -59,12 +60,28 @@ def _parse_date(value: str, param: str, messages: dict) -> date:
 IN_LIST_CAP = 10_000
 
 
-def _facet_filter(spec, name: str, conds: list):
+# How many records matched a filter lately, per (form, field, filter): the choice below only
+# picks a plan (never changes results), and a filter's selectivity moves slowly, so a count is
+# reused for a minute instead of being taken again on every page (~1.5 ms per broad filter).
+_matches: dict = {}
+MATCHES_TTL = 60.0
+
+
+def _facet_filter(spec, name: str, conds: list, key: tuple = ()):
     """The cheapest way to apply one facet filter, chosen by how many records match it."""
     base = [RecordFacet.form_code == spec.code, RecordFacet.field == name, *conds]
     ids = select(RecordFacet.record_id).where(*base)
-    matches = db.session.execute(
-        select(func.count()).select_from(ids.limit(IN_LIST_CAP).subquery())).scalar()
+    cache_key = (spec.code, name, key) if key else None
+    hit = _matches.get(cache_key) if cache_key else None
+    if hit is not None and time.monotonic() - hit[1] < MATCHES_TTL:
+        matches = hit[0]
+    else:
+        matches = db.session.execute(
+            select(func.count()).select_from(ids.limit(IN_LIST_CAP).subquery())).scalar()
+        if cache_key:
+            if len(_matches) > 4096:
+                _matches.clear()
+            _matches[cache_key] = (matches, time.monotonic())
     if matches < IN_LIST_CAP:
         return Record.id.in_(ids)
     return exists().where(RecordFacet.record_id == Record.id, RecordFacet.field == name, *conds)
@@ -105,13 +122,13 @@ def build_query(spec, user, args, messages: dict):
             if hi:
                 conds.append(RecordFacet.value <= _parse_date(hi, name + "_to", messages).isoformat())
             if conds:
-                stmt = stmt.where(_facet_filter(spec, name, conds))
+                stmt = stmt.where(_facet_filter(spec, name, conds, ("range", lo, hi)))
             continue
         value = args.get(name)
         if value:
             if f.choices and value not in {v for v, _ in f.choices}:
                 raise BadQuery({name: [messages["choice"]]})
-            stmt = stmt.where(_facet_filter(spec, name, [RecordFacet.value == value[:200]]))
+            stmt = stmt.where(_facet_filter(spec, name, [RecordFacet.value == value[:200]], ("eq", value[:200])))
     q = (args.get("q") or "").strip().lower()
     if q:
         if len(q) > 100:

@@ -328,6 +328,7 @@ def test_ins07_billing_test_below_threshold_opens_a_nonconformity(app, client, t
     nc = db.session.execute(select(Record).where(Record.form_code == "CA-NC")).scalar_one()
     assert nc.values["source"] == "billing_test" and nc.values["source_record"] == bad.id
     assert "99.9500%" in nc.values["description"] and "99.99" in nc.values["description"]
+    assert nc.values["requirement"] == "计费准确率不低于 99.99%（INS-BILLING 版本 B）"  # the basis, printed
     assert nc.department_id == swt.department_id
     # The printout shows the computed accuracy beside the requirement.
     F.login(client, swt_head)

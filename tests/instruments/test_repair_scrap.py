@@ -76,8 +76,24 @@ def test_ins09_scrapping_verified_by_tdd_approved_by_leadership_and_final(app):
                          ("INS-SCRAP", {"reason": "life", "details": "x"})):
         with pytest.raises(service.ValidationFailed) as exc:
             service.create(specs.get(code), s.tech, MultiDict({"instrument": f"#{inst.id}", **values}), "zh_CN")
-        assert "instrument" in exc.value.errors
+        assert exc.value.errors["instrument"] == [f"该仪器已报废（{rec.number}）。"]  # says which record scrapped it
         db.session.rollback()
+    from qms.instruments import events
+    line = events.page(inst.id)[0]
+    assert line.kind == "scrapped" and "life" not in line.summary and line.person_id == s.csd_head.id
+
+
+def test_ins10_a_repair_goes_to_a_department_that_can_sign_it(app):
+    s = Staff()
+    clock(11, 2)
+    inst = register(s.tech)
+    data = {"instrument": f"#{inst.id}", "fault_found_on": "2026-11-02", "fault": "开机无显示", "repair_department": "OMD"}
+    with pytest.raises(service.ValidationFailed) as exc:  # nobody in 运行维护部 yet
+        service.create(specs.get("INS-REPAIR"), s.clerk, MultiDict(data), "zh_CN")
+    assert "管理员" in exc.value.errors["repair_department"][0]
+    db.session.rollback()
+    F.user("technician", "OMD")
+    assert service.create(specs.get("INS-REPAIR"), s.clerk, MultiDict(data), "zh_CN").id
 
 
 def test_ins11_a_user_holding_instruments_is_not_deactivated_or_moved(app):
