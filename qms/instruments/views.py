@@ -101,6 +101,8 @@ def dashboard():
                            holders=holders, names=names, today=on, states={r.id: permit_state(r, on) for r in rows},
                            untested=switches.untested(), month=on.isoformat()[:7],
                            may_import=may_import(current_user),
+                           may_send=policy.can(current_user, "create", specs.get(SENDOUT)),
+                           may_test=policy.can(current_user, "create", specs.get(BILLING)),
                            intake_spec=specs.get(INTAKE))
 
 
