@@ -85,8 +85,9 @@ def watch(switch: Record) -> None:
     if rule is None:
         return
     db.session.flush()
-    due = datetime.combine(next_deadline(switch), time(23, 59, 59), tz()).astimezone(UTC)
-    month = next_deadline(switch).isoformat()[:7]
+    deadline = next_deadline(switch)
+    due = datetime.combine(deadline, time(23, 59, 59), tz()).astimezone(UTC)
+    month = deadline.isoformat()[:7]
     engine.upsert_watch(rule, "switch", switch.id, "", due_at=due,
                         title=f"{switch.values.get('name', '')} {month}"[:300], link=f"/r/{SWITCH}/{switch.id}",
                         owner_id=switch.created_by_id, department_id=switch.department_id,
