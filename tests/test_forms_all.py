@@ -71,6 +71,8 @@ def test_every_form_renders_everywhere(app, client, monkeypatch):
     (lambda d: d["permissions"].update(departmnets=["TDD"]), "permissions: unknown keys"),
     (lambda d: d["permissions"].update(departments=["技术发展部"]), "department codes"),
     (lambda d: d["workflow"][0].update(departments="TDD"), "department codes"),
+    (lambda d: d["fields"][0].update(required_if={"nope": "x"}), "required_if names an unknown field"),
+    (lambda d: d["fields"][1].update(not_future=True), "not_future is for date"),
 ])
 def test_broken_declarations_are_refused_with_a_clear_message(app, mutation, message):
     raw = yaml.safe_load(open(app.config["QMS_FORMS_DIR"] + "/CS-INQ.yaml", encoding="utf-8"))

@@ -48,18 +48,11 @@ def _check_intake(record, values, user) -> dict:
     return {}
 
 
-def _check_in_service(values) -> dict:
-    from .service import out_of_service
-    return out_of_service(values)
-
-
 def _check_maint(record, values, user) -> dict:
     if record is not None and record.status != DRAFT:
         return {}
-    errors = _check_in_service(values)
-    if values.get("result") == "abnormal" and not (values.get("note") or "").strip():
-        errors["note"] = [_("Describe what was abnormal: it stops the instrument until it is repaired.")]
-    return errors
+    from .service import out_of_service
+    return out_of_service(values)  # an abnormal result's description: required_if in the declaration
 
 
 def _sign_maint(record, spec, step, user) -> str | None:
@@ -86,7 +79,8 @@ def _check_usage_manual(record, values, user) -> dict:
 def _check_handover(record, values, user) -> dict:
     if record is not None and record.status != DRAFT:
         return {}
-    errors = _check_in_service(values)
+    from .service import out_of_service
+    errors = out_of_service(values)
     if errors or not values.get("instrument"):
         return errors
     from .service import _number, instrument_of

@@ -135,18 +135,13 @@ def _check_usage(record, values, user) -> dict:
     if values.get("loan_type") == "short" and out and due and date.fromisoformat(due) > add_months(date.fromisoformat(out), 1):
         errors["return_due_on"] = [_("A short loan is returned within one month (by %(date)s); choose a long loan otherwise.",
                                      date=add_months(date.fromisoformat(out), 1).isoformat())]
-    if values.get("loan_type") == "long" and not (values.get("long_reason") or "").strip():
-        errors["long_reason"] = [_("A long loan needs a reason.")]
-    return errors
+    return errors  # a long loan's reason: required_if in the declaration
 
 
 def _check_cal(record, values, user) -> dict:
     if record is not None and record.status != DRAFT:
         return {}
-    errors = out_of_service(values)
-    if values.get("result") == "restricted" and not (values.get("restriction") or "").strip():
-        errors["restriction"] = [_("Say what the instrument may still be used for.")]
-    return errors
+    return out_of_service(values)  # a restriction's text: required_if in the declaration
 
 
 def threshold(spec, values: dict) -> float | None:

@@ -41,7 +41,7 @@ MEANINGS = {
 ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
 FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
               "pattern_message", "section", "wide", "step", "not_before", "roles", "form", "default",
-              "not_future"}
+              "not_future", "required_if", "required_message"}
 SYSTEM_COLUMNS = {
     "number": {"zh": "编号", "en": "No."},
     "status": {"zh": "状态", "en": "Status"},
@@ -77,6 +77,8 @@ class FieldSpec:
     form: str | None = None  # record fields: the form linked to (any form when empty)
     not_before: str | None = None  # a date/datetime field this one may not precede
     not_future: bool = False  # a date/datetime that has happened (taken in on, returned on): not after today
+    required_if: tuple = ()  # ((field, value), ...): required when these hold (a long loan's reason)
+    required_message: dict | None = None  # what to say when required_if is not met ({zh, en})
     default: object = None  # value a new form starts with (e.g. 30 days before verification)
 
     def choice_label(self, value) -> dict | None:
@@ -205,6 +207,8 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
                 section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
                 wide=bool(f.get("wide", f["type"] == "text")),
                 step=str(f.get("step", "")), not_before=f.get("not_before"), not_future=bool(f.get("not_future")),
+                required_if=tuple((k, str(v)) for k, v in (f.get("required_if") or {}).items()),
+                required_message=_bilingual(f["required_message"], where) if f.get("required_message") else None,
                 roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
             ))
             unknown = set(f) - FIELD_KEYS
@@ -245,6 +249,8 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             if f.not_before and (f.not_before not in by_name or f.type not in ("date", "datetime")
                                  or by_name[f.not_before].type not in ("date", "datetime")):
                 raise SpecError(f"{source}: field {f.name}: not_before must name another date field")
+            if any(k not in by_name for k, _v in f.required_if):
+                raise SpecError(f"{source}: field {f.name}: required_if names an unknown field")
             if f.not_future and f.type not in ("date", "datetime"):
                 raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
         for s in workflow:

@@ -198,6 +198,19 @@ def _not_future(form, field):
         raise validators.ValidationError(_("May not be in the future."))
 
 
+class _RequiredIf:
+    """Required when other fields hold declared values (a long loan needs its reason)."""
+
+    def __init__(self, conditions: tuple, message: str):
+        self.conditions, self.message = conditions, message
+
+    def __call__(self, form, field):
+        from .spec import conditions_hold
+        others = {k: (form[k].data if k in form._fields else form._context_values.get(k)) for k, _v in self.conditions}
+        if conditions_hold(others, self.conditions) and not (str(field.data).strip() if field.data is not None else ""):
+            raise validators.StopValidation(self.message)
+
+
 class _NotBefore:
     """A date that may not precede another field's date (reply due before reception, ...)."""
 
@@ -238,6 +251,9 @@ def form_class(spec, locale: str, only: tuple | None = None):
                     _NotBefore(f.not_before, tr(fm[f.not_before].label, locale))]
             if f.not_future:
                 fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [_not_future]
+            if f.required_if:  # before Optional(), which would end the chain on an empty value
+                message = tr(f.required_message, locale) if f.required_message else _("Required.")
+                fld.kwargs["validators"] = [_RequiredIf(f.required_if, message)] + list(fld.kwargs.get("validators", []))
             attrs[f.name] = fld
 
         class Meta:

@@ -61,7 +61,11 @@ def test_ins05_maintenance_by_the_keeping_department_and_abnormal_stops_it(app):
     assert kinds(dedicated) == ["intake", "maintenance"]
     line = events.page(dedicated.id)[0]
     assert "通电检查" in line.summary and "除尘清洁" in line.summary and "正常" in line.summary
-    # An abnormal maintenance stops the instrument until repaired and calibrated.
+    # An abnormal maintenance says what was wrong (declared required_if) and stops the instrument.
+    with pytest.raises(service.ValidationFailed) as exc:
+        maintain(tsd_clerk, dedicated, result="abnormal")
+    assert "异常情况" in exc.value.errors["note"][0]
+    db.session.rollback()
     sign(maintain(tsd_clerk, dedicated, result="abnormal", note="开机报错 E03"), tsd_clerk)
     assert state(dedicated).condition == "faulty"
     with pytest.raises(service.ValidationFailed):
