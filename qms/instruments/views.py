@@ -225,15 +225,22 @@ def usage_file(instrument_id: int):
 def usage_file_pdf(instrument_id: int):
     """The printed usage file: every line, oldest first, as the paper file is kept."""
     inst = _file_instrument(instrument_id)
-    lines = list(reversed(events.page(inst.id, None, FILE_PDF_MAX)))
-    intake = db.session.get(Record, inst.id)
-    state = permit_state(inst)
-    data = pdf.render("pdf/usage_file.html", inst=inst, intake=intake, lines=lines, kinds=events.KIND_TEXT,
-                      names=_people(e.person_id for e in lines),
-                      state_text=STATE_TEXT[state] if current_locale() != "en" else STATE_TEXT_EN[state],
-                      custodian=_people([inst.custodian_id]).get(inst.custodian_id, ""),
-                      department=db.session.get(Department, inst.department_id), locale=current_locale(),
-                      printed_at=utcnow())
+    newest = events.page(inst.id, limit=1)
+    # Rendered once per content: its newest line, the instrument's state (and today's, for the
+    # permit), the language. A long file takes WeasyPrint seconds; printing it again takes none.
+    changed = int(inst.updated_at.timestamp() * 1e6) if inst.updated_at else 0
+    key = f"usage-{inst.id}-{newest[0].id if newest else 0}-{changed}-{today().isoformat()}-{current_locale()}"
+
+    def produce() -> bytes:
+        lines = list(reversed(events.page(inst.id, None, FILE_PDF_MAX)))
+        state = permit_state(inst)
+        return pdf.render("pdf/usage_file.html", inst=inst, intake=db.session.get(Record, inst.id), lines=lines,
+                          kinds=events.KIND_TEXT, names=_people(e.person_id for e in lines),
+                          state_text=STATE_TEXT[state] if current_locale() != "en" else STATE_TEXT_EN[state],
+                          custodian=_people([inst.custodian_id]).get(inst.custodian_id, ""),
+                          department=db.session.get(Department, inst.department_id), locale=current_locale(),
+                          printed_at=utcnow())
+    data = pdf.cached(key, produce)
     resp = make_response(data)
     resp.headers["Content-Type"] = "application/pdf"
     resp.headers["Content-Disposition"] = f'inline; filename="usage-file-{inst.asset_no}.pdf"'

@@ -183,6 +183,7 @@ def test_ins05_usage_file_lists_every_event_pages_and_prints(app, client, tmp_pa
     assert client.get("/instruments/999999/file").status_code == 404
     pdf = tmp_path / "file.pdf"
     pdf.write_bytes(client.get(f"/instruments/{inst.id}/file.pdf").data)
+    assert client.get(f"/instruments/{inst.id}/file.pdf").data == pdf.read_bytes()  # rendered once, kept
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "WenQuanYi" in fonts and " yes " in fonts
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
