@@ -15,6 +15,10 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
+# The packages that plug into the records engine, each declaring one ``PROCEDURE`` (see
+# ``qms/records/procedures.py`` and ARCHITECTURE.md). The only list of them.
+PROCEDURES = ("qms.reminders", "qms.capa", "qms.instruments", "qms.complaints", "qms.analysis")
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, _record):
@@ -39,16 +43,18 @@ def _sqlite_begin(conn):
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the web application. ``config`` overrides settings (tests)."""
+def create_app(config: dict | None = None, procedures: tuple | None = None) -> Flask:
+    """Build the web application. ``config`` overrides settings (tests); ``procedures`` replaces the
+    declared packages (tests build an app with a procedure of their own)."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static",
                 instance_path=load_config(config)["INSTANCE_PATH"])
     app.config.update(load_config(config))
     if app.config["QMS_PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+    configure_procedures(app, procedures)
     for step in (configure_extensions, configure_i18n, configure_security, configure_blueprints,
-                 configure_errors, configure_templates, configure_reminders, configure_procedures, configure_cli):
+                 configure_errors, configure_templates, configure_clock, configure_cli):
         step(app)
     return app
 
@@ -88,18 +94,14 @@ def configure_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
-    from .capa.views import bp as capa_bp
-    from .instruments.views import bp as instruments_bp
-    from .instruments.import_views import bp as instruments_import_bp
-    from .core.audit_views import bp as audit_bp
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
     from .records.views import bp as records_bp
-    from .reminders.views import bp as reminders_bp
 
-    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp, capa_bp,
-               instruments_bp, instruments_import_bp):
+    for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp,
+               *app.extensions["qms.procedures"].blueprints):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 
@@ -111,33 +113,27 @@ def configure_errors(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from .core.templating import init_app
+    from .web import init_app
 
     init_app(app)
 
 
-def configure_reminders(app: Flask) -> None:
+def configure_clock(app: Flask) -> None:
+    """A fixed "now" for demonstrations and browser tests (QMS_FAKE_NOW)."""
     from datetime import datetime
 
     from .core import timeutil
-    from .reminders import hooks
 
-    hooks.install()
     if app.config.get("QMS_FAKE_NOW"):
         timeutil.set_clock(datetime.fromisoformat(app.config["QMS_FAKE_NOW"]))
 
 
-def configure_procedures(app: Flask) -> None:
-    """Procedure packages register their rules, hooks and record-page panels on the engine."""
-    from .capa import service as capa_service
-    from .capa import views as capa_views
-    from .instruments import service as instruments_service
-    from .instruments import views as instruments_views
+def configure_procedures(app: Flask, procedures: tuple | None = None) -> None:
+    """Merge the declarations of the procedure packages into the app's registry: their rules,
+    hooks, panels, blueprints, reminder rules and declaration keys (``qms.records.procedures``)."""
+    from .records.procedures import Registry, load
 
-    capa_service.install()
-    capa_views.install()
-    instruments_service.install()
-    instruments_views.install()
+    app.extensions["qms.procedures"] = Registry(load(PROCEDURES) if procedures is None else tuple(procedures))
 
 
 def configure_cli(app: Flask) -> None:

@@ -108,14 +108,15 @@ def _config(url: str, instance: Path, **extra) -> dict:
     return cfg
 
 
-def make_app(tmp_path, **extra):
+def make_app(tmp_path, procedures=None, **extra):
     """An app on a fresh database: a copy of the migrated template (or, with configuration that
-    could change what is loaded, a database initialised from scratch)."""
+    could change what is loaded, a database initialised from scratch). ``procedures`` replaces the
+    declared procedure packages (a test's own ``Procedure`` objects)."""
     if extra:
         url = _scratch_database(tmp_path)
     else:
         url = _new_database(tmp_path)
-    app = create_app(_config(url, tmp_path / "instance", **extra))
+    app = create_app(_config(url, tmp_path / "instance", **extra), procedures=procedures)
     specs.reset_cache()
     loader.reset_cache()
     if extra:
@@ -129,8 +130,10 @@ def _scratch_database(tmp_path) -> str:
 
 
 @pytest.fixture
-def app(tmp_path):
-    application, url = make_app(tmp_path)
+def app(tmp_path, request):
+    """The app on a fresh database, its context pushed. A test module may set ``PROCEDURES`` (a
+    tuple of ``Procedure``) to run with procedures of its own instead of the declared packages."""
+    application, url = make_app(tmp_path, procedures=getattr(request.module, "PROCEDURES", None))
     ctx = application.app_context()
     ctx.push()
     yield application

@@ -10,6 +10,7 @@ from ..auth.roles import ROLES
 from ..core import audit
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..records.procedures import registry
 from ..records.service import ValidationFailed
 
 
@@ -36,11 +37,6 @@ def create_user(actor, *, username: str, full_name: str, department_id: int, rol
     return user
 
 
-# Procedure packages refuse a user change that would lose track of something the user holds:
-# USER_CHANGE_CHECKS: callables (user, new values) -> {field: [message]} (INS-11: instruments).
-USER_CHANGE_CHECKS: list = []
-
-
 def update_user(actor, user: User, *, full_name: str, department_id: int, role: str, email: str | None,
                 active: bool, reason: str = "") -> User:
     """Change a user's details; deactivation ends their sessions and needs a reason."""
@@ -56,7 +52,8 @@ def update_user(actor, user: User, *, full_name: str, department_id: int, role: 
     if not changes:
         return user
     errors: dict = {}
-    for check in USER_CHANGE_CHECKS:
+    # Procedures refuse a change that would lose track of what the user holds (INS-11: instruments).
+    for check in registry().user_change_checks:
         for field, messages in (check(user, new) or {}).items():
             errors.setdefault(field, []).extend(messages)
     if errors:

@@ -12,7 +12,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, valid
 
 from ..auth.models import Department, User
 from ..auth.roles import ROLES
-from ..core import audit, policy
+from ..core import audit
+from ..records import policy
 from ..core.i18n import current_locale
 from ..extensions import db
 from ..records.service import ValidationFailed

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from ..auth.models import ApiToken
-from ..core import policy
+from ..records import policy
 from ..core.i18n import current_locale
 from ..extensions import db
 from ..records import register, service

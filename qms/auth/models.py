@@ -26,6 +26,20 @@ class Department(db.Model):
         """Name in the given locale."""
         return self.name_en if locale == "en" else self.name_zh
 
+    @classmethod
+    def by_code(cls, code: str | None) -> Department | None:
+        """The department with this code (None when there is none)."""
+        if not code:
+            return None
+        return db.session.execute(db.select(cls).where(cls.code == code)).scalar()
+
+    @classmethod
+    def id_of(cls, code: str | None) -> int | None:
+        """The id of the department with this code (None when there is none)."""
+        if not code:
+            return None
+        return db.session.execute(db.select(cls.id).where(cls.code == code)).scalar()
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"

@@ -19,3 +19,9 @@ ROLES = {
 
 # Roles whose work spans the company: they see every department's records.
 COMPANY_WIDE = {QUALITY_MANAGER, GENERAL_MANAGER, ADMIN}
+
+# Site-wide rights that are not about one form: who administers, who reads the whole audit trail.
+SITE_RIGHTS = {
+    "admin": {ADMIN},
+    "audit_global": {QUALITY_MANAGER, GENERAL_MANAGER, ADMIN},
+}

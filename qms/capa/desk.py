@@ -13,11 +13,13 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
 
-from ..core import policy
+from ..records import policy
 from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record
+from .forms import NC
 from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally
+from .queries import actions_of, rounds_of
 
 STAGE_LABELS = {
     "open": _l("Awaiting CAPA"), "in_capa": _l("CAPA in progress"), "verifying": _l("Awaiting verification"),
@@ -32,7 +34,6 @@ PAGE = 50
 
 def refresh(nc_id) -> None:
     """Recompute the desk row of nonconformity ``nc_id`` from its records (called by the hooks)."""
-    from .service import NC, actions_of, rounds_of
     try:
         nc = db.session.get(Record, int(nc_id))
     except (TypeError, ValueError):

@@ -2,22 +2,26 @@
 CAPA record from a nonconformity, and the panels shown on the forms' record pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..auth.models import Department
-from ..core import pdf, policy
+from ..auth.lookup import department_labels, names
+from ..core import pdf
+from ..records import policy
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import export, service
 from ..records import spec as specs
-from ..records import views as record_views
-from ..records.models import IN_PROGRESS, Record
+from ..records.models import IN_PROGRESS, OPEN, Record
 from . import charts, desk
-from .service import ACTION, CAPA, NC, actions_of, draft_round, linked, rounds_of
+from ..records.links import linked
+from ..records.lookup import as_id
+from ..records.present import status_label
+from .forms import ACTION, CAPA, NC, PLANNING_STEPS
+from .queries import actions_of, next_rounds, rounds_of
+from .service import draft_round
 
 bp = Blueprint("capa", __name__)
 EXPORT_LIMIT = {"xlsx": 100_000, "pdf": export.PDF_ROW_LIMIT}
@@ -29,14 +33,9 @@ def _choices(code: str, field: str) -> dict:
     return {v: tr(label) for v, label in spec.field_map[field].choices}
 
 
-def _departments() -> dict:
-    locale = current_locale()
-    return {d.id: d.label(locale) for d in db.session.execute(select(Department)).scalars()}
-
-
 def _labels() -> dict:
     return {"source": _choices(NC, "source"), "severity": _choices(NC, "severity"),
-            "cause": _choices(CAPA, "cause_category"), "department": _departments(),
+            "cause": _choices(CAPA, "cause_category"), "department": department_labels(current_locale()),
             "stage": {k: str(v) for k, v in desk.STAGE_LABELS.items()}}
 
 
@@ -138,7 +137,7 @@ def desk_export(fmt: str):
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         data = export.write_xlsx("CA-NC", _header(), rows)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        mime = pdf.XLSX
     else:
         now = today()
         causes, _depts = desk.paretos(f, now)
@@ -149,10 +148,7 @@ def desk_export(fmt: str):
                                                     "pdf-pareto", _("Pareto of causes"), _("No data")),
                           ages=desk.ageing(f, now))
         mime = "application/pdf"
-    resp = make_response(data)
-    resp.headers["Content-Type"] = mime
-    resp.headers["Content-Disposition"] = f'attachment; filename="CA-desk-{stamp}.{fmt}"'
-    return resp
+    return pdf.file_response(data, f"CA-desk-{stamp}.{fmt}", mime)
 
 
 def _filter_words(f, labels) -> str:
@@ -197,7 +193,7 @@ def issue(record_id: int):
 
 def nc_panel(record, spec, user) -> dict:
     rounds = [r for r in rounds_of(record.id) if policy.can(user, "view", specs.by_revision(r.form_revision_id), r)]
-    open_round = any(r.status in ("draft", IN_PROGRESS) for r in rounds)
+    open_round = any(r.status in OPEN for r in rounds)
     can_issue = (record.status == IN_PROGRESS and not open_round
                  and policy.can(user, "create", specs.get(CAPA)))
     waiting = {r.id: tr(specs.by_revision(r.form_revision_id).step(r.current_step).label)
@@ -208,13 +204,11 @@ def nc_panel(record, spec, user) -> dict:
 def capa_panel(record, spec, user) -> dict:
     actions = actions_of(record.id)
     action_spec = specs.get(ACTION)
-    can_add = (record.status == IN_PROGRESS and record.current_step in ("cause", "plan")
+    can_add = (record.status == IN_PROGRESS and record.current_step in PLANNING_STEPS
                and policy.can(user, "create", action_spec)
                and (policy.company_wide(user) or user.department_id == record.department_id))
-    nxt = linked(CAPA, "previous_capa", record.id)
-    from ..auth.models import User
-    ids = {int(a.values["owner"]) for a in actions if a.values.get("owner")}
-    owners = {u.id: u.full_name for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()} if ids else {}
+    nxt = next_rounds(record.id)
+    owners = names(a.values.get("owner") for a in actions)
     return {"template": "capa/panel_capa.html", "actions": actions, "can_add": can_add, "next_rounds": nxt,
             "owners": owners}
 
@@ -227,20 +221,13 @@ def check_panel(record, spec, user) -> dict:
 
 def capa_pdf_actions(record, locale: str) -> dict:
     """The actions printed on the CAPA record, as on the paper form: kind, action, owner, due, done."""
-    from ..auth.models import User
-    from ..records.present import status_label
     rows = []
     kinds = _choices(ACTION, "kind")
-    for a in actions_of(record.id):
+    actions = actions_of(record.id)
+    owners = names(a.values.get("owner") for a in actions)
+    for a in actions:
         v = a.values
-        owner = db.session.get(User, int(v["owner"])) if v.get("owner") else None
         rows.append((a.display_number, kinds.get(v.get("kind"), ""), v.get("description") or "",
-                     owner.full_name if owner else "", v.get("due_on") or "", v.get("done_on") or "",
+                     owners.get(as_id(v.get("owner")), ""), v.get("due_on") or "", v.get("done_on") or "",
                      status_label(a.status, locale)))
     return {"actions": rows}
-
-
-def install() -> None:
-    """Register the record-page panels and what the CAPA printout shows of its actions."""
-    record_views.PANELS.update({NC: nc_panel, CAPA: capa_panel, "IT-CHECK": check_panel})
-    record_views.PDF_EXTRAS[CAPA] = capa_pdf_actions

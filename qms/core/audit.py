@@ -10,6 +10,7 @@ import hashlib
 import json
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,6 +50,21 @@ class AuditEvent(db.Model):
     @property
     def changes_dict(self) -> dict:
         return json.loads(self.changes or "{}")
+
+
+# What each action the engine logs means, in people's words. Procedure packages add their own
+# actions through ``Procedure.audit_actions``; a test checks that every logged action has a label.
+ACTIONS = {
+    "create": _l("Created"), "update": _l("Changed"), "sign": _l("Signed"),
+    "signature_failed": _l("Signature refused (wrong password)"), "void": _l("Voided"),
+    "auto_submit": _l("Opened automatically"),
+    "amend": _l("Amendment started"), "supersede": _l("Superseded"), "attach": _l("File attached"),
+    "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
+    "password_changed": _l("Password changed"), "password_reset": _l("Password reset by admin"),
+    "user_created": _l("User created"), "user_updated": _l("User changed"),
+    "department_created": _l("Department created"), "department_updated": _l("Department changed"),
+    "token_created": _l("API token created"),
+}
 
 
 def chain_hash(prev_hash: str, at, actor_id, actor_name, action, object_type, object_id, summary,

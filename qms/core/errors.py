@@ -1,4 +1,8 @@
-"""Error pages and JSON errors: every refusal is a clear message, never a bare 500."""
+"""Refusals people can understand, and the error pages and JSON errors: never a bare 500.
+
+The ``ServiceError`` family is what services raise (never ``abort``): a translated ``message``
+and, per field, the messages shown next to it. Views and the API turn them into pages and 4xx.
+"""
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
@@ -7,6 +11,49 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+
+
+class ServiceError(Exception):
+    """Base for refusals a user can understand; ``message`` is translated."""
+
+    status = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+    def messages(self) -> list[str]:
+        """Every field message, in order (for a flash line or a refusal without a form)."""
+        return [m for ms in self.errors.values() for m in ms]
+
+
+class ValidationFailed(ServiceError):
+    """Values that break the declaration or a procedure's rule; ``errors`` says which fields."""
+
+    status = 422
+
+    def __init__(self, errors: dict, form=None):
+        super().__init__(_("Please correct the highlighted fields."), errors)
+        self.form = form
+
+
+class Conflict(ServiceError):
+    """Someone else changed it meanwhile (optimistic locking)."""
+
+    status = 409
+
+
+class LockedRecord(ServiceError):
+    """A signed, closed, voided or superseded record cannot be changed."""
+
+    status = 409
+
+
+class SignatureRefused(ServiceError):
+    """A signature that cannot be given now (wrong password, a rule not met yet)."""
+
+    status = 422
 
 
 def _wants_json() -> bool:

@@ -4,10 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 LOCALES = ("zh_CN", "en")
+# Texts a procedure writes into records (a generated nonconformity, a usage-file line) are in the
+# users' language, whoever's session caused them: the records are the company's, in Chinese.
+RECORD_LOCALE = "zh_CN"
+_RECORD_CATALOG = "zh_Hans_CN"  # the catalog folder of RECORD_LOCALE
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
@@ -16,6 +20,11 @@ def current_locale() -> str:
     if not has_request_context():
         return "zh_CN"
     return str(get_locale() or "zh_CN")
+
+
+def record_language():
+    """A context in which gettext gives the records' language (see RECORD_LOCALE)."""
+    return force_locale(_RECORD_CATALOG)
 
 
 def select_locale() -> str:

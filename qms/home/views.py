@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 
-from ..core import policy
+from ..records import policy
 from ..core.audit import AuditEvent
 from ..core.timeutil import today
 from ..extensions import db

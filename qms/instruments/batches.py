@@ -1,23 +1,23 @@
-"""Sending meters to the municipal metrology station in batches, and their certificates (INS-03).
+"""Sending meters to the municipal metrology station in batches (INS-03): reading a manifest.
 
 A send-out manifest (INS-SENDOUT) lists asset numbers; signed by 技术发展部 it marks each
-instrument away (the gate refuses it until the batch is received back) and its printout is the
-manifest that travels with the meters. Each instrument comes back with its own calibration record
-(INS-CAL, linked to the batch), which is reviewed only with its certificate attached.
+instrument away (``state.send_out``: the gate refuses it until the batch is received back) and its
+printout is the manifest that travels with the meters. Each instrument comes back with its own
+calibration record (INS-CAL, linked to the batch), which is reviewed only with its certificate
+attached (``checks.sign_cal_certificate``).
 """
 from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Attachment, Record, RecordFacet
-from . import events
+from ..records.links import linked
+from ..records.models import DRAFT, VOIDED, Record
+from .forms import CAL
 from .models import Instrument, InstrumentEvent
 
-SENDOUT, CAL = "INS-SENDOUT", "INS-CAL"
 BATCH_MAX = 200
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
@@ -27,7 +27,7 @@ def asset_numbers(text: str | None) -> list[str]:
     return [a for a in _SPLIT.split(text or "") if a]
 
 
-def _resolve(numbers: list[str]) -> dict:
+def resolve(numbers: list[str]) -> dict:
     """Each typed number -> its instrument: the asset number as printed or in capitals, or the
     intake number on the label (YQ-...). Unknown ones are left out."""
     if not numbers:
@@ -54,74 +54,8 @@ def instruments_of(record: Record) -> list[Instrument]:
             found = {i.id: i for i in db.session.execute(select(Instrument).where(Instrument.id.in_(ids))).scalars()}
             return [found[i] for i in ids if i in found]
     numbers = asset_numbers(record.values.get("asset_nos"))[:BATCH_MAX]
-    found = _resolve(numbers)
+    found = resolve(numbers)
     return list({found[a].id: found[a] for a in numbers if a in found}.values())
-
-
-def _check_sendout(record, values, user) -> dict:
-    from .service import _number
-    if record is not None and record.status != DRAFT:
-        return {}
-    errors = []
-    numbers = asset_numbers(values.get("asset_nos"))
-    if len(numbers) > BATCH_MAX:
-        return {"asset_nos": [_("At most %(n)d instruments in one batch.", n=BATCH_MAX)]}
-    found = _resolve(numbers)
-    seen = set()
-    dupes = [a for a in numbers if a in found and (found[a].id in seen or seen.add(found[a].id))]
-    if dupes:
-        errors.append(_("Listed twice: %(list)s", list="、".join(dict.fromkeys(dupes))))
-    unknown = [a for a in numbers if a not in found or found[a].condition in ("scrapped", "voided")]
-    if unknown:
-        errors.append(_("Not registered or not in service: %(list)s", list="、".join(unknown[:20])))
-    for a in numbers:
-        inst = found.get(a)
-        if inst is None:
-            continue
-        if inst.loan_id:
-            errors.append(_("%(asset)s is on loan (%(number)s).", asset=a, number=_number(inst.loan_id)))
-        elif inst.sendout_id and (record is None or inst.sendout_id != record.id):
-            errors.append(_("%(asset)s is away already (%(number)s).", asset=a, number=_number(inst.sendout_id)))
-    return {"asset_nos": errors[:20]} if errors else {}
-
-
-def _check_cal_batch(record, values, user) -> dict:
-    """A calibration linked to a batch is of an instrument that batch sent."""
-    if record is not None and record.status != DRAFT or not values.get("batch") or not values.get("instrument"):
-        return {}
-    batch = db.session.get(Record, values["batch"])
-    if batch is None or batch.form_code != SENDOUT or batch.status in (DRAFT, VOIDED):
-        return {"batch": [_("Not a sent manifest.")]}
-    sent = db.session.execute(select(InstrumentEvent.id).where(
-        InstrumentEvent.record_id == batch.id, InstrumentEvent.kind == "sent_out",
-        InstrumentEvent.instrument_id == values["instrument"])).first()
-    if not sent:
-        return {"batch": [_("This instrument was not sent with %(number)s.", number=batch.display_number)]}
-    return {}
-
-
-def _sign_cal_certificate(record, spec, step, user) -> str | None:
-    """The certificate (a scan) is attached before the calibration is reviewed."""
-    if step.name != "review":
-        return None
-    has = db.session.execute(select(Attachment.id).where(Attachment.record_id == record.id)).first()
-    return None if has else _("Attach the calibration certificate (a scan or PDF) before the review.")
-
-
-def on_change(record, spec, new: bool = False) -> None:
-    """Sent: each instrument is away and its file says so. Received back or voided: home again."""
-    if spec.code != SENDOUT or record.status == DRAFT:
-        return
-    v = record.values
-    if record.status == IN_PROGRESS:
-        for inst in instruments_of(record):
-            if inst.sendout_id is None:
-                inst.sendout_id = record.id
-                events.add(inst.id, "sent_out", record, v.get("sent_on"), v.get("agency") or "")
-        return
-    if record.status in (CLOSED, VOIDED):
-        for inst in db.session.execute(select(Instrument).where(Instrument.sendout_id == record.id)).scalars():
-            inst.sendout_id = None
 
 
 def manifest(record, locale: str = "zh_CN") -> dict:
@@ -129,10 +63,9 @@ def manifest(record, locale: str = "zh_CN") -> dict:
     insts = instruments_of(record)
     cals = {}
     if insts and record.status != DRAFT:
-        ids = db.session.execute(select(RecordFacet.record_id).where(
-            RecordFacet.form_code == CAL, RecordFacet.field == "batch", RecordFacet.value == str(record.id))).scalars().all()
-        for r in db.session.execute(select(Record).where(Record.id.in_(ids), Record.status != VOIDED)).scalars() if ids else ():
-            cals[r.values.get("instrument")] = r
+        for r in linked(CAL, "batch", record.id):
+            if r.status != VOIDED:
+                cals[r.values.get("instrument")] = r
     intake = {r.id: r for r in db.session.execute(
         select(Record).where(Record.id.in_([i.id for i in insts]))).scalars()} if insts else {}
     rows = []

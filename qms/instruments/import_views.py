@@ -24,7 +24,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core import policy
+from ..records import policy
 from ..core.i18n import current_locale
 from ..core.timeutil import utcnow
 from ..extensions import db

@@ -37,7 +37,7 @@ from ..core.i18n import tr
 from ..extensions import db
 from ..records import service
 from ..records import spec as specs
-from .service import INTAKE
+from .forms import INTAKE
 
 MAX_BYTES = 5 * 1024 * 1024  # the upload
 MAX_ROWS = 2000  # instruments per file: about 50 s on PostgreSQL, inside the deadline below

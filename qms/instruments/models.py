@@ -6,14 +6,32 @@ record, so the state is as traceable as the records. The permit-to-use gate (INS
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
 
-# What stops an instrument, besides its calibration: none, or why it is out of use.
-CONDITIONS = ("ok", "faulty", "under_repair", "repaired", "quarantined", "scrapped", "voided")
+
+
+class Condition(StrEnum):
+    """What stops an instrument, besides its calibration: nothing (ok), or why it is out of use.
+    Moved only by the verbs of :mod:`qms.instruments.state`."""
+
+    OK = "ok"
+    FAULTY = "faulty"  # found faulty at a return or a maintenance: repair, then calibrate
+    UNDER_REPAIR = "under_repair"  # a fault was reported on a repair record
+    REPAIRED = "repaired"  # repaired: a passing calibration before use
+    QUARANTINED = "quarantined"  # failed a calibration: a passing one before use
+    SCRAPPED = "scrapped"  # final (INS-09)
+    VOIDED = "voided"  # its registration was voided: it never was
+
+
+CONDITIONS = tuple(Condition)
+GONE = (Condition.SCRAPPED, Condition.VOIDED)  # out of the registers for good
+STOPPED = (Condition.QUARANTINED, Condition.UNDER_REPAIR, Condition.FAULTY, Condition.REPAIRED)
 
 
 class Instrument(db.Model):

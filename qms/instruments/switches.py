@@ -1,33 +1,28 @@
-"""Switches and their monthly billing-accuracy test (INS-07).
+"""Switches and their monthly billing-accuracy test (INS-07): reading the register and the tests.
 
-Every switch in the register (INS-SWITCH) is watched: its deadline is the end of the first month
-without a test. A signed test for a month moves the deadline to the end of the next month; a month
-with none is reminded to whoever registered the switch, then escalated to 交换传输室's head and to
-企业管理部. Below the switch type's threshold, the reviewed test opens a nonconformity (service).
+Every switch in the register (INS-SWITCH) is watched (``reminders.watch_switch``): its deadline is
+the end of the first month without a test. A signed test for a month moves the deadline to the end
+of the next month. Below the switch type's threshold, the reviewed test opens a nonconformity
+(``impact.billing_below_threshold``).
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..core.timeutil import local, today, tz
+from ..core.timeutil import local, today
 from ..extensions import db
+from ..records.lookup import as_id, record_of
 from ..records.models import CLOSED, DRAFT, VOIDED, Record, RecordFacet
 from ..reminders.workcal import add_months
-from .service import _int
-
-SWITCH, BILLING = "INS-SWITCH", "INS-BILLING"
-RULE = "ins07-switch-test"
+from .forms import BILLING, SWITCH
 
 
 def switch_of(values: dict) -> Record | None:
     """The switch register record a billing test names (None if missing)."""
-    sid = _int(values.get("switch"))
-    rec = db.session.get(Record, sid) if sid else None
-    return rec if rec is not None and rec.form_code == SWITCH else None
+    return record_of(values, "switch", SWITCH)
 
 
 def switch_type(values: dict) -> str | None:
@@ -42,17 +37,21 @@ def switch_name(values: dict) -> str:
     return sw.values.get("name", "") if sw is not None else values.get("switch_name", "")
 
 
-def check_switch(record, values, user) -> dict:
-    """A test names a registered switch in service."""
-    if record is not None and record.status != DRAFT or not values.get("switch"):
-        return {}
-    sw = switch_of(values)
-    if sw is None or sw.status != CLOSED:
-        return {"switch": [_("Only a registered switch in service is tested.")]}
-    return {}
+def threshold(spec, values: dict) -> float | None:
+    """The required accuracy (%) of the tested switch's type, as the form revision declares it
+    (its ``thresholds:``)."""
+    t = (spec.extensions.get("thresholds") or {}).get(switch_type(values))
+    return float(t) if t is not None else None
 
 
-def _month_end(month: str) -> date:
+def accuracy(values: dict) -> float | None:
+    """Billed correctly / tested, in percent (None when not computable)."""
+    tested, correct = as_id(values.get("calls_tested")), as_id(values.get("calls_correct"))
+    return 100.0 * correct / tested if tested and correct is not None else None
+
+
+def month_end(month: str) -> date:
+    """The last day of ``YYYY-MM``."""
     y, m = (int(x) for x in month.split("-"))
     return add_months(date(y, m, 1), 1) - timedelta(days=1)
 
@@ -73,35 +72,9 @@ def next_deadline(switch: Record) -> date:
     switch was registered in when it has none yet."""
     last = last_tested_month(switch.id)
     if last:
-        return _month_end(add_months(date.fromisoformat(last + "-01"), 1).isoformat()[:7])
+        return month_end(add_months(date.fromisoformat(last + "-01"), 1).isoformat()[:7])
     start = max(local(switch.created_at).date(), date.fromisoformat(switch.values.get("in_service_on") or "1900-01-01"))
-    return _month_end(start.isoformat()[:7])
-
-
-def watch(switch: Record) -> None:
-    """Keep the switch's monthly-test watch (a managed reminder rule)."""
-    from ..reminders import engine, rules
-    rule = rules.by_id().get(RULE)
-    if rule is None:
-        return
-    db.session.flush()
-    deadline = next_deadline(switch)
-    due = datetime.combine(deadline, time(23, 59, 59), tz()).astimezone(UTC)
-    month = deadline.isoformat()[:7]
-    engine.upsert_watch(rule, "switch", switch.id, "", due_at=due,
-                        title=f"{switch.values.get('name', '')} {month}"[:300], link=f"/r/{SWITCH}/{switch.id}",
-                        owner_id=switch.created_by_id, department_id=switch.department_id,
-                        active=switch.status == CLOSED)
-
-
-def on_change(record, spec, new: bool = False) -> None:
-    """A registered or retired switch, or a signed test, moves the switch's watch."""
-    if spec.code == SWITCH and record.status in (CLOSED, VOIDED):
-        watch(record)
-    elif spec.code == BILLING and record.number and record.status != DRAFT:
-        sw = switch_of(record.values)
-        if sw is not None:
-            watch(sw)
+    return month_end(start.isoformat()[:7])
 
 
 def untested(month: str | None = None) -> list[Record]:

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, make_response, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..core import pdf, policy
+from ..core import pdf
+from ..records import policy
 from ..core.i18n import current_locale
 from ..core.timeutil import today, utcnow
 from ..extensions import db
-from ..records import spec as specs
-from ..records import views as record_views
-from ..records.models import Record
+from ..auth.lookup import names
 from ..auth.models import Department
-from . import batches, custody, events, switches
+from ..records import spec as specs
+from ..records.models import Record
+from . import batches, events, permissions, switches
+from .forms import BILLING, CAL, INTAKE, MAINT, SENDOUT
+from .gate import permit_state, refusals
 from .import_views import may_import
-from .models import Instrument
-from .service import BILLING, CAL, INTAKE, KEEPER, SENDOUT, accuracy, permit_state, refusals, threshold
+from .models import GONE, STOPPED, Condition, Instrument
+from .switches import accuracy, threshold
 
 bp = Blueprint("instruments", __name__)
 SHEET_MAX = 300  # labels per sheet request (ten A4 pages)
@@ -41,12 +44,12 @@ FILE_PDF_MAX = 5000  # lines in a printed usage file
 
 def _list_where(show: str, on, on30) -> list:
     """What each dashboard list holds, as of ``on`` (``on30``: thirty days later)."""
-    live = Instrument.condition.not_in(("scrapped", "voided"))
+    live = Instrument.condition.not_in(GONE)
     return {
-        "all": [Instrument.condition != "voided"],
+        "all": [Instrument.condition != Condition.VOIDED],
         "due30": [live, Instrument.next_due_on >= on, Instrument.next_due_on <= on30],
         "overdue": [live, Instrument.next_due_on < on],
-        "stopped": [Instrument.condition.in_(("quarantined", "under_repair", "faulty", "repaired"))],
+        "stopped": [Instrument.condition.in_(STOPPED)],
         "on_loan": [Instrument.loan_due_on.is_not(None)],  # set with the loan, cleared with it
         "loan_overdue": [Instrument.loan_due_on < on],
         "away": [Instrument.sendout_id.is_not(None)],
@@ -94,11 +97,10 @@ def dashboard():
         select(User.id, User.full_name, func.count(), func.min(Instrument.loan_due_on))
         .join(Instrument, Instrument.holder_id == User.id).group_by(User.id, User.full_name)
         .order_by(func.count().desc()).limit(50)).all()
-    names = {u.id: u.full_name for u in db.session.execute(
-        select(User).where(User.id.in_({r.holder_id for r in rows if r.holder_id}))).scalars()} if rows else {}
+    holder_names = names(r.holder_id for r in rows)
     from flask import render_template
     return render_template("instruments/dashboard.html", counts=counts, show=show, rows=rows, next_after=nxt,
-                           holders=holders, names=names, today=on, states={r.id: permit_state(r, on) for r in rows},
+                           holders=holders, names=holder_names, today=on, states={r.id: permit_state(r, on) for r in rows},
                            untested=switches.untested(), month=on.isoformat()[:7],
                            may_import=may_import(current_user),
                            may_send=policy.can(current_user, "create", specs.get(SENDOUT)),
@@ -114,18 +116,14 @@ def _visible(inst: Instrument) -> bool:
 def _label(inst: Instrument) -> dict:
     url = url_for("records.detail", code=INTAKE, record_id=inst.id, _external=True)
     state = permit_state(inst)
-    final = inst.condition in ("scrapped", "voided")  # no validity date on a label of one out of service
+    final = inst.condition in GONE  # no validity date on a label of one out of service
     return {"asset_no": inst.asset_no, "number": inst.number, "name": inst.name, "model": inst.model,
             "calibrated_on": inst.calibrated_on, "next_due_on": None if final else inst.next_due_on, "state": state,
             "state_text": STATE_TEXT[state], "restriction": inst.restriction, "qr": pdf.qr_data_uri(url)}
 
 
 def _pdf(labels: list[dict], name: str):
-    data = pdf.render("pdf/labels.html", labels=labels, locale=current_locale())
-    resp = make_response(data)
-    resp.headers["Content-Type"] = "application/pdf"
-    resp.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return resp
+    return pdf.file_response(pdf.render("pdf/labels.html", labels=labels, locale=current_locale()), name, inline=True)
 
 
 @bp.route("/instruments/<id:instrument_id>/label.pdf")
@@ -143,7 +141,7 @@ def label(instrument_id: int):
 def labels():
     """A sheet of labels: ``?ids=1,2,3`` or every instrument of ``?department=<id>`` (A4, 3 x 8)."""
     raw = request.args.get("ids", "")
-    stmt = select(Instrument).where(Instrument.condition.not_in(("voided",)))
+    stmt = select(Instrument).where(Instrument.condition != Condition.VOIDED)
     if raw:
         try:
             ids = [int(x) for x in raw.split(",") if x.strip()][:SHEET_MAX]
@@ -155,17 +153,10 @@ def labels():
     dept = request.args.get("department", type=int)
     if dept:
         stmt = stmt.where(Instrument.department_id == dept)
-    keeper = current_user.department is not None and current_user.department.code == "TDD"
-    if not (policy.company_wide(current_user) or keeper):  # 技术发展部 keeps every instrument's label
+    if not permissions.is_keeper(current_user):  # 技术发展部 keeps every instrument's label
         stmt = stmt.where(Instrument.department_id == current_user.department_id)
     found = db.session.execute(stmt.order_by(Instrument.asset_no).limit(SHEET_MAX)).scalars().all()
     return _pdf([_label(i) for i in found], "labels.pdf")
-
-
-def _people(ids) -> dict:
-    from ..auth.models import User
-    ids = {i for i in ids if i}
-    return {u.id: u.full_name for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()} if ids else {}
 
 
 def intake_panel(record, spec, user) -> dict | None:
@@ -175,23 +166,18 @@ def intake_panel(record, spec, user) -> dict | None:
     if inst is None:
         return None
     lines = events.page(inst.id, limit=PANEL_LINES + 1)
-    names = _people([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines])
-    maintainer = custody.maintainer_code(inst)
-    dept = user.department.code if user.department else ""
+    people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines])
+    maintainer = permissions.maintainer_code(inst)
     # Only the buttons this person can follow through (a clerk does not record calibrations).
     may = {"calibrate": policy.can(user, "create", specs.get(CAL)),
-           "maintain": dept == maintainer and policy.can(user, "create", specs.get(custody.MAINT)),
-           "hand_over": bool(inst.custodian_id) and (user.id == inst.custodian_id or dept == KEEPER)}
+           "maintain": permissions.maintains(user, inst) and policy.can(user, "create", specs.get(MAINT)),
+           "hand_over": permissions.may_hand_over(user, inst)}
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst), "today": today().isoformat(),
             "reasons": refusals(inst, today()), "lines": lines[:PANEL_LINES], "more": len(lines) > PANEL_LINES,
-            "names": names, "kinds": events.KIND_TEXT, "maintainer": _dept(maintainer), "may": may,
+            "names": people, "kinds": events.KIND_TEXT, "maintainer": Department.by_code(maintainer), "may": may,
             "custodian_dept": db.session.get(Department, inst.department_id),
             "away": db.session.get(Record, inst.sendout_id) if inst.sendout_id else None,
             "state_text": {"valid": _("Valid"), "restricted": _("Restricted use"), "stopped": _("Out of service")}}
-
-
-def _dept(code: str):
-    return db.session.execute(select(Department).where(Department.code == code)).scalar()
 
 
 def _file_instrument(instrument_id: int) -> Instrument:
@@ -215,7 +201,7 @@ def usage_file(instrument_id: int):
     nxt = lines[events.PAGE - 1] if len(lines) > events.PAGE else None
     lines = lines[:events.PAGE]
     return render_template("instruments/file.html", inst=inst, lines=lines, kinds=events.KIND_TEXT,
-                           names=_people(e.person_id for e in lines),
+                           names=names(e.person_id for e in lines),
                            next_cursor=f"{nxt.occurred_on.isoformat()}.{nxt.id}" if nxt else None,
                            state=permit_state(inst), reasons=refusals(inst))
 
@@ -235,16 +221,12 @@ def usage_file_pdf(instrument_id: int):
         lines = list(reversed(events.page(inst.id, None, FILE_PDF_MAX)))
         state = permit_state(inst)
         return pdf.render("pdf/usage_file.html", inst=inst, intake=db.session.get(Record, inst.id), lines=lines,
-                          kinds=events.KIND_TEXT, names=_people(e.person_id for e in lines),
+                          kinds=events.KIND_TEXT, names=names(e.person_id for e in lines),
                           state_text=STATE_TEXT[state] if current_locale() != "en" else STATE_TEXT_EN[state],
-                          custodian=_people([inst.custodian_id]).get(inst.custodian_id, ""),
+                          custodian=names([inst.custodian_id]).get(inst.custodian_id, ""),
                           department=db.session.get(Department, inst.department_id), locale=current_locale(),
                           printed_at=utcnow())
-    data = pdf.cached(key, produce)
-    resp = make_response(data)
-    resp.headers["Content-Type"] = "application/pdf"
-    resp.headers["Content-Disposition"] = f'inline; filename="usage-file-{inst.asset_no}.pdf"'
-    return resp
+    return pdf.file_response(pdf.cached(key, produce), f"usage-file-{inst.asset_no}.pdf", inline=True)
 
 
 def sendout_panel(record, spec, user) -> dict:
@@ -262,12 +244,3 @@ def billing_result(record, locale: str = "zh_CN") -> dict:
 
 def billing_panel(record, spec, user) -> dict:
     return {"template": "instruments/panel_billing.html", **billing_result(record)}
-
-
-def install() -> None:
-    """Register the record-page panels and what the billing-test printout computes."""
-    record_views.PANELS[INTAKE] = intake_panel
-    record_views.PANELS[BILLING] = billing_panel
-    record_views.PDF_EXTRAS[BILLING] = billing_result
-    record_views.PANELS[SENDOUT] = sendout_panel
-    record_views.PDF_EXTRAS[SENDOUT] = batches.manifest

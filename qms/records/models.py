@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,12 +16,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
 
-DRAFT = "draft"
-IN_PROGRESS = "in_progress"  # submitted, waiting for the next declared signature
-CLOSED = "closed"
-VOIDED = "voided"
-SUPERSEDED = "superseded"
-STATUSES = (DRAFT, IN_PROGRESS, CLOSED, VOIDED, SUPERSEDED)
+
+
+class Status(StrEnum):
+    """A record's place in its lifecycle (stored as its value)."""
+
+    DRAFT = "draft"
+    IN_PROGRESS = "in_progress"  # submitted, waiting for the next declared signature
+    CLOSED = "closed"
+    VOIDED = "voided"
+    SUPERSEDED = "superseded"
+
+
+DRAFT, IN_PROGRESS, CLOSED, VOIDED, SUPERSEDED = Status  # the short names the engine's code reads
+STATUSES = tuple(Status)
+OPEN = (DRAFT, IN_PROGRESS)  # still being filled in or signed
 
 
 class FormRevision(db.Model):
@@ -90,6 +100,11 @@ class Record(db.Model):
     def values(self) -> dict:
         """Field values (decoded ``data``)."""
         return json.loads(self.data or "{}")
+
+    @values.setter
+    def values(self, values: dict) -> None:
+        """Store field values as JSON, in one fixed form (keys sorted, Chinese kept readable)."""
+        self.data = json.dumps(values, ensure_ascii=False, sort_keys=True)
 
     @property
     def locked(self) -> bool:

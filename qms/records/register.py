@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import exists, func, select, tuple_
 
-from ..core import policy
+from . import policy
 from ..extensions import db
 from .models import STATUSES, Record, RecordFacet
 

@@ -7,6 +7,7 @@ leaves nothing half-written. Immutability of signed records is enforced again at
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -14,70 +15,48 @@ from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
 from ..core import attachments as storage
-from ..core import audit, policy
+from ..core import audit
+from ..core.errors import (Conflict, LockedRecord, ServiceError, SignatureRefused,  # noqa: F401  (re-exported)
+                           ValidationFailed)
+from ..auth.models import Department, User
+from ..core.i18n import RECORD_LOCALE, record_language, tr
 from ..core.numbering import next_number
 from ..core.timeutil import local, utcnow
 from ..extensions import db
+from . import policy
 from . import spec as specs
+from .procedures import registry, rules_for
 from .models import (CLOSED, DRAFT, IN_PROGRESS, SUPERSEDED, VOIDED, Attachment, Record,
                      RecordFacet, Signature)
-from .webforms import clean_values, form_class
+from .webforms import clean_values, form_class, to_formdata
 
 
-class ServiceError(Exception):
-    """Base for refusals a user can understand; ``message`` is translated."""
-
-    status = 400
-
-    def __init__(self, message: str, errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+def _audit(action: str, record: Record, spec, user, **kw) -> None:
+    """The audit row of a change to ``record`` (summary: form code and number as printed)."""
+    audit.log(action, actor=user, obj_type="record", obj_id=record.id,
+              summary=f"{spec.code} {record.display_number}", **kw)
 
 
-class ValidationFailed(ServiceError):
-    status = 422
-
-    def __init__(self, errors: dict, form=None):
-        super().__init__(_("Please correct the highlighted fields."), errors)
-        self.form = form
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-class LockedRecord(ServiceError):
-    status = 409
-
-
-class SignatureRefused(ServiceError):
-    status = 422
-
-
-# Callables (record, spec, new) run after every lifecycle change, in the same transaction. Procedure
-# packages register here (e.g. reminders keep their watches in step) so the engine needs no
-# knowledge of them. ``new`` is true once, right after the record was created.
-AFTER_CHANGE: list = []
+def _new_values(values: dict) -> dict:
+    """Audit changes of a new record: every value given, from nothing."""
+    return {k: [None, v] for k, v in values.items() if v not in (None, [], False)}
 
 
 def _changed(record: Record, spec, new: bool = False) -> None:
-    for hook in AFTER_CHANGE:
+    """Run the after-change hooks: those for every form (reminder watches), then the form's own.
+    ``new`` is true once, right after the record was created. Same transaction as the change."""
+    reg = registry()
+    for hook in reg.every_change + reg.rules(spec.code).on_change:
         hook(record, spec, new)
 
 
-# Rules a declaration cannot express, registered by procedure packages per form code, so the web,
-# the API and other procedures meet the same ones:
-# VALUE_CHECKS[code]: (record or None, values, user) -> {field: [message]} on create, update and sign;
-# SIGN_CHECKS[code]: (record, spec, step, user) -> message or None: why ``step`` cannot be signed yet.
-VALUE_CHECKS: dict[str, list] = {}
-SIGN_CHECKS: dict[str, list] = {}
-
-
 def check_values(spec, record, values: dict, user, form=None) -> None:
-    """Run the procedure's value checks; raise ValidationFailed with the messages on their fields."""
+    """Run the procedures' value checks (their draft-only checks while the record is new or a
+    draft); raise ValidationFailed with the messages on their fields."""
+    rules = rules_for(spec.code)
+    checks = rules.checks + (rules.draft_checks if record is None or record.status == DRAFT else ())
     errors: dict = {}
-    for fn in VALUE_CHECKS.get(spec.code, ()):
+    for fn in checks:
         for name, messages in (fn(record, values, user) or {}).items():
             errors.setdefault(name, []).extend(messages)
     if errors:
@@ -90,7 +69,7 @@ def check_values(spec, record, values: dict, user, form=None) -> None:
 
 def sign_blockers(record, spec, step, user) -> list[str]:
     """Reasons ``step`` cannot be signed yet (shown before the password is asked for)."""
-    return [m for fn in SIGN_CHECKS.get(spec.code, ()) if (m := fn(record, spec, step, user))]
+    return [m for fn in rules_for(spec.code).sign_checks if (m := fn(record, spec, step, user))]
 
 
 def validate(spec, formdata, locale: str, only: tuple | None = None, context: dict | None = None):
@@ -150,20 +129,18 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
     form, values = validate(spec, formdata, locale, only=step_names(spec, spec.workflow[0].name))
     check_values(spec, None, values, user, form)
     dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
-    from ..auth.models import Department
     if dept != user.department_id and (not 0 < dept < 2**31 or db.session.get(Department, dept) is None):
         raise ValidationFailed({"department_id": [_("Not a valid choice.")]})
     now = utcnow()
     record = Record(
         form_code=spec.code, form_revision_id=spec.revision_id, status=DRAFT,
         current_step=spec.workflow[0].name, department_id=dept, created_by_id=user.id,
-        created_at=now, updated_at=now, data=json.dumps(values, ensure_ascii=False, sort_keys=True),
+        created_at=now, updated_at=now, values=values,
     )
     db.session.add(record)
     _index(record, spec, values, fresh=True)  # facets ride on the same flush as the record
     db.session.flush()
-    audit.log("create", actor=user, obj_type="record", obj_id=record.id,
-              summary=f"{spec.code} #{record.id}", changes={k: [None, v] for k, v in values.items() if v not in (None, [], False)})
+    _audit("create", record, spec, user, changes=_new_values(values))
     _changed(record, spec, new=True)
     return record
 
@@ -186,11 +163,10 @@ def update(record: Record, user, formdata, locale: str, expected_version: int | 
     changes = audit.diff(old, values)
     if not changes:
         return record
-    record.data = json.dumps(values, ensure_ascii=False, sort_keys=True)
+    record.values = values
     record.updated_at = utcnow()
     _index(record, spec, values)
-    audit.log("update", actor=user, obj_type="record", obj_id=record.id,
-              summary=f"{spec.code} {record.display_number}", changes=changes)
+    _audit("update", record, spec, user, changes=changes)
     _changed(record, spec)
     return record
 
@@ -203,10 +179,9 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     spec = specs.by_revision(record.form_revision_id)
     step = policy.signable_step(user, spec, record)
     if step is None:
-        raise SignatureRefused(_("There is nothing here for you to sign."))
+        raise SignatureRefused(policy.sign_refusal(user, spec, record))
     if not user.check_password(password or ""):
-        audit.log("signature_failed", actor=user, obj_type="record", obj_id=record.id,
-                  summary=f"{spec.code} {record.display_number}", changes={"step": [None, step.name]})
+        _audit("signature_failed", record, spec, user, changes={"step": [None, step.name]})
         raise SignatureRefused(_("The password is not correct; nothing was signed."),
                                {"password": [_("The password is not correct.")]})
     return sign_verified(record, user, locale, step)
@@ -220,21 +195,19 @@ def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Sig
     if step is None:
         step = policy.signable_step(user, spec, record)
         if step is None:
-            raise SignatureRefused(_("There is nothing here for you to sign."))
+            raise SignatureRefused(policy.sign_refusal(user, spec, record))
     # Everything this signature covers must satisfy the declaration (required fields filled...).
-    from .webforms import to_formdata
     covered = tuple(f.name for f in spec.fields_upto(step.name))
     try:
         validate(spec, to_formdata(spec, record.values), locale, only=covered, context=record.values)
     except ValidationFailed as exc:
-        from ..core.i18n import tr
         labels = "、".join(tr(spec.field_map[k].label) for k in exc.errors if k in spec.field_map)
         raise ValidationFailed({"password": [_("Fill in these fields before signing: %(fields)s",
                                                fields=labels)]}) from None
     try:
         check_values(spec, record, record.values, user)
     except ValidationFailed as exc:
-        raise SignatureRefused(" ".join(sum(exc.errors.values(), [])), exc.errors) from None
+        raise SignatureRefused(" ".join(exc.messages()), exc.errors) from None
     blockers = sign_blockers(record, spec, step, user)
     if blockers:
         raise SignatureRefused(" ".join(blockers), {"password": blockers})
@@ -252,11 +225,8 @@ def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Sig
         # The approved amendment replaces the original; until then the original stays current.
         prev = db.session.get(Record, record.amended_from_id)
         prev.status, prev.superseded_by_id, prev.updated_at = SUPERSEDED, record.id, utcnow()
-        audit.log("supersede", actor=user, obj_type="record", obj_id=prev.id,
-                  summary=f"{spec.code} {prev.display_number}", changes={"superseded_by": [None, record.id]})
-    audit.log("sign", actor=user, obj_type="record", obj_id=record.id,
-              summary=f"{spec.code} {record.display_number}",
-              changes={"step": [None, step.name], "meaning": [None, step.meaning], "status": [None, record.status]})
+        _audit("supersede", prev, spec, user, changes={"superseded_by": [None, record.id]})
+    _audit("sign", record, spec, user, changes={"step": [None, step.name], "meaning": [None, step.meaning], "status": [None, record.status]})
     _changed(record, spec)
     if record.status == CLOSED and record.amended_from_id:
         _changed(prev, spec)
@@ -275,42 +245,48 @@ def _assign_number(record: Record, spec, fresh: bool = False) -> None:
     _index(record, spec, record.values, fresh=fresh)
 
 
-def create_automatic(spec, actor, values: dict, department_id: int, cause: str, locale: str = "zh_CN") -> Record:
+def create_automatic(spec, values: dict, department_id: int, *, cause_record: Record | None = None,
+                     actor=None, cause: str | None = None) -> Record:
     """A record a procedure opens by itself (a failed calibration opens a nonconformity).
 
     The values pass the same validation as a person's; the record is numbered and moved past its
-    first step *without* a signature, because nobody signed it: the audit trail names the cause
-    and the person whose act triggered it (``actor``).
+    first step *without* a signature, because nobody signed it. The audit trail names the cause
+    (``cause_record``'s form and number, or ``cause``) and the person whose act triggered it:
+    ``actor``, by default whoever signed ``cause_record`` last. Messages of the validation are in
+    the records' language, as the values are.
     """
-    from .webforms import to_formdata
+    if actor is None and cause_record is not None and cause_record.signatures:
+        actor = db.session.get(User, cause_record.signatures[-1].user_id)
+    if actor is None:
+        raise ValueError("an automatic record needs the person whose act caused it")
+    if cause is None:
+        cause = f"{cause_record.form_code} {cause_record.display_number}" if cause_record is not None else "?"
     first = spec.workflow[0].name
-    _form, clean = validate(spec, to_formdata(spec, values), locale, only=step_names(spec, first))
+    with record_language():
+        _form, clean = validate(spec, to_formdata(spec, values), RECORD_LOCALE, only=step_names(spec, first))
     check_values(spec, None, clean, actor)
     nxt = spec.next_step(first, clean)
     now = utcnow()
     record = Record(form_code=spec.code, form_revision_id=spec.revision_id, status=DRAFT, current_step=first,
                     department_id=department_id, created_by_id=actor.id, created_at=now, updated_at=now,
-                    data=json.dumps(clean, ensure_ascii=False, sort_keys=True))
+                    values=clean)
     db.session.add(record)
     _assign_number(record, spec, fresh=True)  # numbered while still a draft, as a signed submission is
     record.status, record.current_step = (IN_PROGRESS, nxt.name) if nxt else (CLOSED, None)
     db.session.flush()
-    audit.log("auto_submit", actor=actor, obj_type="record", obj_id=record.id,
-              summary=f"{spec.code} {record.number}",
-              changes={k: [None, v] for k, v in clean.items() if v not in (None, [], False)}, reason=cause[:2000])
+    _audit("auto_submit", record, spec, actor, changes=_new_values(clean), reason=cause[:2000])
     _changed(record, spec, new=True)
     return record
 
 
 def _reason(reason: str, missing: str) -> str:
     """A stated reason: required, at most 2000 characters, no control characters."""
-    import re as _re
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed({"reason": [missing]})
     if len(reason) > 2000:
         raise ValidationFailed({"reason": [_("At most %(max)d characters.", max=2000)]})
-    if _re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", reason):
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", reason):
         raise ValidationFailed({"reason": [_("Contains characters that are not allowed.")]})
     return reason
 
@@ -324,8 +300,7 @@ def void(record: Record, user, reason: str) -> Record:
     record.status, record.void_reason, record.voided_at = VOIDED, reason[:2000], utcnow()
     record.current_step = None
     record.updated_at = utcnow()
-    audit.log("void", actor=user, obj_type="record", obj_id=record.id,
-              summary=f"{spec.code} {record.display_number}", changes={"status": [old, VOIDED]}, reason=reason)
+    _audit("void", record, spec, user, changes={"status": [old, VOIDED]}, reason=reason)
     _changed(record, spec)
     return record
 
@@ -346,13 +321,11 @@ def amend(record: Record, user, reason: str) -> Record:
     new = Record(form_code=spec.code, form_revision_id=current.revision_id, status=DRAFT,
                  current_step=current.workflow[0].name, department_id=record.department_id,
                  created_by_id=user.id, created_at=now, updated_at=now, revision_no=record.revision_no + 1,
-                 amended_from_id=record.id, data=json.dumps(values, ensure_ascii=False, sort_keys=True))
+                 amended_from_id=record.id, values=values)
     db.session.add(new)
     db.session.flush()
     _index(new, current, values, fresh=True)
-    audit.log("amend", actor=user, obj_type="record", obj_id=new.id,
-              summary=f"{spec.code} {record.display_number}", changes={"amended_from": [None, record.id]},
-              reason=reason)
+    _audit("amend", new, spec, user, changes={"amended_from": [None, record.id]}, reason=reason)
     _changed(new, current, new=True)
     return new
 
@@ -374,9 +347,7 @@ def attach(record: Record, user, stream, filename: str) -> Attachment:
     db.session.add(att)
     record.updated_at = utcnow()
     db.session.flush()
-    audit.log("attach", actor=user, obj_type="record", obj_id=record.id,
-              summary=f"{spec.code} {record.display_number}",
-              changes={"attachment": [None, f"{name} ({size} B, sha256 {sha[:12]})"]})
+    _audit("attach", record, spec, user, changes={"attachment": [None, f"{name} ({size} B, sha256 {sha[:12]})"]})
     return att
 
 

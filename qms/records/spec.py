@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from ..auth.roles import ROLES
 from ..extensions import db
 from .models import FormRevision
+from .procedures import registry
 
 FIELD_TYPES = {
     "string", "text", "integer", "decimal", "date", "datetime", "choice", "multichoice",
@@ -132,6 +133,7 @@ class FormSpec:
     create_departments: tuple = ()  # only these departments create records (技术发展部 registers instruments)
     revision_id: int | None = None
     description: dict | None = None
+    extensions: dict = field(default_factory=dict, compare=False)  # procedures' own keys, parsed
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -177,102 +179,53 @@ def _bilingual(value, where: str) -> dict:
     return {"zh": str(value["zh"]), "en": str(value["en"])}
 
 
-def parse(raw: dict, source: str = "?") -> FormSpec:
-    """Check a declaration and turn it into a :class:`FormSpec`; raise SpecError naming the problem."""
+# Top-level keys of a declaration the engine reads; procedure packages add theirs (``extensions``).
+TOP_KEYS = {"code", "revision", "title", "procedure", "numbering", "fields", "workflow", "permissions",
+            "register", "pdf", "due_field", "department_label", "visible_to_all", "description"}
+STEP_KEYS = {"name", "label", "roles", "meaning", "own_department", "not_same_as", "department_field",
+             "signer_field", "only_if", "departments"}
+REGISTER_KEYS = {"columns", "filters", "search", "sort"}
+PDF_KEYS = {"columns"}
+
+
+def _closed(mapping, allowed: set, where: str) -> dict:
+    """``mapping`` must be a mapping using only ``allowed`` keys: a typo is refused, not ignored."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict):
+        raise SpecError(f"{where}: must be a mapping")
+    unknown = set(mapping) - allowed
+    if unknown:
+        # Often a YAML slip, e.g. an unquoted comma inside {…} splitting a text in two.
+        raise SpecError(f"{where}: unknown keys {sorted(map(str, unknown))}")
+    return mapping
+
+
+def parse(raw: dict, source: str = "?", extensions: dict | None = None) -> FormSpec:
+    """Check a declaration and turn it into a :class:`FormSpec`; raise SpecError naming the file and
+    the key. ``extensions``: {top-level key: parser(value, source, code)} the procedures declare
+    (the app's registry when not given); their parsed values are in ``spec.extensions``."""
+    if extensions is None:
+        extensions = registry().extensions
     try:
+        if not isinstance(raw, dict):
+            raise SpecError(f"{source}: a declaration is a mapping of keys")
+        _closed(raw, TOP_KEYS | set(extensions), source)
         code = raw["code"]
-        if not re.fullmatch(r"[A-Z][A-Z0-9-]{1,30}", code):
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9-]{1,30}", code):
             raise SpecError(f"{source}: code {code!r} must be upper-case letters, digits and '-'")
-        fields = []
-        for i, f in enumerate(raw["fields"]):
-            where = f"{source}: fields[{i}]"
-            if f.get("type") not in FIELD_TYPES:
-                raise SpecError(f"{where}: type must be one of {sorted(FIELD_TYPES)}")
-            if not re.fullmatch(r"[a-z][a-z0-9_]{0,59}", f.get("name", "")):
-                raise SpecError(f"{where}: name must be snake_case")
-            choices = tuple(
-                (str(c["value"]), _bilingual(c, f"{where}.choices")) for c in f.get("choices", [])
-            )
-            if f["type"] in ("choice", "multichoice") and not choices:
-                raise SpecError(f"{where}: a {f['type']} field needs choices")
-            if f.get("pattern"):
-                re.compile(f["pattern"])
-            fields.append(FieldSpec(
-                name=f["name"], type=f["type"], label=_bilingual(f.get("label"), where + ".label"),
-                required=bool(f.get("required", False)),
-                help=_bilingual(f["help"], where + ".help") if f.get("help") else None,
-                choices=choices, min=f.get("min"), max=f.get("max"), max_length=f.get("max_length"),
-                pattern=f.get("pattern"),
-                pattern_message=_bilingual(f["pattern_message"], where) if f.get("pattern_message") else None,
-                section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
-                wide=bool(f.get("wide", f["type"] == "text")),
-                step=str(f.get("step", "")), not_before=f.get("not_before"), not_future=bool(f.get("not_future")),
-                required_if=tuple((k, str(v)) for k, v in (f.get("required_if") or {}).items()),
-                required_message=_bilingual(f["required_message"], where) if f.get("required_message") else None,
-                roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
-            ))
-            unknown = set(f) - FIELD_KEYS
-            if unknown:
-                # Often a YAML slip, e.g. an unquoted comma inside {…} splitting a text in two.
-                raise SpecError(f"{where}: unknown keys {sorted(map(str, unknown))}")
+        fields = [_parse_field(f, f"{source}: fields[{i}]") for i, f in enumerate(raw["fields"])]
         names = [f.name for f in fields]
         if len(set(names)) != len(names):
             raise SpecError(f"{source}: field names repeat")
-        workflow = []
-        for i, s in enumerate(raw.get("workflow", [])):
-            where = f"{source}: workflow[{i}]"
-            roles = tuple(s["roles"])
-            bad = [r for r in roles if r not in ROLES]
-            if bad:
-                raise SpecError(f"{where}: unknown roles {bad}")
-            if s["meaning"] not in MEANINGS:
-                raise SpecError(f"{where}: meaning must be one of {sorted(MEANINGS)}")
-            workflow.append(StepSpec(
-                name=s["name"], label=_bilingual(s["label"], where), roles=roles,
-                meaning=s["meaning"], own_department=bool(s.get("own_department", True)),
-                not_same_as=tuple(s.get("not_same_as", ())), department_field=s.get("department_field"),
-                signer_field=s.get("signer_field"),
-                only_if=tuple((k, str(v)) for k, v in (s.get("only_if") or {}).items()),
-                departments=_codes(s.get("departments"), where),
-            ))
-        if workflow and workflow[0].only_if:
-            raise SpecError(f"{source}: the first step cannot be conditional (only_if)")
+        workflow = [_parse_step(s, f"{source}: workflow[{i}]") for i, s in enumerate(raw.get("workflow") or [])]
         if not workflow:
             raise SpecError(f"{source}: workflow needs at least the submitting step")
-        step_names = [w.name for w in workflow]
-        by_name = {f.name: f for f in fields}
-        for i, f in enumerate(fields):
-            if not f.step:
-                fields[i] = f = FieldSpec(**{**f.__dict__, "step": step_names[0]})
-            if f.step not in step_names:
-                raise SpecError(f"{source}: field {f.name}: step {f.step!r} is not a workflow step")
-            if f.not_before and (f.not_before not in by_name or f.type not in ("date", "datetime")
-                                 or by_name[f.not_before].type not in ("date", "datetime")):
-                raise SpecError(f"{source}: field {f.name}: not_before must name another date field")
-            if any(k not in by_name for k, _v in f.required_if):
-                raise SpecError(f"{source}: field {f.name}: required_if names an unknown field")
-            if f.not_future and f.type not in ("date", "datetime"):
-                raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
-        for s in workflow:
-            if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):
-                raise SpecError(f"{source}: step {s.name}: signer_field must name a user field")
-        perms = {a: tuple(raw.get("permissions", {}).get(a, ())) for a in ACTIONS}
-        unknown = set(raw.get("permissions", {})) - set(ACTIONS) - {"departments"}
-        if unknown:
-            raise SpecError(f"{source}: permissions: unknown keys {sorted(map(str, unknown))}")
-        for a, roles in perms.items():
-            bad = [r for r in roles if r not in ROLES]
-            if bad:
-                raise SpecError(f"{source}: permissions.{a}: unknown roles {bad}")
-        reg = raw.get("register", {})
-        columns = tuple(reg.get("columns", ["number", "status", "updated_at"]))
-        for c in columns + tuple(reg.get("filters", ())) + tuple(reg.get("search", ())):
-            if c not in names and c not in SYSTEM_COLUMNS:
-                raise SpecError(f"{source}: register names unknown field {c!r}")
-        sort = tuple(reg.get("sort", ("id", "number", "updated_at")))
-        for c in sort:
-            if c not in SORTABLE_SYSTEM and c not in reg.get("filters", ()):
-                raise SpecError(f"{source}: sort {c!r} must be a system column or a filter field")
+        if workflow[0].only_if:
+            raise SpecError(f"{source}: the first step cannot be conditional (only_if)")
+        fields = _check_fields(fields, workflow, source)
+        perms, create_departments = _parse_permissions(raw.get("permissions"), source)
+        columns, filters, search, sort = _parse_register(raw.get("register"), names, source)
         numbering = raw.get("numbering", code + "-{yyyy}-{####}")
         if not re.search(r"\{#{3,6}\}", numbering):
             raise SpecError(f"{source}: numbering needs a {{####}} sequence placeholder")
@@ -283,17 +236,116 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             code=code, revision=str(raw.get("revision", "A")),
             title=_bilingual(raw["title"], source + ": title"), procedure=raw["procedure"],
             numbering=numbering, fields=tuple(fields), workflow=tuple(workflow), permissions=perms,
-            register_columns=columns, register_filters=tuple(reg.get("filters", ())),
-            register_search=tuple(reg.get("search", ())), register_sort=sort,
-            pdf=dict(raw.get("pdf", {})), due_field=due,
+            register_columns=columns, register_filters=filters, register_search=search, register_sort=sort,
+            pdf=dict(_closed(raw.get("pdf"), PDF_KEYS, f"{source}: pdf")), due_field=due,
             department_label=_bilingual(raw["department_label"], source) if raw.get("department_label") else None,
             visible_to_all=bool(raw.get("visible_to_all", False)),
-            create_departments=_codes(raw.get("permissions", {}).get("departments"), f"{source}: permissions"),
+            create_departments=create_departments,
             description=_bilingual(raw["description"], source) if raw.get("description") else None,
+            extensions={key: parser(raw[key], f"{source}: {key}", code)
+                        for key, parser in extensions.items() if key in raw},
             raw=raw,
         )
     except KeyError as exc:
         raise SpecError(f"{source}: missing key {exc}") from None
+
+
+def _parse_field(f: dict, where: str) -> FieldSpec:
+    """One entry of ``fields``."""
+    _closed(f, FIELD_KEYS, where)
+    if f.get("type") not in FIELD_TYPES:
+        raise SpecError(f"{where}: type must be one of {sorted(FIELD_TYPES)}")
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,59}", f.get("name", "")):
+        raise SpecError(f"{where}: name must be snake_case")
+    choices = tuple((str(c["value"]), _bilingual(c, f"{where}.choices")) for c in f.get("choices", []))
+    if f["type"] in ("choice", "multichoice") and not choices:
+        raise SpecError(f"{where}: a {f['type']} field needs choices")
+    if f.get("pattern"):
+        re.compile(f["pattern"])
+    return FieldSpec(
+        name=f["name"], type=f["type"], label=_bilingual(f.get("label"), where + ".label"),
+        required=bool(f.get("required", False)),
+        help=_bilingual(f["help"], where + ".help") if f.get("help") else None,
+        choices=choices, min=f.get("min"), max=f.get("max"), max_length=f.get("max_length"),
+        pattern=f.get("pattern"),
+        pattern_message=_bilingual(f["pattern_message"], where) if f.get("pattern_message") else None,
+        section=_bilingual(f["section"], where + ".section") if f.get("section") else None,
+        wide=bool(f.get("wide", f["type"] == "text")),
+        step=str(f.get("step", "")), not_before=f.get("not_before"), not_future=bool(f.get("not_future")),
+        required_if=tuple((k, str(v)) for k, v in (f.get("required_if") or {}).items()),
+        required_message=_bilingual(f["required_message"], where) if f.get("required_message") else None,
+        roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
+    )
+
+
+def _parse_step(s: dict, where: str) -> StepSpec:
+    """One entry of ``workflow``."""
+    _closed(s, STEP_KEYS, where)
+    roles = tuple(s["roles"])
+    bad = [r for r in roles if r not in ROLES]
+    if bad:
+        raise SpecError(f"{where}: unknown roles {bad}")
+    if s["meaning"] not in MEANINGS:
+        raise SpecError(f"{where}: meaning must be one of {sorted(MEANINGS)}")
+    return StepSpec(
+        name=s["name"], label=_bilingual(s["label"], where), roles=roles,
+        meaning=s["meaning"], own_department=bool(s.get("own_department", True)),
+        not_same_as=tuple(s.get("not_same_as", ())), department_field=s.get("department_field"),
+        signer_field=s.get("signer_field"),
+        only_if=tuple((k, str(v)) for k, v in (s.get("only_if") or {}).items()),
+        departments=_codes(s.get("departments"), where),
+    )
+
+
+def _check_fields(fields: list, workflow: list, source: str) -> list:
+    """Cross-checks of fields against each other and the workflow; a field without a step is
+    filled at the first one."""
+    step_names = [w.name for w in workflow]
+    by_name = {f.name: f for f in fields}
+    out = []
+    for f in fields:
+        if not f.step:
+            f = FieldSpec(**{**f.__dict__, "step": step_names[0]})
+        if f.step not in step_names:
+            raise SpecError(f"{source}: field {f.name}: step {f.step!r} is not a workflow step")
+        if f.not_before and (f.not_before not in by_name or f.type not in ("date", "datetime")
+                             or by_name[f.not_before].type not in ("date", "datetime")):
+            raise SpecError(f"{source}: field {f.name}: not_before must name another date field")
+        if any(k not in by_name for k, _v in f.required_if):
+            raise SpecError(f"{source}: field {f.name}: required_if names an unknown field")
+        if f.not_future and f.type not in ("date", "datetime"):
+            raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
+        out.append(f)
+    for s in workflow:
+        if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):
+            raise SpecError(f"{source}: step {s.name}: signer_field must name a user field")
+    return out
+
+
+def _parse_permissions(raw, source: str) -> tuple[dict, tuple]:
+    """``permissions``: roles per action, and the departments that alone create records."""
+    raw = _closed(raw, set(ACTIONS) | {"departments"}, f"{source}: permissions")
+    perms = {a: tuple(raw.get(a, ())) for a in ACTIONS}
+    for a, roles in perms.items():
+        bad = [r for r in roles if r not in ROLES]
+        if bad:
+            raise SpecError(f"{source}: permissions.{a}: unknown roles {bad}")
+    return perms, _codes(raw.get("departments"), f"{source}: permissions")
+
+
+def _parse_register(raw, names: list, source: str) -> tuple:
+    """``register``: columns, filters, search fields and sort keys, each naming a field or a system column."""
+    reg = _closed(raw, REGISTER_KEYS, f"{source}: register")
+    columns = tuple(reg.get("columns", ["number", "status", "updated_at"]))
+    filters, search = tuple(reg.get("filters", ())), tuple(reg.get("search", ()))
+    for c in columns + filters + search:
+        if c not in names and c not in SYSTEM_COLUMNS:
+            raise SpecError(f"{source}: register names unknown field {c!r}")
+    sort = tuple(reg.get("sort", ("id", "number", "updated_at")))
+    for c in sort:
+        if c not in SORTABLE_SYSTEM and c not in filters:
+            raise SpecError(f"{source}: sort {c!r} must be a system column or a filter field")
+    return columns, filters, search, sort
 
 
 def read_dir(folder: str | Path) -> list[tuple[Path, str, dict]]:

@@ -14,7 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..auth.models import Department
 from ..core import attachments as storage
-from ..core import pdf, policy
+from ..core import pdf
+from . import policy
 from ..core.audit import AuditEvent
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
@@ -23,6 +24,7 @@ from ..extensions import db
 from . import export, register, service
 from . import spec as specs
 from .models import Attachment, Record
+from .procedures import rules_for
 from .present import STATUS_LABELS, cell, column_label, prefetch_links, status_label, value_text
 from .webforms import form_class, to_formdata
 
@@ -192,11 +194,6 @@ def new(code: str):
                            departments=departments, department_id=request.args.get("_department", type=int))
 
 
-# Procedure packages add a panel to their forms' record pages: PANELS[code](record, spec, user) ->
-# {"template": ..., ...data} or None (e.g. a nonconformity's CAPA rounds and the button to issue one).
-PANELS: dict = {}
-
-
 def initial_values(spec, only: tuple, args) -> dict:
     """What a new form starts with: declared defaults, then values handed over in the link
     (e.g. a finding's source record), limited to the fields of the first step."""
@@ -326,7 +323,8 @@ def detail(code: str, record_id: int):
                 and user().role in waiting.roles
                 and any(s.user_id == user().id and s.step in waiting.not_same_as for s in record.signatures))
     blockers = service.sign_blockers(record, spec, step, user()) if step else []
-    panel = PANELS[spec.code](record, spec, user()) if spec.code in PANELS else None
+    panel_of = rules_for(spec.code).panel  # a procedure's panel (a nonconformity's CAPA rounds...)
+    panel = panel_of(record, spec, user()) if panel_of else None
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
                            blockers=blockers, panel=panel,
                            history=history, attachments=attachments, sign_step=step,
@@ -446,15 +444,12 @@ def pdf_layout(spec, values: dict, locale: str) -> list:
     return rows
 
 
-# Procedure packages add what a printout shows from other records: PDF_EXTRAS[code](record, locale)
-# -> {name: plain data} (e.g. a CAPA record's actions with owner and due date). The data is part
-# of the cache key, so a printout is rendered again only when it changes.
-PDF_EXTRAS: dict = {}
-
-
 def record_pdf(record, spec, locale: str) -> bytes:
     """The printed record. Anything past draft is rendered once per version (and extras) and kept."""
-    extras = PDF_EXTRAS[spec.code](record, locale) if spec.code in PDF_EXTRAS else {}
+    # What a procedure adds from other records (a CAPA record's actions): part of the cache key,
+    # so a printout is rendered again only when it changes.
+    extras_of = rules_for(spec.code).pdf_extras
+    extras = extras_of(record, locale) if extras_of else {}
 
     def produce():
         rows = pdf_layout(spec, record.values, locale)

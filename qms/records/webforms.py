@@ -14,6 +14,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, 
                      SelectField, SelectMultipleField, StringField, TextAreaField, validators)
 
 from ..core.i18n import tr
+from .procedures import rules_for
 
 PHONE = r"^[0-9+\-() ]{5,30}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -91,11 +92,6 @@ def _user_choices(roles: tuple):
     return choices
 
 
-# Other names a record of a form goes by, for link fields: LINK_ALIASES[code](text) -> record id or
-# None (an instrument is typed by the asset number on its label as well as by its intake number).
-LINK_ALIASES: dict = {}
-
-
 class _RecordLink(StringField):
     """A link to another record, typed as its number (TS-2026-0001) or #id; stored as the id."""
 
@@ -120,8 +116,10 @@ class _RecordLink(StringField):
         else:  # numbers are upper case; people type them as they come
             stmt = stmt.where(Record.number == text[:60].upper()).order_by(Record.revision_no.desc())
         found = db.session.execute(stmt.limit(1)).first()
-        if found is None and self.form_code in LINK_ALIASES:
-            alias = LINK_ALIASES[self.form_code](text[:200])
+        # Another name a record goes by (an instrument's asset number on its label), if declared.
+        alias_of = rules_for(self.form_code).link_alias if self.form_code else None
+        if found is None and alias_of is not None:
+            alias = alias_of(text[:200])
             found = db.session.execute(select(Record.id, Record.form_code).where(Record.id == alias)).first() \
                 if alias else None
         if found is None or (self.form_code and found.form_code != self.form_code):

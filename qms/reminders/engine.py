@@ -19,7 +19,7 @@ from ..core.timeutil import tz, utcnow
 from ..extensions import db
 from . import workcal
 from .models import MailOutbox, Notification, ReminderWatch
-from .rules import Rule
+from .rules import Rule, by_id
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 BATCH = 5000
@@ -168,6 +168,19 @@ def upsert_watch(rule: Rule, subject_type: str, subject_id: int, period: str, *,
     row.title, row.link, row.owner_id, row.department_id = title[:300], link[:300], owner_id, department_id
     row.due_at, row.active, row.updated_at = due_at, True, utcnow()
     row.next_at = _next_after(events, row.swept_at) or due_at
+
+
+def watch_until(rule_id: str, subject_type: str, subject_id: int, day: date | None, *, title: str, link: str,
+                owner_id: int | None, department_id: int | None, active: bool) -> None:
+    """Keep the watch of a *managed* rule (its procedure keeps one watch per subject: an instrument's
+    calibration, a switch's monthly test), due at the end of ``day`` local time; none without a day."""
+    rule = by_id().get(rule_id)
+    if rule is None:
+        return
+    db.session.flush()  # the subject's own changes first: the watch reads the same transaction
+    due = datetime.combine(day, time(23, 59, 59), tz()).astimezone(UTC) if day else None
+    upsert_watch(rule, subject_type, subject_id, "", due_at=due, title=title, link=link, owner_id=owner_id,
+                 department_id=department_id, active=active)
 
 
 def ensure_calendar_watches(rules: list[Rule], now: datetime) -> int:

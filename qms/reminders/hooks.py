@@ -1,4 +1,4 @@
-"""Keep reminder watches in step with records (registered on the records service)."""
+"""Keep reminder watches in step with records: the one after-change hook that applies to every form."""
 from __future__ import annotations
 
 from ..records.models import DRAFT, IN_PROGRESS
@@ -39,10 +39,3 @@ def _applies(rule, record, values) -> bool:
     if rule.at_steps and (record.status != IN_PROGRESS or record.current_step not in rule.at_steps):
         return False
     return conditions_hold(values, rule.when)
-
-
-def install() -> None:
-    """Register the hook once per process."""
-    from ..records import service
-    if on_record_change not in service.AFTER_CHANGE:
-        service.AFTER_CHANGE.append(on_record_change)

@@ -1,24 +1,30 @@
 """Reminder rules: declared next to what they serve, collected here.
 
 Form rules come from the ``reminders:`` list of a form declaration (``forms/*.yaml``); domain
-rules (calendar duties of a procedure) from ``RULES`` in each procedure package's
-``reminders.py``. The scheduler only runs what is declared.
+rules (calendar duties of a procedure) from the ``reminders`` each package's ``Procedure``
+declares. The scheduler only runs what is declared.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from ..auth.roles import ROLES
+from ..records import spec as specs
+from ..records.spec import SpecError
+from ..records.procedures import registry
 
 KINDS = ("due", "interval", "sla", "monthly", "yearly")
 LADDER_ROLES = ("department_head", "quality_manager", "general_manager")
-DOMAIN_MODULES = ("qms.complaints.reminders", "qms.instruments.reminders", "qms.capa.reminders",
-                  "qms.analysis.reminders")
 
 
 class RuleError(ValueError):
     """A rule declaration that cannot be used."""
+
+
+RULE_KEYS = {"id", "title", "requirement", "kind", "form", "field", "lead_days", "daily_repeats", "weekly_repeats",
+             "months", "hours", "working_hours", "faster", "remind_before_hours", "day", "month",
+             "remind_days_before", "recipients", "ladder", "hour", "owner_field", "when", "at_steps", "days_field",
+             "remind_owner", "managed"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,11 @@ class Rule:
 def parse(raw: dict, form: str | None = None) -> Rule:
     """Check one rule declaration."""
     try:
+        if not isinstance(raw, dict):
+            raise RuleError("a rule is a mapping of keys")
+        unknown = set(raw) - RULE_KEYS
+        if unknown:
+            raise RuleError(f"rule {raw.get('id', '?')}: unknown keys {sorted(map(str, unknown))}")
         kind = raw["kind"]
         if kind not in KINDS:
             raise RuleError(f"rule {raw.get('id')}: kind must be one of {KINDS}")
@@ -105,18 +116,15 @@ _cache: dict = {}
 def all_rules() -> list[Rule]:
     """Every declared rule: the forms' (current revisions) and the procedures' own.
     Parsed once per set of form revisions."""
-    from ..records import spec as specs
     current = specs.all_specs()
-    key = tuple(s.revision_id for s in current)
+    reg = registry()
+    key = (id(reg), *(s.revision_id for s in current))
     if key in _cache:
         return _cache[key]
     out = []
     for spec in current:
-        for raw in spec.raw.get("reminders", []):
-            out.append(parse(raw, spec.code))
-    for name in DOMAIN_MODULES:
-        module = importlib.import_module(name)
-        out.extend(parse(raw) for raw in getattr(module, "RULES", []))
+        out.extend(spec.extensions.get("reminders", ()))
+    out.extend(parse(raw) for raw in reg.reminders)
     ids = [r.id for r in out]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
@@ -124,6 +132,20 @@ def all_rules() -> list[Rule]:
     _cache.clear()
     _cache[key] = out
     return out
+
+
+def parse_form_rules(value, where: str, code: str) -> tuple[Rule, ...]:
+    """The ``reminders:`` of a form declaration, checked when the form loads (``qms init`` names the
+    file and the rule of any mistake)."""
+    if not isinstance(value, list):
+        raise SpecError(f"{where}: a list of rules")
+    out = []
+    for i, raw in enumerate(value):
+        try:
+            out.append(parse(raw, code))
+        except (RuleError, TypeError, ValueError) as exc:
+            raise SpecError(f"{where}[{i}]: {exc}") from None
+    return tuple(out)
 
 
 def by_id() -> dict[str, Rule]:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
-from ..core import policy
+from ..records import policy
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
 from ..extensions import db

@@ -1,5 +1,5 @@
 """One permission policy: role x action per form, department scope."""
-from qms.core import policy
+from qms.records import policy
 from qms.records import spec as specs
 from tests import factories as F
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from qms.extensions import db
-from qms.instruments import service as ins
+from qms.instruments import gate as ins
 from qms.instruments.models import Instrument
 from qms.records import service
 from qms.records import spec as specs
@@ -85,7 +85,7 @@ def test_ins01_intake_by_tdd_only_and_asset_numbers_unique(app):
     # Only 技术发展部 registers (declared in the form): others are refused, and see no New button.
     from werkzeug.exceptions import Forbidden
 
-    from qms.core import policy
+    from qms.records import policy
     other = F.user("technician", "TSD")
     with pytest.raises(Forbidden):
         register(other, asset_no="TSD-9")

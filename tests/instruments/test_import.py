@@ -231,7 +231,7 @@ def test_only_tdd_staff_import(app, client):
         client.post("/logout", data={"csrf_token": token})
     assert counts() == (0, 0)
     # Company-wide staff as the registration form lets them (its create roles decide, as on the web).
-    from qms.core import policy
+    from qms.records import policy
     from qms.records import spec as specs
     F.login(client, s.quality)
     expected = 200 if policy.can(s.quality, "create", specs.get("INS-INTAKE")) else 403

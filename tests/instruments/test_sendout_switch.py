@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from qms.extensions import db
 from qms.instruments import events
-from qms.instruments import service as ins
+from qms.instruments import gate as ins
 from qms.instruments.models import Instrument
 from qms.records import service
 from qms.records import spec as specs

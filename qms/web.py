@@ -1,37 +1,33 @@
-"""Template globals and filters shared by every page and PDF."""
+"""Template globals and filters shared by every page and PDF (the app level: it may read every layer)."""
 from __future__ import annotations
 
 from flask import request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.roles import ROLES
-from . import policy
-from .i18n import current_locale, tr
-from .timeutil import fmt, local
+from .auth.roles import ROLES
+from .core import audit
+from .core.i18n import current_locale, tr
+from .core.timeutil import fmt, local
+from .extensions import db
+from .records import policy
+from .records.models import STATUSES, Record
+from .records.present import change_label, change_value, status_label, who_signs
+from .records.procedures import registry
+from .records.spec import MEANINGS
 
-ACTION_LABELS = {
-    "create": _l("Created"), "update": _l("Changed"), "sign": _l("Signed"),
-    "signature_failed": _l("Signature refused (wrong password)"), "void": _l("Voided"),
-    "auto_submit": _l("Opened automatically"),
-    "amend": _l("Amendment started"), "supersede": _l("Superseded"), "attach": _l("File attached"),
-    "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),
-    "password_changed": _l("Password changed"), "password_reset": _l("Password reset by admin"),
-    "user_created": _l("User created"), "user_updated": _l("User changed"),
-    "department_created": _l("Department created"), "department_updated": _l("Department changed"),
-    "token_created": _l("API token created"),
-}
+
+def audit_actions() -> dict:
+    """Every audit action the app logs, with its label: the engine's and the procedures'."""
+    return {**audit.ACTIONS, **registry().audit_actions}
 
 
 def action_label(code: str) -> str:
     """People's words for an audit action code."""
-    return str(ACTION_LABELS.get(code, code))
+    return str(audit_actions().get(code, code))
 
 
 def init_app(app) -> None:
-    from ..records.models import STATUSES
-    from ..records.spec import MEANINGS
-    from ..records.present import change_label, change_value, status_label, who_signs
+    """Install the globals and filters on the app's Jinja environment."""
 
     app.jinja_env.globals.update(
         tr=tr, can=policy.can, current_locale=current_locale, ROLES=ROLES, MEANINGS=MEANINGS,
@@ -40,8 +36,6 @@ def init_app(app) -> None:
     )
     def linked_code(record_id) -> str:
         """The form code of a linked record (for its link)."""
-        from ..extensions import db
-        from ..records.models import Record
         r = db.session.get(Record, int(record_id))
         return r.form_code if r else "X"
 

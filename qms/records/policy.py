@@ -1,4 +1,5 @@
-"""The one permission policy: role x action per form (declared with the form) plus department scope.
+"""The one permission policy: role x action per form (declared with the form) plus department scope,
+and the site-wide rights of ``auth.roles.SITE_RIGHTS``.
 
 Views, the API and services all ask here; nothing else looks at ``user.role`` to decide access.
 """
@@ -7,13 +8,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
 
-from ..auth.roles import ADMIN, COMPANY_WIDE, DEPARTMENT_HEAD, GENERAL_MANAGER, QUALITY_MANAGER
-
-# Site-wide actions that are not about one form.
-SITE = {
-    "admin": {ADMIN},
-    "audit_global": {QUALITY_MANAGER, GENERAL_MANAGER, ADMIN},
-}
+from ..auth.roles import ADMIN, COMPANY_WIDE, DEPARTMENT_HEAD, QUALITY_MANAGER, SITE_RIGHTS
+from .models import CLOSED, DRAFT, IN_PROGRESS
 # Defaults when a declaration leaves an action's roles empty.
 DEFAULTS = {
     "view": None,  # None: every role (department scope still applies)
@@ -39,8 +35,8 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
     if spec is None:
-        return user.role in SITE.get(action, ())
-    if action == "edit" and record is not None and record.status == "in_progress":
+        return user.role in SITE_RIGHTS.get(action, ())
+    if action == "edit" and record is not None and record.status == IN_PROGRESS:
         # Filling a later step: whoever may sign that step, while it waits (and if it has fields).
         step = signable_step(user, spec, record)
         return step is not None and bool(spec.step_fields(step.name))
@@ -50,7 +46,7 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if roles is not None and user.role not in roles:
         # Draft authors may still see, edit and void their own draft.
         if not (record is not None and action in ("view", "edit", "void", "attach")
-                and record.status == "draft" and record.created_by_id == user.id):
+                and record.status == DRAFT and record.created_by_id == user.id):
             return False
     if record is None:
         return True
@@ -62,19 +58,19 @@ def can(user, action: str, spec=None, record=None) -> bool:
                 or (action == "view" and any(s.user_id == user.id for s in record.signatures))):
             return False
     if action == "edit":
-        return record.status == "draft" and not record.signatures
+        return record.status == DRAFT and not record.signatures
     if action == "void":
-        return record.status in ("draft", "in_progress", "closed")
+        return record.status in (DRAFT, IN_PROGRESS, CLOSED)
     if action == "amend":
-        return record.status == "closed" and record.superseded_by_id is None
+        return record.status == CLOSED and record.superseded_by_id is None
     if action == "attach":
-        return record.status in ("draft", "in_progress")
+        return record.status in (DRAFT, IN_PROGRESS)
     return True
 
 
 def _eligible_now(user, spec, record) -> bool:
     step = spec.step(record.current_step) if record.current_step else None
-    if record.status != "in_progress" or step is None:
+    if record.status != IN_PROGRESS or step is None:
         return False
     if step.signer_field:  # the named person (an action's owner) may be in another department
         return _named_signer(user, step, record)
@@ -109,7 +105,7 @@ def _roles(spec, action):
 
 def signable_step(user, spec, record):
     """The workflow step ``user`` may sign on ``record`` now, or None."""
-    if record.status not in ("draft", "in_progress") or not record.current_step:
+    if record.status not in (DRAFT, IN_PROGRESS) or not record.current_step:
         return None
     step = spec.step(record.current_step)
     if step is None or not can(user, "view", spec, record):
@@ -139,3 +135,21 @@ def require(user, action: str, spec=None, record=None) -> None:
     """Raise 403 unless :func:`can` allows it."""
     if not can(user, action, spec, record):
         raise Forbidden(_("You are not allowed to do this."))
+
+
+def segregated(user, spec, record) -> bool:
+    """``user`` would sign the waiting step but signed an earlier one the declaration keeps apart
+    (``not_same_as``): someone else must sign it."""
+    waiting = spec.step(record.current_step) if record.current_step else None
+    return (waiting is not None and record.status == IN_PROGRESS and user.role in waiting.roles
+            and any(s.user_id == user.id and s.step in waiting.not_same_as for s in record.signatures))
+
+
+def sign_refusal(user, spec, record) -> str | None:
+    """Why ``user`` cannot sign ``record`` now, in words (None when a step waits for them). The
+    record page, the API and the procedures' panels give the same reason."""
+    if signable_step(user, spec, record) is not None:
+        return None
+    if segregated(user, spec, record):
+        return _("You signed an earlier step of this record; another person must sign this one.")
+    return _("There is nothing here for you to sign.")

@@ -8,10 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..core.audit import AuditEvent
+from ..core.timeutil import tz
 from ..extensions import db
-from . import policy
-from .audit import AuditEvent
-from .timeutil import tz
+from ..records import policy
+from ..records import spec as specs
+from ..records.models import Record
+from ..web import audit_actions
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE = 100
@@ -56,9 +59,7 @@ def index():
     rows = db.session.execute(stmt.order_by(AuditEvent.id.desc()).limit(PAGE + 1)).scalars().all()
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    actions = ["create", "auto_submit", "update", "sign", "signature_failed", "void", "amend", "supersede", "attach",
-               "login", "login_failed", "logout", "password_changed", "password_reset", "user_created",
-               "user_updated", "department_created", "department_updated", "token_created", "calendar_changed"]
+    actions = list(audit_actions())
     return render_template("audit/index.html", rows=rows, next_before=rows[-1].id if more else None,
                            errors=errors, actions=actions, record_specs=_record_specs(rows)), 422 if errors else 200
 
@@ -66,8 +67,6 @@ def index():
 def _record_specs(rows) -> dict:
     """{record id: (form code, spec)} for the record rows on the page, in one query, so field
     names show as the form's labels."""
-    from ..records import spec as specs
-    from ..records.models import Record
     ids = {int(e.object_id) for e in rows if e.object_type == "record" and e.object_id.isdigit()}
     if not ids:
         return {}
