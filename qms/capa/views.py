@@ -2,17 +2,18 @@
 CAPA record from a nonconformity, and the panels shown on the forms' record pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.lookup import department_labels, names
 from ..core import pdf
+from ..core.writes import web_write
 from ..records import policy
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
 from ..extensions import db
-from ..records import export, service
+from ..records import export
 from ..records import spec as specs
 from ..records.models import IN_PROGRESS, OPEN, Record
 from . import charts, desk
@@ -177,15 +178,11 @@ def issue(record_id: int):
     if nc is None or nc.form_code != NC:
         abort(404)
     policy.require(current_user, "create", specs.get(CAPA))
-    try:
+    with web_write(_("CAPA record drafted from the nonconformity. Check it, then sign to issue it.")) as w:
         capa = draft_round(nc, current_user, nc.values.get("description") or "", nc.values.get("requirement") or "",
                            locale=current_locale())
-        db.session.commit()
-    except service.ValidationFailed as exc:
-        db.session.rollback()
-        flash(" ".join(sum(exc.errors.values(), [])), "error")
+    if not w.ok:
         return redirect(url_for("records.detail", code=NC, record_id=nc.id))
-    flash(_("CAPA record drafted from the nonconformity. Check it, then sign to issue it."), "success")
     return redirect(url_for("records.edit", code=CAPA, record_id=capa.id))
 
 

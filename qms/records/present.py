@@ -186,3 +186,16 @@ def who_signs(spec, step, record, locale: str | None = None) -> str:
     if locale == "en":
         return f"{roles} ({where})" if where else roles
     return f"{where} {roles}".strip()
+
+
+def templates_for(spec, name: str) -> list[str]:
+    """A form's own template first (``templates/forms/<CODE>/<name>``), then the generic one.
+    Adding a form needs no template; one that wants its own layout adds just that file."""
+    generic = "pdf/record.html" if name == "pdf.html" else f"records/{name}"
+    return [f"forms/{spec.code}/{name}", generic]
+
+
+def present_values(spec, record, locale: str) -> dict:
+    """Stored values as people read them (for the read-only part of a step's form)."""
+    values = record.values
+    return {f.name: value_text(f, values.get(f.name), locale) for f in spec.fields}

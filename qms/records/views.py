@@ -1,11 +1,9 @@
 """Generic record screens: every declared form gets these from its declaration alone."""
 from __future__ import annotations
 
-import functools
-import hashlib
 import secrets
 
-from flask import (Blueprint, abort, flash, has_request_context, make_response, redirect,
+from flask import (Blueprint, abort, flash, redirect,
                    render_template, request, send_file, session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,13 +17,15 @@ from . import policy
 from ..core.audit import AuditEvent
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
+from ..core.writes import web_write
 from ..documents import loader as procedures
 from ..extensions import db
-from . import export, register, service
+from . import export, links, printing, register, service
 from . import spec as specs
 from .models import Attachment, Record
 from .procedures import rules_for
-from .present import STATUS_LABELS, cell, column_label, prefetch_links, status_label, value_text
+from .present import (STATUS_LABELS, cell, column_label, prefetch_links, present_values, status_label,
+                      templates_for, value_text)
 from .webforms import form_class, to_formdata
 
 bp = Blueprint("records", __name__)
@@ -33,13 +33,6 @@ bp = Blueprint("records", __name__)
 def query_messages() -> dict:
     return {"date": _("Enter a date as YYYY-MM-DD."), "choice": _("Not a valid choice."),
             "cursor": _("This page link is no longer valid."), "long": _("The search text is too long.")}
-
-
-def templates_for(spec, name: str) -> list[str]:
-    """A form's own template first (``templates/forms/<CODE>/<name>``), then the generic one.
-    Adding a form needs no template; one that wants its own layout adds just that file."""
-    generic = "pdf/record.html" if name == "pdf.html" else f"records/{name}"
-    return [f"forms/{spec.code}/{name}", generic]
 
 
 def load_spec(code: str):
@@ -118,22 +111,18 @@ def export_view(code: str, fmt: str):
         records = list(register.iterate(spec, user(), request.args, query_messages(), limit=limit))
         _linked = prefetch_links(spec, records)  # noqa: F841  (held while the cells read them)
     except register.BadQuery as exc:
-        return render_template("error.html", code=422, message="; ".join(sum(exc.errors.values(), []))), 422
+        return render_template("error.html", code=422, message="; ".join(exc.messages())), 422
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     name = f"{spec.code}-{stamp}.{fmt}"
     if fmt == "csv":
         data, mime = export.to_csv(spec, records, locale), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        data, mime = export.to_xlsx(spec, records, locale), \
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data, mime = export.to_xlsx(spec, records, locale), pdf.XLSX
     else:
         data, mime = export.to_pdf(spec, records, locale, printed_at=utcnow(), printed_by=user().full_name,
                                    procedure=procedures.current(spec.procedure),
                                    filters=filter_summary(spec, request.args, locale)), "application/pdf"
-    resp = make_response(data)
-    resp.headers["Content-Type"] = mime
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+    return pdf.file_response(data, name, mime)
 
 
 def filter_summary(spec, args, locale: str) -> str:
@@ -249,44 +238,6 @@ def edit(code: str, record_id: int):
                            values=present_values(spec, record, locale))
 
 
-def present_values(spec, record, locale: str) -> dict:
-    """Stored values as people read them (for the read-only part of a step's form)."""
-    values = record.values
-    return {f.name: value_text(f, values.get(f.name), locale) for f in spec.fields}
-
-
-LINKED_MAX = 20  # records listed as linking here, newest first (a register or usage file has the rest)
-
-
-def linked_from(record) -> list:
-    """Records whose link fields point at ``record`` (through the indexed facets), that the
-    user may see: e.g. the nonconformities a complaint raised."""
-    from sqlalchemy.orm import selectinload
-    pairs = tuple((other.code, f.name) for other in specs.all_specs() for f in other.fields
-                  if f.type == "record" and f.form in (None, record.form_code))
-    if not pairs:
-        return []
-    params = {"v": str(record.id), "n": LINKED_MAX}
-    for i, (code, name) in enumerate(pairs):
-        params[f"c{i}"], params[f"f{i}"] = code, name
-    ids = db.session.execute(_linked_sql(len(pairs)), params).scalars().all()
-    # One query, signatures included: the permission check reads them for other departments' records.
-    rows = db.session.execute(select(Record).where(Record.id.in_(ids)).options(selectinload(Record.signatures))
-                              .order_by(Record.id.desc())).scalars().all() if ids else []
-    return [r for r in rows if policy.can(user(), "view", specs.by_revision(r.form_revision_id), r)]
-
-
-@functools.lru_cache(maxsize=64)
-def _linked_sql(n: int):
-    """The newest records whose link field (one of ``n`` form/field pairs) holds :v: an index range
-    per pair, in one statement. Plain SQL, built once: composing it per page cost more than running it."""
-    from sqlalchemy import text
-    parts = " UNION ALL ".join(
-        f"SELECT record_id FROM (SELECT record_id FROM record_facets WHERE form_code = :c{i} AND field = :f{i} "
-        f"AND value = :v ORDER BY record_id DESC LIMIT :n) AS p{i}" for i in range(n))
-    return text(f"SELECT DISTINCT record_id FROM ({parts}) AS linked ORDER BY record_id DESC LIMIT :n")
-
-
 def _related(record):
     """Earlier and later revisions of the record (each lookup is by an indexed column)."""
     rows = [db.session.get(Record, i) for i in (record.amended_from_id, record.superseded_by_id) if i]
@@ -318,10 +269,7 @@ def detail(code: str, record_id: int):
     missing = [tr(f.label) for f in (spec.step_fields(step.name) if step else [])
                if f.required and values.get(f.name) in (None, "", [])]
     # Someone who would sign but signed an earlier step the declaration keeps apart (segregation).
-    waiting = spec.step(record.current_step) if record.current_step else None
-    excluded = (step is None and waiting is not None and record.status == "in_progress"
-                and user().role in waiting.roles
-                and any(s.user_id == user().id and s.step in waiting.not_same_as for s in record.signatures))
+    excluded = step is None and policy.segregated(user(), spec, record)
     blockers = service.sign_blockers(record, spec, step, user()) if step else []
     panel_of = rules_for(spec.code).panel  # a procedure's panel (a nonconformity's CAPA rounds...)
     panel = panel_of(record, spec, user()) if panel_of else None
@@ -329,7 +277,7 @@ def detail(code: str, record_id: int):
                            blockers=blockers, panel=panel,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
-                           missing=missing, excluded=excluded, linked=linked_from(record), linked_max=LINKED_MAX,
+                           missing=missing, excluded=excluded, linked=links.linked_from(record, user()), linked_max=links.LINKED_MAX,
                            can_fill=policy.can(user(), "edit", spec, record),
                            procedure=procedures.current(spec.procedure))
 
@@ -339,16 +287,8 @@ def detail(code: str, record_id: int):
 def sign(code: str, record_id: int):
     """E-sign the step waiting for this user, after re-entering the password."""
     record, spec = load_record(code, record_id)
-    try:
+    with web_write(_("Signed.")):
         service.sign(record, user(), request.form.get("password", ""), current_locale())
-        db.session.commit()
-        flash(_("Signed."), "success")
-    except service.SignatureRefused as exc:
-        db.session.commit()  # keeps the failed-signature audit row, nothing else changed
-        flash(exc.message, "error")
-    except service.ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message + " " + " ".join(sum(exc.errors.values(), [])), "error")
     return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
@@ -356,13 +296,8 @@ def sign(code: str, record_id: int):
 @login_required
 def void(code: str, record_id: int):
     record, spec = load_record(code, record_id)
-    try:
+    with web_write(_("The record was voided.")):
         service.void(record, user(), request.form.get("reason", ""))
-        db.session.commit()
-        flash(_("The record was voided."), "success")
-    except service.ServiceError as exc:
-        db.session.rollback()
-        flash(" ".join(sum(exc.errors.values(), [])) or exc.message, "error")
     return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
@@ -370,15 +305,11 @@ def void(code: str, record_id: int):
 @login_required
 def amend(code: str, record_id: int):
     record, spec = load_record(code, record_id)
-    try:
+    with web_write(_("An amendment was started as a new draft revision.")) as w:
         new = service.amend(record, user(), request.form.get("reason", ""))
-        db.session.commit()
-        flash(_("An amendment was started as a new draft revision."), "success")
+    if w.ok:
         return redirect(url_for(".edit", code=code, record_id=new.id))
-    except service.ServiceError as exc:
-        db.session.rollback()
-        flash(" ".join(sum(exc.errors.values(), [])) or exc.message, "error")
-        return redirect(url_for(".detail", code=code, record_id=record_id))
+    return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
 @bp.route("/r/<code>/<id:record_id>/attachments", methods=["POST"])
@@ -389,15 +320,9 @@ def upload(code: str, record_id: int):
     if f is None or not f.filename:
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for(".detail", code=code, record_id=record_id))
-    try:
+    with web_write(_("File attached.")):
         service.attach(record, user(), f.stream, f.filename)
-        db.session.commit()
-        flash(_("File attached."), "success")
-        return redirect(url_for(".detail", code=code, record_id=record_id))
-    except service.ServiceError as exc:
-        db.session.rollback()
-        flash(" ".join(sum(exc.errors.values(), [])) or exc.message, "error")
-        return redirect(url_for(".detail", code=code, record_id=record_id))
+    return redirect(url_for(".detail", code=code, record_id=record_id))
 
 
 @bp.route("/attachments/<id:attachment_id>")
@@ -415,68 +340,9 @@ def download(attachment_id: int):
     return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename)
 
 
-def pdf_layout(spec, values: dict, locale: str) -> list:
-    """Rows of the printed form: ``pdf.columns`` label/value pairs per row, long text on its own
-    row, a section title whenever the section changes (as on the paper form)."""
-    per_row = max(1, int(spec.pdf.get("columns", 1)))
-    rows, current, section = [], [], None
-    for f in spec.fields:
-        title = tr(f.section, locale) if f.section else section
-        if title != section and title:
-            if current:
-                rows.append(("fields", current))
-                current = []
-            rows.append(("section", title))
-        section = title
-        item = (f, value_text(f, values.get(f.name), locale))
-        if f.wide or per_row == 1:
-            if current:
-                rows.append(("fields", current))
-                current = []
-            rows.append(("fields", [item]))
-            continue
-        current.append(item)
-        if len(current) == per_row:
-            rows.append(("fields", current))
-            current = []
-    if current:
-        rows.append(("fields", current))
-    return rows
-
-
-def record_pdf(record, spec, locale: str) -> bytes:
-    """The printed record. Anything past draft is rendered once per version (and extras) and kept."""
-    # What a procedure adds from other records (a CAPA record's actions): part of the cache key,
-    # so a printout is rendered again only when it changes.
-    extras_of = rules_for(spec.code).pdf_extras
-    extras = extras_of(record, locale) if extras_of else {}
-
-    def produce():
-        rows = pdf_layout(spec, record.values, locale)
-        from flask import current_app
-        # The address people use to reach this server (QMS_BASE_URL outside a request).
-        url = url_for(".detail", code=record.form_code, record_id=record.id, _external=True) \
-            if has_request_context() else \
-            current_app.config["QMS_BASE_URL"].rstrip("/") + url_for(".detail", code=record.form_code, record_id=record.id)
-        return pdf.render(templates_for(spec, "pdf.html"), spec=spec, record=record, rows=rows, locale=locale,
-                          per_row=max(1, int(spec.pdf.get("columns", 1))),
-                          qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
-                          current_hash=record.content_hash(), status_text=status_label(record.status),
-                          valid={sig.id: sig.is_valid(record, spec) for sig in record.signatures},
-                          procedure=procedures.current(spec.procedure), **extras)
-    if record.status == "draft":
-        return produce()
-    tag = "-" + hashlib.sha256(repr(sorted(extras.items())).encode()).hexdigest()[:16] if extras else ""
-    return pdf.cached(f"record-{record.id}-v{record.version}-{locale}{tag}", produce)
-
-
 @bp.route("/r/<code>/<id:record_id>.pdf")
 @login_required
 def pdf_view(code: str, record_id: int):
     record, spec = load_record(code, record_id)
-    data = record_pdf(record, spec, current_locale())
-    resp = make_response(data)
-    resp.headers["Content-Type"] = "application/pdf"
     name = f"{record.display_number.replace('/', '-').lstrip('#')}.pdf"
-    resp.headers["Content-Disposition"] = f'attachment; filename="{spec.code}-{name}"'
-    return resp
+    return pdf.file_response(printing.record_pdf(record, spec, current_locale()), f"{spec.code}-{name}")
