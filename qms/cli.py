@@ -43,6 +43,8 @@ def initialise() -> list[str]:
     out = [f"departments added: {seed.departments()}"]
     out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
     out += specs.sync(current_app.config["QMS_FORMS_DIR"])
+    for folder in current_app.config.get("QMS_EXTRA_FORMS_DIRS", ()):
+        out += specs.sync(folder)
     db.session.commit()
     return out
 

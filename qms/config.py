@@ -52,6 +52,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "QMS_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "QMS_BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
         "QMS_FORMS_DIR": _env("FORMS_DIR", str(ROOT / "forms")),
+        # More declaration folders loaded after QMS_FORMS_DIR (the tests' mock forms); os.pathsep-separated.
+        "QMS_EXTRA_FORMS_DIRS": [d for d in _env("EXTRA_FORMS_DIRS", "").split(os.pathsep) if d],
         "QMS_PROCEDURES_DIR": _env("PROCEDURES_DIR", str(ROOT / "procedures")),
         "QMS_ATTACHMENTS_DIR": _env("ATTACHMENTS_DIR", str(inst / "attachments")),
         "QMS_PDF_CACHE_DIR": _env("PDF_CACHE_DIR", str(inst / "pdf-cache")),

@@ -21,6 +21,7 @@ from qms.core import timeutil
 from qms.documents import loader
 from qms.extensions import db
 from qms.records import spec as specs
+from tests.support.forms import MOCK_FORMS_DIR
 
 PG_URL = os.environ.get("QMS_TEST_DATABASE_URL")
 _counter = itertools.count()
@@ -103,6 +104,7 @@ def _config(url: str, instance: Path, **extra) -> dict:
         # Same algorithm as production, cheaper parameters (stored in each hash).
         "QMS_PASSWORD_METHOD": "scrypt:1024:8:1",
         "QMS_BASE_URL": "http://127.0.0.1:5000",
+        "QMS_EXTRA_FORMS_DIRS": [str(MOCK_FORMS_DIR)],
     }
     cfg.update(extra)
     return cfg

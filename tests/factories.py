@@ -57,16 +57,25 @@ INQ = {
 }
 
 
+# The engine tests' mock form (tests/records/forms/TEST-REC.yaml): the same kind of values.
+REC = {
+    "received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
+    "phone_number": "0756-2212345", "category": "billing", "severity": "general",
+    "content": "话费异常偏高", "reply_due_on": "2026-11-21",
+}
+DEFAULTS = {"CS-INQ": INQ, "TEST-REC": REC}
+
+
 def record(u: User, code: str = "CS-INQ", **values):
-    """A draft created through the service layer."""
-    data = {**INQ, **values} if code == "CS-INQ" else values
+    """A draft created through the service layer (CS-INQ and TEST-REC start from their sample values)."""
+    data = {**DEFAULTS.get(code, {}), **values}
     r = service.create(specs.get(code), u, MultiDict(data), "zh_CN")
     db.session.commit()
     return r
 
 
 def handled(rec, u, text: str = "已核查长话清单，答复客户。"):
-    """CS-INQ second step: ``u`` fills 处理过程及结果 and signs it."""
+    """CS-INQ (or TEST-REC) second step: ``u`` fills 处理过程及结果 and signs it."""
     from qms.extensions import db as _db
     service.update(rec, u, MultiDict({"handling": text, "customer_informed": "y"}), "zh_CN", rec.version)
     service.sign(rec, u, PASSWORD)

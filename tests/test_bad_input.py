@@ -75,8 +75,8 @@ def test_admin_creates_and_deactivates_a_user_with_reason(app, client):
 
 def test_unknown_ids_are_404_everywhere(app, client):
     F.login(client, F.user("admin"))
-    for path in ("/r/CS-INQ/2147483647", "/r/CS-INQ/99999999999999999999", "/attachments/5", "/admin/users/424242",
-                 "/procedures/NOPE", "/r/CS-INQ/5.pdf", "/nowhere"):
+    for path in ("/r/TEST-REC/2147483647", "/r/TEST-REC/99999999999999999999", "/attachments/5", "/admin/users/424242",
+                 "/procedures/NOPE", "/r/TEST-REC/5.pdf", "/nowhere"):
         assert client.get(path).status_code == 404, path
 
 
@@ -99,7 +99,7 @@ def test_password_change_checks_current_and_logs_out_other_sessions(app, client)
 def test_reasons_are_bounded_and_clean(app):
     from qms.records import service
     clerk, head = F.user("clerk"), F.user("department_head")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     for bad in ("x" * 2001, "作废\x00原因"):
         with pytest.raises(service.ValidationFailed) as exc:
             service.void(rec, head, bad)

@@ -10,7 +10,7 @@ from tests import factories as F
 
 def test_init_twice_keeps_data(app):
     runner = app.test_cli_runner()
-    F.record(F.user("clerk"))
+    F.record(F.user("clerk"), "TEST-REC")
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert db.session.execute(select(func.count()).select_from(Record)).scalar() == 1
@@ -47,11 +47,11 @@ def test_backup_and_restore_roundtrip(app, tmp_path, backend):
         pytest.skip("pg_dump not installed")
     runner = app.test_cli_runner()
     clerk = F.user("clerk")
-    F.record(clerk, customer_name="备份前")
+    F.record(clerk, "TEST-REC", customer_name="备份前")
     target = tmp_path / "backup.tar.gz"
     r = runner.invoke(args=["backup", str(target)])
     assert r.exit_code == 0, r.output
-    F.record(clerk, customer_name="备份后")
+    F.record(clerk, "TEST-REC", customer_name="备份后")
     db.session.remove()
     r = runner.invoke(args=["restore", str(target)])
     assert r.exit_code != 0  # needs --yes

@@ -11,6 +11,7 @@ from qms.records.procedures import load
 from qms.records import spec as specs
 from qms.records.spec import SpecError, parse
 from tests import factories as F
+from tests.support.forms import MOCK_FORMS_DIR
 from werkzeug.datastructures import MultiDict
 
 
@@ -86,10 +87,10 @@ def test_every_form_renders_everywhere(app, client):
     (lambda d: d["fields"][1].update(not_future=True), "not_future is for date"),
 ])
 def test_broken_declarations_are_refused_with_a_clear_message(app, mutation, message):
-    raw = yaml.safe_load(open(app.config["QMS_FORMS_DIR"] + "/CS-INQ.yaml", encoding="utf-8"))
+    raw = yaml.safe_load(open(MOCK_FORMS_DIR / "TEST-REC.yaml", encoding="utf-8"))
     mutation(raw)
     with pytest.raises(SpecError) as exc:
-        parse(raw, "CS-INQ.yaml")
+        parse(raw, "TEST-REC.yaml")
     assert message in str(exc.value)
 
 

@@ -52,10 +52,10 @@ def test_times_are_shown_in_the_configured_timezone(app, client):
     timeutil.set_clock(datetime(2026, 11, 22, 1, 30, tzinfo=UTC))  # 09:30 in Shanghai
     try:
         clerk = F.user("clerk")
-        rec = F.record(clerk)
+        rec = F.record(clerk, "TEST-REC")
         F.login(client, clerk)
-        assert "2026-11-22 09:30" in client.get(f"/r/CS-INQ/{rec.id}").get_data(as_text=True)
+        assert "2026-11-22 09:30" in client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
         app.config["QMS_TIMEZONE"] = "UTC"
-        assert "2026-11-22 01:30" in client.get(f"/r/CS-INQ/{rec.id}").get_data(as_text=True)
+        assert "2026-11-22 01:30" in client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
     finally:
         timeutil.set_clock(None)

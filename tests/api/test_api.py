@@ -2,16 +2,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from qms.auth.models import ApiToken
 from qms.extensions import db
 from qms.records.models import Record
 from tests import factories as F
-
-
-def token_for(u):
-    _, clear = ApiToken.issue(u, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {clear}"}
+from tests.support.api import token_for
 
 
 def test_token_from_the_cli(app):
@@ -19,7 +13,7 @@ def test_token_from_the_cli(app):
     result = app.test_cli_runner().invoke(args=["token", "create", u.username])
     assert result.exit_code == 0 and result.output.startswith("qms_")
     resp = app.test_client().get("/api/v1/forms", headers={"Authorization": "Bearer " + result.output.strip()})
-    assert resp.status_code == 200 and any(f["code"] == "CS-INQ" for f in resp.json["forms"])
+    assert resp.status_code == 200 and any(f["code"] == "TEST-REC" for f in resp.json["forms"])
 
 
 def test_no_or_bad_token_is_401_json(app, client):
@@ -31,7 +25,7 @@ def test_no_or_bad_token_is_401_json(app, client):
 def test_full_flow_over_the_api(app, client):
     clerk, head = F.user("clerk"), F.user("department_head")
     h, hh = token_for(clerk), token_for(head)
-    resp = client.post("/api/v1/forms/CS-INQ/records", json={"values": F.INQ}, headers=h)
+    resp = client.post("/api/v1/forms/TEST-REC/records", json={"values": F.REC}, headers=h)
     assert resp.status_code == 201, resp.json
     rid = resp.json["id"]
     resp = client.patch(f"/api/v1/records/{rid}", json={"values": {"content": "补充说明"}, "version": resp.json["version"]}, headers=h)
@@ -50,40 +44,40 @@ def test_full_flow_over_the_api(app, client):
     assert resp.status_code == 201 and resp.json["amended_from"] == rid
     resp = client.post(f"/api/v1/records/{resp.json['id']}/void", json={"reason": ""}, headers=hh)
     assert resp.status_code == 422 and "reason" in resp.json["fields"]
-    lst = client.get("/api/v1/forms/CS-INQ/records?limit=1", headers=hh).json
+    lst = client.get("/api/v1/forms/TEST-REC/records?limit=1", headers=hh).json
     assert len(lst["records"]) == 1 and lst["next"]
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"values": {**F.INQ, "customer_name": None}}, "customer_name"),
-    ({"values": {**F.INQ, "reply_due_on": "2026-02-30"}}, "reply_due_on"),
-    ({"values": {**F.INQ, "channel": "pigeon"}}, "channel"),
-    ({"values": {**F.INQ, "customer_informed": "yes"}}, "customer_informed"),
-    ({"values": {**F.INQ, "extra": 1}}, "extra"),
+    ({"values": {**F.REC, "customer_name": None}}, "customer_name"),
+    ({"values": {**F.REC, "reply_due_on": "2026-02-30"}}, "reply_due_on"),
+    ({"values": {**F.REC, "channel": "pigeon"}}, "channel"),
+    ({"values": {**F.REC, "customer_informed": "yes"}}, "customer_informed"),
+    ({"values": {**F.REC, "extra": 1}}, "extra"),
     ({"values": "not an object"}, "values"),
-    ({"values": {**F.INQ, "content": "x" * 5000}}, "content"),
+    ({"values": {**F.REC, "content": "x" * 5000}}, "content"),
 ])
 def test_bad_values_are_422_with_field_messages_and_nothing_written(app, client, body, field):
     h = token_for(F.user("clerk"))
-    resp = client.post("/api/v1/forms/CS-INQ/records", json=body, headers=h)
+    resp = client.post("/api/v1/forms/TEST-REC/records", json=body, headers=h)
     assert resp.status_code == 422 and field in resp.json["fields"], resp.json
     assert db.session.execute(select(func.count()).select_from(Record)).scalar() == 0
 
 
 def test_non_json_body_and_unknowns(app, client):
     h = token_for(F.user("clerk"))
-    resp = client.post("/api/v1/forms/CS-INQ/records", data="{{", headers={**h, "Content-Type": "application/json"})
+    resp = client.post("/api/v1/forms/TEST-REC/records", data="{{", headers={**h, "Content-Type": "application/json"})
     assert resp.status_code == 422 and "body" in resp.json["fields"]
     assert client.get("/api/v1/records/999999", headers=h).status_code == 404
     assert client.get("/api/v1/forms/NOPE/records", headers=h).status_code == 404
 
 
 def test_same_policy_as_the_web(app, client):
-    rec = F.record(F.user("clerk", "CSD"))
+    rec = F.record(F.user("clerk", "CSD"), "TEST-REC")
     outsider = token_for(F.user("clerk", "TDD"))
     assert client.get(f"/api/v1/records/{rec.id}", headers=outsider).status_code == 403
     tech = token_for(F.user("technician", "TDD"))
-    assert client.post("/api/v1/forms/CS-INQ/records", json={"values": F.INQ}, headers=tech).status_code == 403
+    assert client.post("/api/v1/forms/TEST-REC/records", json={"values": F.REC}, headers=tech).status_code == 403
 
 
 def test_openapi_document(app, client):
@@ -98,7 +92,7 @@ def test_attachments_over_the_api(app, client):
     import io
     clerk = F.user("clerk")
     h = token_for(clerk)
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     data = b"%PDF-1.4\n%%EOF\n"
     resp = client.post(f"/api/v1/records/{rec.id}/attachments", headers=h,
                        data={"file": (io.BytesIO(data), "检验报告.pdf")}, content_type="multipart/form-data")

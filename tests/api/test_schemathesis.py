@@ -9,7 +9,7 @@ from tests import factories as F
 
 def test_no_server_errors_for_any_input(app):
     u = F.user("department_head")
-    F.record(u)
+    F.record(u, "TEST-REC")
     _, clear = ApiToken.issue(u, "fuzz")
     db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

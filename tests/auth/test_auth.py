@@ -109,13 +109,13 @@ def test_secure_cookie_setting(tmp_path, monkeypatch):
 def test_csrf_is_required(app, client):
     u = F.user("clerk")
     F.login(client, u)
-    resp = client.post("/r/CS-INQ/new", data=F.INQ)
+    resp = client.post("/r/TEST-REC/new", data=F.REC)
     assert resp.status_code == 400
     assert "表单已过期" in resp.get_data(as_text=True) or "expired" in resp.get_data(as_text=True)
 
 
 def test_pages_need_login(app, client):
-    for path in ("/", "/forms", "/r/CS-INQ/", "/procedures/", "/audit/"):
+    for path in ("/", "/forms", "/r/TEST-REC/", "/procedures/", "/audit/"):
         resp = client.get(path)
         assert resp.status_code == 302 and "/login" in resp.headers["Location"]
 

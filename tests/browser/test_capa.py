@@ -8,26 +8,10 @@ import pytest
 
 from qms.extensions import db
 from tests import factories as F
-from tests.capa.flow import clock
+from tests.support.browser import login, sign_here
+from tests.support.clock import clock
 
 pytestmark = pytest.mark.browser
-
-
-def login(browser, live_server, username, viewport=(1280, 900)):
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    page.goto(live_server + "/login")
-    page.fill("#f_username", username)
-    page.fill("#f_password", F.PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(live_server + "/")
-    return page
-
-
-def sign_here(page):
-    page.fill("#sign-password", F.PASSWORD)
-    page.click("#sign-form button")
-    page.wait_for_load_state()
-    assert "已签名" in page.content(), page.locator(".flash").all_inner_texts()
 
 
 def fill_step(page, values: dict, selects: dict | None = None):

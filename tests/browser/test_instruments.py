@@ -6,9 +6,9 @@ import re
 import pytest
 
 from qms.extensions import db
-from tests.browser.test_capa import login, sign_here
-from tests.capa.flow import clock
-from tests.instruments.test_gate import Staff, register
+from tests.instruments.helpers import Staff, register
+from tests.support.browser import login, sign_here
+from tests.support.clock import clock
 
 pytestmark = pytest.mark.browser
 

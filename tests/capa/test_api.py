@@ -1,12 +1,12 @@
 """The nonconformity/CAPA flow over the JSON API: the same rules as the web, refusals as 422 with
 the reason. covers: CA-01, CA-02"""
 from tests import factories as F
-from tests.api.test_api import token_for
-from tests.capa.flow import People, clock
+from tests.support.api import token_for
+from tests.support.clock import clock
 
 
-def test_ca02_flow_over_the_api_with_refusals(app, client):
-    p = People()
+def test_ca02_flow_over_the_api_with_refusals(app, client, people):
+    p = people
     clock(11, 2)
     hc, hh, hq = token_for(p.clerk), token_for(p.head), token_for(p.quality)
 

@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from qms.capa import desk
 from qms.extensions import db
 from tests import factories as F
-from tests.capa.flow import People, clock, fill, issue_capa, raise_nc, sign
+from tests.capa.helpers import People, issue_capa, raise_nc
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
 def _cause(capa_rec, p, category):
@@ -119,8 +121,8 @@ def test_ca03_exports_xlsx_with_dates_and_pdf_in_chinese(app, client, tmp_path):
     assert t.number in text and a.number not in text and "不合格项审核台" in text and "严重" in text
 
 
-def test_desk_paging_is_keyset(app, client):
-    p = People()
+def test_desk_paging_is_keyset(app, client, people):
+    p = people
     clock(11, 2)
     recs = [raise_nc(p.clerk) for _ in range(5)]
     db.session.commit()
@@ -130,9 +132,9 @@ def test_desk_paging_is_keyset(app, client):
     assert [r.nc_id for r in first + second] == sorted((r.id for r in recs), reverse=True) and end is None
 
 
-def test_oldest_bucket_from_the_tally_matches_the_rows(app):
+def test_oldest_bucket_from_the_tally_matches_the_rows(app, people):
     """When old open ones outnumber the young, the chart comes from the tally less the young rows."""
-    p = People()
+    p = people
     tdd_clerk = F.user("clerk", "TDD")
     clock(6, 1)
     for _ in range(3):

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from qms.extensions import db
 from qms.reminders import engine, rules
 from qms.reminders.models import MailOutbox, Notification
-from tests.capa.flow import People, at, clock, implement, issue_capa, raise_nc, through_plan
+from tests.capa.helpers import implement, issue_capa, raise_nc, through_plan
+from tests.support.clock import at, clock
 
 
 def sweep(now):
@@ -20,8 +21,8 @@ def got(user):
         select(Notification).where(Notification.recipient_id == user.id).order_by(Notification.id)).scalars()]
 
 
-def test_ca04_overdue_action_climbs_owner_head_quality_gm(app):
-    p = People()
+def test_ca04_overdue_action_climbs_owner_head_quality_gm(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     capa_rec = issue_capa(nc, p.quality, reply_due_on="2026-11-30")
@@ -53,8 +54,8 @@ def test_ca04_overdue_action_climbs_owner_head_quality_gm(app):
     assert len(got(p.clerk)) == before
 
 
-def test_ca04_serious_nonconformity_goes_to_the_gm_at_once(app):
-    p = People()
+def test_ca04_serious_nonconformity_goes_to_the_gm_at_once(app, people):
+    p = people
     clock(11, 2, 9)
     minor = raise_nc(p.clerk, severity="minor")
     serious = raise_nc(p.clerk, severity="serious", description="计费系统批量错误")
@@ -69,8 +70,8 @@ def test_ca04_serious_nonconformity_goes_to_the_gm_at_once(app):
     assert len(got(p.gm)) == 1  # once
 
 
-def test_ca02_late_reply_reaches_the_department_head(app):
-    p = People()
+def test_ca02_late_reply_reaches_the_department_head(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     issue_capa(nc, p.quality, reply_due_on="2026-11-10")

@@ -11,7 +11,9 @@ from qms.extensions import db
 from qms.records import service
 from qms.records.models import Record
 from tests import factories as F
-from tests.capa.flow import People, add_action, clock, fill, implement, issue_capa, raise_nc, sign, through_plan
+from tests.capa.helpers import add_action, implement, issue_capa, raise_nc, through_plan
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
 def desk(nc):
@@ -19,8 +21,8 @@ def desk(nc):
     return db.session.get(NcDesk, nc.id)
 
 
-def test_ca02_whole_flow_raise_to_close(app):
-    p = People()
+def test_ca02_whole_flow_raise_to_close(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     assert nc.number.startswith("BHG-2026-") and nc.status == "in_progress" and nc.current_step == "close"
@@ -55,8 +57,8 @@ def test_ca02_whole_flow_raise_to_close(app):
         assert all(s.is_valid(rec) for s in rec.signatures)
 
 
-def test_ca02_no_closing_without_effective_verification(app):
-    p = People()
+def test_ca02_no_closing_without_effective_verification(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     fill(nc, p.quality, close_note="直接关闭")
@@ -84,8 +86,8 @@ def test_ca02_no_closing_without_effective_verification(app):
     db.session.rollback()
 
 
-def test_ca02_segregation_of_duties(app):
-    p = People()
+def test_ca02_segregation_of_duties(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     capa_rec = issue_capa(nc, p.quality)
@@ -114,8 +116,8 @@ def test_ca02_segregation_of_duties(app):
     assert capa_rec.status == "closed"
 
 
-def test_ca02_not_effective_reopens_with_a_new_round(app):
-    p = People()
+def test_ca02_not_effective_reopens_with_a_new_round(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     first = issue_capa(nc, p.quality)
@@ -143,8 +145,8 @@ def test_ca02_not_effective_reopens_with_a_new_round(app):
     assert desk(nc).stage == "in_capa" and desk(nc).rounds == 2 and desk(nc).capa_id == second.id
 
 
-def test_actions_only_while_planning_and_not_backdated(app):
-    p = People()
+def test_actions_only_while_planning_and_not_backdated(app, people):
+    p = people
     clock(11, 2)
     nc = raise_nc(p.clerk)
     capa_rec = issue_capa(nc, p.quality)
@@ -164,10 +166,10 @@ def test_actions_only_while_planning_and_not_backdated(app):
     assert "capa" in exc.value.errors
 
 
-def test_ca01_a_procedure_opens_a_nonconformity_from_its_record(app):
+def test_ca01_a_procedure_opens_a_nonconformity_from_its_record(app, people):
     """The one service call other procedures use (the instruments procedure for failed
     calibrations and billing tests): numbered, waiting for 企业管理部, caused-by in the audit trail."""
-    p = People()
+    p = people
     clock(11, 2)
     source = F.record(p.clerk)
     sign(source, p.clerk)
@@ -183,8 +185,8 @@ def test_ca01_a_procedure_opens_a_nonconformity_from_its_record(app):
         capa.open_nonconformity(source, "weather", p.tech.department_id, "serious", "x", p.tech)
 
 
-def test_it06_identification_check_findings_become_nonconformities(app, client):
-    p = People()
+def test_it06_identification_check_findings_become_nonconformities(app, client, people):
+    p = people
     clock(11, 2)
     check = F.record(p.quality, "IT-CHECK", checked_on="2026-11-02", departments_checked="CSD",
                      scope="营业厅标识", checkers="陈芳", outcome="findings")
@@ -209,8 +211,8 @@ def test_it06_identification_check_findings_become_nonconformities(app, client):
     assert nc.display_number in client.get(f"/r/IT-CHECK/{check.id}").get_data(as_text=True)
 
 
-def test_an_action_waits_on_its_owners_home_page_even_from_another_department(app, client):
-    p = People()
+def test_an_action_waits_on_its_owners_home_page_even_from_another_department(app, client, people):
+    p = people
     clock(11, 2)
     outsider = F.user("technician", "TDD", name="赵工")  # another department's technician owns the action
     nc = raise_nc(p.clerk)

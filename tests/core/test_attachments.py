@@ -14,14 +14,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _upload(client, rec, name, data):
-    return client.post(f"/r/CS-INQ/{rec.id}/attachments", data={
-        "csrf_token": F.csrf(client, f"/r/CS-INQ/{rec.id}"), "file": (io.BytesIO(data), name)},
+    return client.post(f"/r/TEST-REC/{rec.id}/attachments", data={
+        "csrf_token": F.csrf(client, f"/r/TEST-REC/{rec.id}"), "file": (io.BytesIO(data), name)},
         content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_upload_hash_and_download_as_attachment(app, client):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     F.login(client, clerk)
     resp = _upload(client, rec, "证明材料.pdf", PDF)
     assert resp.status_code == 200
@@ -36,7 +36,7 @@ def test_upload_hash_and_download_as_attachment(app, client):
 
 def test_disallowed_type_and_fake_content_are_refused(app, client):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     F.login(client, clerk)
     html = _upload(client, rec, "run.exe", b"MZ\x90\x00").get_data(as_text=True)
     assert "不允许" in html or "not allowed" in html
@@ -48,10 +48,10 @@ def test_disallowed_type_and_fake_content_are_refused(app, client):
 def test_oversized_upload_is_413(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     F.login(client, clerk)
-    token = F.csrf(client, f"/r/CS-INQ/{rec.id}")
-    resp = client.post(f"/r/CS-INQ/{rec.id}/attachments", data={
+    token = F.csrf(client, f"/r/TEST-REC/{rec.id}")
+    resp = client.post(f"/r/TEST-REC/{rec.id}/attachments", data={
         "csrf_token": token, "file": (io.BytesIO(b"%PDF-" + b"x" * 5000), "big.pdf")},
         content_type="multipart/form-data")
     assert resp.status_code == 413
@@ -60,7 +60,7 @@ def test_oversized_upload_is_413(app, client):
 
 def test_attachment_of_another_department_is_forbidden(app, client):
     clerk = F.user("clerk", "CSD")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     F.login(client, clerk)
     _upload(client, rec, "a.pdf", PDF)
     att = db.session.execute(select(Attachment)).scalar_one()

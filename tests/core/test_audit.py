@@ -20,8 +20,8 @@ def _events(obj_id):
 def test_every_change_is_audited_with_old_and_new_values(app):
     from werkzeug.datastructures import MultiDict
     clerk, head = F.user("clerk"), F.user("department_head")
-    rec = F.record(clerk)
-    service.update(rec, clerk, MultiDict({**F.INQ, "customer_name": "新名字"}), "zh_CN", rec.version)
+    rec = F.record(clerk, "TEST-REC")
+    service.update(rec, clerk, MultiDict({**F.REC, "customer_name": "新名字"}), "zh_CN", rec.version)
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     service.void(rec, head, "录入错误")
@@ -46,7 +46,7 @@ def test_audit_rows_cannot_be_updated_or_deleted(app):
 
 def test_signatures_cannot_be_altered(app):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     with pytest.raises(Exception) as exc:
@@ -65,7 +65,7 @@ def _disable_guard(backend):
 def test_chain_verifies_and_names_the_first_altered_row(app, backend):
     clerk = F.user("clerk")
     for _ in range(3):
-        F.record(clerk)
+        F.record(clerk, "TEST-REC")
     checked, bad, _why = verify_chain()
     assert bad is None and checked >= 4
     target = db.session.execute(select(AuditEvent).order_by(AuditEvent.id).offset(2).limit(1)).scalar_one()
@@ -83,7 +83,7 @@ def test_chain_verifies_and_names_the_first_altered_row(app, backend):
 
 def test_chain_links_each_row_to_the_previous(app):
     clerk = F.user("clerk")
-    F.record(clerk)
+    F.record(clerk, "TEST-REC")
     rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
     for prev, cur in zip(rows, rows[1:]):
         assert cur.prev_hash == prev.hash

@@ -18,7 +18,7 @@ def test_format_number():
 
 def test_concurrent_submissions_get_gapless_unique_numbers(app):
     clerk = F.user("clerk")
-    ids = [F.record(clerk).id for _ in range(24)]
+    ids = [F.record(clerk, "TEST-REC").id for _ in range(24)]
     clerk_id = clerk.id
     db.session.remove()
     errors = []
@@ -52,7 +52,7 @@ def test_concurrent_submissions_get_gapless_unique_numbers(app):
 
 def test_rolled_back_submission_gives_its_number_back(app):
     clerk = F.user("clerk")
-    a, b = F.record(clerk), F.record(clerk)
+    a, b = F.record(clerk, "TEST-REC"), F.record(clerk, "TEST-REC")
     service.sign(a, clerk, F.PASSWORD)
     db.session.rollback()
     service.sign(b, clerk, F.PASSWORD)

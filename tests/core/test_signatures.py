@@ -15,7 +15,7 @@ from tests import factories as F
 
 def test_wrong_password_signs_nothing_and_is_audited(app):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     with pytest.raises(service.SignatureRefused) as exc:
         service.sign(rec, clerk, "wrong-password")
     assert "password" in exc.value.errors
@@ -27,7 +27,7 @@ def test_wrong_password_signs_nothing_and_is_audited(app):
 
 def test_signature_stores_who_what_when_and_content_hash(app):
     clerk = F.user("clerk", name="王静")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     sig = service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     assert sig.printed_name == "王静" and sig.meaning == "self_check" and sig.step == "submit"
@@ -37,7 +37,7 @@ def test_signature_stores_who_what_when_and_content_hash(app):
 
 def test_changed_signed_content_shows_invalid_signature(app, client):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     # Someone edits the database behind the application's back.
@@ -50,13 +50,13 @@ def test_changed_signed_content_shows_invalid_signature(app, client):
     rec = db.session.get(Record, rec.id)
     assert not rec.signatures[0].is_valid()
     F.login(client, clerk)
-    html = client.get(f"/r/CS-INQ/{rec.id}").get_data(as_text=True)
+    html = client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
     assert "sig invalid" in html
 
 
 def _submitted(author):
     """Submitted and handled by ``author``: waiting for the department head's review."""
-    rec = F.record(author)
+    rec = F.record(author, "TEST-REC")
     service.sign(rec, author, F.PASSWORD)
     db.session.commit()
     return F.handled(rec, author)

@@ -14,8 +14,9 @@ from qms.instruments.models import Instrument, InstrumentEvent
 from qms.records import service
 from qms.records import spec as specs
 from tests import factories as F
-from tests.capa.flow import clock, fill, sign
-from tests.instruments.test_gate import Staff, calibrate, loan, register
+from tests.instruments.helpers import calibrate, loan, register
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
 def state(inst):
@@ -39,8 +40,8 @@ def kinds(inst):
     return [e.kind for e in reversed(events.page(inst.id))]
 
 
-def test_ins05_maintenance_by_the_keeping_department_and_abnormal_stops_it(app):
-    s = Staff()
+def test_ins05_maintenance_by_the_keeping_department_and_abnormal_stops_it(app, staff):
+    s = staff
     tsd_clerk = F.user("clerk", "TSD", name="终端员")
     clock(11, 2)
     public = register(s.tech)  # public: 技术发展部 maintains it
@@ -73,8 +74,8 @@ def test_ins05_maintenance_by_the_keeping_department_and_abnormal_stops_it(app):
     db.session.rollback()
 
 
-def test_ins06_monitoring_equipment_is_kept_and_maintained_by_omd(app):
-    s = Staff()
+def test_ins06_monitoring_equipment_is_kept_and_maintained_by_omd(app, staff):
+    s = staff
     omd = F.user("technician", "OMD", name="运维员")
     clock(11, 2)
     with pytest.raises(service.ValidationFailed) as exc:
@@ -89,8 +90,8 @@ def test_ins06_monitoring_equipment_is_kept_and_maintained_by_omd(app):
     assert kinds(cam)[-1] == "maintenance"
 
 
-def test_ins08_a_loan_confirms_use_by_the_manual(app, client):
-    s = Staff()
+def test_ins08_a_loan_confirms_use_by_the_manual(app, client, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech, accessories="使用说明书一本、表笔两支")
     with pytest.raises(service.ValidationFailed) as exc:
@@ -103,10 +104,10 @@ def test_ins08_a_loan_confirms_use_by_the_manual(app, client):
     assert "使用说明书一本" in page and 'id="manual-note"' in page
 
 
-def test_ins11_handover_moves_custody_after_receipt_and_tdd_confirmation(app):
+def test_ins11_handover_moves_custody_after_receipt_and_tdd_confirmation(app, staff):
     from qms.admin import service as admin_service
     from qms.admin.service import ValidationFailed
-    s = Staff()
+    s = staff
     admin = F.user("admin", "AHR")
     leaver = F.user("technician", "TSD", name="调岗人")
     successor = F.user("technician", "TSD", name="接任人")
@@ -150,8 +151,8 @@ def test_ins11_handover_moves_custody_after_receipt_and_tdd_confirmation(app):
     assert line.kind == "handover" and "调岗人 → 接任人" in line.summary and line.person_id == successor.id
 
 
-def test_ins05_usage_file_lists_every_event_pages_and_prints(app, client, tmp_path):
-    s = Staff()
+def test_ins05_usage_file_lists_every_event_pages_and_prints(app, client, tmp_path, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech, asset_no="FILE-1")
     clock(11, 9)

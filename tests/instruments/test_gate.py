@@ -11,70 +11,14 @@ from qms.records import service
 from qms.records import spec as specs
 from qms.records.models import Record
 from tests import factories as F
-from tests.api.test_api import token_for
-from tests.capa.flow import clock, fill, sign
-
-INTAKE = {"asset_no": "TDD-0001", "name": "数字万用表", "model": "FLUKE-17B", "category": "public",
-          "custodian_department": "TDD", "location": "技术发展部仪表室", "intake_on": "2026-01-05",
-          "calibrated_on": "2025-12-20", "interval_months": "24"}
+from tests.instruments.helpers import Staff, calibrate, loan, notices, register, register_switch, sweep
+from tests.support.api import token_for
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
-class Staff:
-    def __init__(self):
-        self.tech = F.user("technician", "TDD", name="李强")
-        self.tdd_head = F.user("department_head", "TDD", name="孙涛")
-        self.clerk = F.user("clerk", "CSD", name="王静")
-        self.csd_head = F.user("department_head", "CSD", name="张明")
-        self.other_head = F.user("department_head", "TSD", name="吴刚")
-        self.quality = F.user("quality_manager", "EMD", name="陈芳")
-
-
-def register(tech, **values):
-    rec = service.create(specs.get("INS-INTAKE"), tech, MultiDict({**INTAKE, **values}), "zh_CN")
-    db.session.commit()
-    sign(rec, tech)
-    return db.session.get(Instrument, rec.id)
-
-
-def loan(user, inst, staff, **values):
-    data = {"instrument": f"#{inst.id}", "loan_type": "short", "borrower": str(staff.clerk.id),
-            "borrowing_department": "CSD", "checked_out_on": "2026-11-02", "return_due_on": "2026-11-20",
-            "purpose": "用户线路测试", "manual_ack": "y", **values}
-    rec = service.create(specs.get("INS-USAGE"), user, MultiDict(data), "zh_CN")
-    db.session.commit()
-    return rec
-
-
-def calibrate(staff, inst, result="pass", on="2026-11-10", **values):
-    data = {"instrument": f"#{inst.id}", "agency": "市通信计量站", "sent_on": on, "returned_on": on,
-            "calibrated_on": on, "certificate_no": "JL-88", "result": result, **values}
-    rec = service.create(specs.get("INS-CAL"), staff.tech, MultiDict(data), "zh_CN")
-    db.session.commit()
-    sign(rec, staff.tech)
-    attach_certificate(rec, staff.tech)
-    return sign(rec, staff.tdd_head)
-
-
-CERTIFICATE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def attach_certificate(rec, user):
-    """The certificate scan every calibration is reviewed with (INS-03)."""
-    import io
-    service.attach(rec, user, io.BytesIO(CERTIFICATE), "certificate.pdf")
-    db.session.commit()
-
-
-def register_switch(user, name="端局 C&C08-1", switch_type="program_controlled", **values):
-    data = {"name": name, "switch_type": switch_type, "location": "一号机楼", "in_service_on": "2020-01-01", **values}
-    rec = service.create(specs.get("INS-SWITCH"), user, MultiDict(data), "zh_CN")
-    db.session.commit()
-    sign(rec, user)
-    return rec
-
-
-def test_ins01_intake_by_tdd_only_and_asset_numbers_unique(app):
-    s = Staff()
+def test_ins01_intake_by_tdd_only_and_asset_numbers_unique(app, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     assert inst.asset_no == "TDD-0001" and str(inst.next_due_on) == "2027-12-20" and inst.condition == "ok"
@@ -93,8 +37,8 @@ def test_ins01_intake_by_tdd_only_and_asset_numbers_unique(app):
     assert not policy.can(other, "create", specs.get("INS-INTAKE")) and policy.can(s.tech, "create", specs.get("INS-INTAKE"))
 
 
-def test_ins02_short_loan_handed_out_and_returned(app):
-    s = Staff()
+def test_ins02_short_loan_handed_out_and_returned(app, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     rec = loan(s.clerk, inst, s)
@@ -120,8 +64,8 @@ def test_ins02_short_loan_handed_out_and_returned(app):
     assert rec.status == "closed" and db.session.get(Instrument, inst.id).loan_id is None
 
 
-def test_ins01_ins02_instrument_typed_by_its_label_and_no_future_dates(app):
-    s = Staff()
+def test_ins01_ins02_instrument_typed_by_its_label_and_no_future_dates(app, staff):
+    s = staff
     clock(11, 2)
     with pytest.raises(service.ValidationFailed) as exc:
         register(s.tech, intake_on="2026-11-03", calibrated_on="2027-01-01")
@@ -138,8 +82,8 @@ def test_ins01_ins02_instrument_typed_by_its_label_and_no_future_dates(app):
     assert "checked_out_on" in exc.value.errors
 
 
-def test_ins02_loan_rules(app):
-    s = Staff()
+def test_ins02_loan_rules(app, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     with pytest.raises(service.ValidationFailed) as exc:
@@ -164,8 +108,8 @@ def test_ins02_loan_rules(app):
     assert rec.current_step == "return"
 
 
-def test_ins04_the_gate_refuses_with_the_reason(app, client):
-    s = Staff()
+def test_ins04_the_gate_refuses_with_the_reason(app, client, staff):
+    s = staff
     clock(11, 2)
     overdue = register(s.tech, asset_no="TDD-0002", calibrated_on="2024-10-01")
     with pytest.raises(service.ValidationFailed) as exc:
@@ -190,8 +134,8 @@ def test_ins04_the_gate_refuses_with_the_reason(app, client):
     assert resp.status_code == 422 and "2026-10-01" in resp.json["fields"]["instrument"][0]
 
 
-def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app):
-    s = Staff()
+def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app, staff):
+    s = staff
     clock(3, 1)
     inst = register(s.tech, calibrated_on="2026-02-20")
     early = loan(s.clerk, inst, s, checked_out_on="2026-03-01", return_due_on="2026-03-20")
@@ -235,29 +179,12 @@ def test_ins03_calibration_pass_restricted_fail_and_reverse_impact(app):
     assert ins.refusals(inst) == []
 
 
-def notices(user, rule_id):
-    """The stages of ``rule_id``'s notices ``user`` received, oldest first."""
-    from qms.reminders.models import Notification
-    db.session.expire_all()
-    return [n.stage for n in db.session.execute(select(Notification).where(
-        Notification.recipient_id == user.id, Notification.rule_id == rule_id)).scalars()]
-
-
-def sweep(m, d, y=2026):
-    """The reminder sweep at 10:00 Shanghai time of that day."""
-    from datetime import datetime
-
-    from qms.reminders import engine, rules
-    from tests.capa.flow import SH
-    engine.sweep(rules.by_id(), now=datetime(y, m, d, 10, tzinfo=SH))
-
-
-def test_ins03_calibration_reminders_per_instrument_with_the_test_clock(app):
+def test_ins03_calibration_reminders_per_instrument_with_the_test_clock(app, staff):
     """60/30/7 days before the due date to the custodian, then the ladder; a pass moves it on."""
     from datetime import datetime
 
-    from tests.capa.flow import SH
-    s = Staff()
+    from tests.support.clock import SH
+    s = staff
     gm = F.user("general_manager", "LDR")
     clock(11, 2)
     inst = register(s.tech, calibrated_on="2024-12-31", custodian=str(s.tech.id))  # due 2026-12-31
@@ -281,8 +208,8 @@ def test_ins03_calibration_reminders_per_instrument_with_the_test_clock(app):
     assert len(cal(s.tech)) == before
 
 
-def test_ins02_overdue_loan_climbs_borrower_head_then_tdd(app):
-    s = Staff()
+def test_ins02_overdue_loan_climbs_borrower_head_then_tdd(app, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     rec = loan(s.clerk, inst, s, return_due_on="2026-11-20")
@@ -343,10 +270,10 @@ def test_ins07_billing_test_below_threshold_opens_a_nonconformity(app, client, t
     assert bad.number in nc2.values["description"]
 
 
-def test_ins04_label_colour_agrees_with_the_gate_in_every_state(app):
+def test_ins04_label_colour_agrees_with_the_gate_in_every_state(app, staff):
     """permit_state (labels, registers) and refusals (the gate) decide alike."""
     from datetime import date
-    s = Staff()
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     on = date(2026, 11, 2)

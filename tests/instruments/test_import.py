@@ -15,8 +15,8 @@ from qms.instruments import importer
 from qms.instruments.models import Instrument
 from qms.records.models import Record, Signature
 from tests import factories as F
-from tests.capa.flow import clock
-from tests.instruments.test_gate import Staff, register
+from tests.instruments.helpers import register
+from tests.support.clock import clock
 
 HEAD = ["资产编号", "仪器名称", "型号", "出厂编号", "类别", "保管部门", "保管人", "存放地点", "入库日期", "有效检定日期",
         "检定周期(月)"]
@@ -56,8 +56,8 @@ def report_rows(html):
     return [tuple(c) for c in cells]
 
 
-def test_template_downloads_fills_and_imports_signed_numbered_instruments(app, client):
-    s = Staff()
+def test_template_downloads_fills_and_imports_signed_numbered_instruments(app, client, staff):
+    s = staff
     clock(11, 2)
     F.login(client, s.tech)
     page = client.get("/instruments/import")
@@ -112,8 +112,8 @@ def test_template_downloads_fills_and_imports_signed_numbered_instruments(app, c
     assert "准用" in client.get(f"/r/INS-INTAKE/{one.id}").get_data(as_text=True)
 
 
-def test_csv_in_utf8_bom_and_gbk(app, client):
-    s = Staff()
+def test_csv_in_utf8_bom_and_gbk(app, client, staff):
+    s = staff
     clock(11, 2)
     F.login(client, s.tdd_head)
     resp = post(client, csv_bytes([row("TDD-2001", name="数字万用表"), row("TDD-2002", custodian=s.tech.username)],
@@ -143,8 +143,8 @@ def test_csv_in_utf8_bom_and_gbk(app, client):
     assert insts["TDD-2004"].name == "示波器"
 
 
-def test_one_bad_row_among_good_ones_writes_nothing(app, client):
-    s = Staff()
+def test_one_bad_row_among_good_ones_writes_nothing(app, client, staff):
+    s = staff
     clock(11, 2)
     register(s.tech, asset_no="TDD-0001")
     before = counts()
@@ -185,8 +185,8 @@ def test_one_bad_row_among_good_ones_writes_nothing(app, client):
     assert numbers == [f"YQ-2026-{i:04d}" for i in range(1, 7)]
 
 
-def test_duplicate_asset_numbers_in_the_file_and_against_the_register(app, client):
-    s = Staff()
+def test_duplicate_asset_numbers_in_the_file_and_against_the_register(app, client, staff):
+    s = staff
     clock(11, 2)
     register(s.tech, asset_no="TDD-0001")
     before = counts()
@@ -201,8 +201,8 @@ def test_duplicate_asset_numbers_in_the_file_and_against_the_register(app, clien
     assert counts() == before
 
 
-def test_wrong_password_writes_nothing(app, client):
-    s = Staff()
+def test_wrong_password_writes_nothing(app, client, staff):
+    s = staff
     clock(11, 2)
     F.login(client, s.tech)
     before = counts()
@@ -215,8 +215,8 @@ def test_wrong_password_writes_nothing(app, client):
     assert len(failed) == 1 and failed[0].actor_id == s.tech.id and failed[0].object_type == "import"
 
 
-def test_only_tdd_staff_import(app, client):
-    s = Staff()
+def test_only_tdd_staff_import(app, client, staff):
+    s = staff
     clock(11, 2)
     data = csv_bytes([row("TDD-6001")])
     for who in (s.clerk, s.csd_head, F.user("clerk", "TDD")):
@@ -243,8 +243,8 @@ def test_only_tdd_staff_import(app, client):
     assert resp.status_code == 400 and counts() == (0, 0)
 
 
-def test_files_that_cannot_be_read_get_a_clear_message(app, client):
-    s = Staff()
+def test_files_that_cannot_be_read_get_a_clear_message(app, client, staff):
+    s = staff
     clock(11, 2)
     F.login(client, s.tech)
     many = csv_bytes([row(f"TDD-{i:05d}") for i in range(importer.MAX_ROWS + 1)])
@@ -280,8 +280,8 @@ def test_files_that_cannot_be_read_get_a_clear_message(app, client):
     assert counts() == (0, 0)
 
 
-def test_report_lists_every_error_of_a_row_and_caps_long_reports(app, client):
-    s = Staff()
+def test_report_lists_every_error_of_a_row_and_caps_long_reports(app, client, staff):
+    s = staff
     clock(11, 2)
     F.login(client, s.tech)
     resp = post(client, csv_bytes([row("bad asset!", custodian="ghost", interval="0", calibrated="")]))
@@ -298,8 +298,8 @@ def test_report_lists_every_error_of_a_row_and_caps_long_reports(app, client):
     assert counts() == (0, 0)
 
 
-def test_an_import_that_takes_too_long_stops_cleanly(app, client):
-    s = Staff()
+def test_an_import_that_takes_too_long_stops_cleanly(app, client, staff):
+    s = staff
     clock(11, 2)
     F.login(client, s.tech)
     app.config["QMS_IMPORT_SECONDS"] = 0  # past the deadline at once: stopped before the worker timeout would

@@ -4,8 +4,9 @@ import re
 import subprocess
 
 from tests import factories as F
-from tests.capa.flow import clock, fill, sign
-from tests.instruments.test_gate import Staff, calibrate, loan, register
+from tests.instruments.helpers import calibrate, loan, register
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
 def _text(tmp_path, data, name):
@@ -16,8 +17,8 @@ def _text(tmp_path, data, name):
     return fonts, text
 
 
-def test_ins05_instrument_page_shows_state_and_whole_history(app, client):
-    s = Staff()
+def test_ins05_instrument_page_shows_state_and_whole_history(app, client, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     rec = loan(s.clerk, inst, s, purpose="用户线路测试")
@@ -37,8 +38,8 @@ def test_ins05_instrument_page_shows_state_and_whole_history(app, client):
     assert 'id="check-out"' not in html
 
 
-def test_ins04_labels_colour_due_date_and_qr(app, client, tmp_path):
-    s = Staff()
+def test_ins04_labels_colour_due_date_and_qr(app, client, tmp_path, staff):
+    s = staff
     clock(11, 2)
     ok = register(s.tech)
     old = register(s.tech, asset_no="TDD-0002", calibrated_on="2024-10-01", name="光功率计")
@@ -54,12 +55,12 @@ def test_ins04_labels_colour_due_date_and_qr(app, client, tmp_path):
     assert client.get("/instruments/999999/label.pdf").status_code == 404
 
 
-def test_ins04_every_department_reads_the_instrument_page_but_cannot_change_it(app, client):
+def test_ins04_every_department_reads_the_instrument_page_but_cannot_change_it(app, client, staff):
     from qms.records import policy
     from qms.extensions import db
     from qms.records import spec as specs
     from qms.records.models import Record
-    s = Staff()
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     intake = db.session.get(Record, inst.id)
@@ -74,8 +75,8 @@ def test_ins04_every_department_reads_the_instrument_page_but_cannot_change_it(a
     assert client.get(f"/r/CS-INQ/{nc.id}").status_code in (403, 404)
 
 
-def test_dashboard_counts_link_to_lists(app, client):
-    s = Staff()
+def test_dashboard_counts_link_to_lists(app, client, staff):
+    s = staff
     clock(11, 2)
     register(s.tech)  # due 2027-12-20
     register(s.tech, asset_no="TDD-0002", calibrated_on="2024-11-20")  # due 2026-11-20: within 30 days
@@ -92,10 +93,10 @@ def test_dashboard_counts_link_to_lists(app, client):
     assert client.get("/instruments?after=x").status_code == 422
 
 
-def test_a_waiting_step_says_who_signs_it(app, client):
+def test_a_waiting_step_says_who_signs_it(app, client, staff):
     """The record page names who is waited for: the borrowing department's head for a long loan,
     the named successor for a handover's receipt."""
-    s = Staff()
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     rec = loan(s.clerk, inst, s, loan_type="long", long_reason="驻点维护", return_due_on="2027-01-31")

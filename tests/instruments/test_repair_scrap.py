@@ -10,8 +10,9 @@ from qms.instruments.models import Instrument
 from qms.records import service
 from qms.records import spec as specs
 from tests import factories as F
-from tests.capa.flow import clock, fill, sign
-from tests.instruments.test_gate import Staff, calibrate, loan, register
+from tests.instruments.helpers import calibrate, loan, register
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
 def state(inst):
@@ -19,8 +20,8 @@ def state(inst):
     return db.session.get(Instrument, inst.id)
 
 
-def test_ins10_repair_by_the_designated_department_then_calibration(app):
-    s = Staff()
+def test_ins10_repair_by_the_designated_department_then_calibration(app, staff):
+    s = staff
     omd_tech = F.user("technician", "OMD", name="运维技术员")
     clock(11, 2)
     inst = register(s.tech)
@@ -48,8 +49,8 @@ def test_ins10_repair_by_the_designated_department_then_calibration(app):
     assert str(state(inst).next_due_on) == "2028-11-08"
 
 
-def test_ins09_scrapping_verified_by_tdd_approved_by_leadership_and_final(app):
-    s = Staff()
+def test_ins09_scrapping_verified_by_tdd_approved_by_leadership_and_final(app, staff):
+    s = staff
     gm = F.user("general_manager", "LDR", name="刘伟")
     clock(11, 2)
     inst = register(s.tech, custodian_department="CSD")
@@ -83,8 +84,8 @@ def test_ins09_scrapping_verified_by_tdd_approved_by_leadership_and_final(app):
     assert line.kind == "scrapped" and "life" not in line.summary and line.person_id == s.csd_head.id
 
 
-def test_ins10_a_repair_goes_to_a_department_that_can_sign_it(app):
-    s = Staff()
+def test_ins10_a_repair_goes_to_a_department_that_can_sign_it(app, staff):
+    s = staff
     clock(11, 2)
     inst = register(s.tech)
     data = {"instrument": f"#{inst.id}", "fault_found_on": "2026-11-02", "fault": "开机无显示", "repair_department": "OMD"}
@@ -96,10 +97,10 @@ def test_ins10_a_repair_goes_to_a_department_that_can_sign_it(app):
     assert service.create(specs.get("INS-REPAIR"), s.clerk, MultiDict(data), "zh_CN").id
 
 
-def test_ins11_a_user_holding_instruments_is_not_deactivated_or_moved(app):
+def test_ins11_a_user_holding_instruments_is_not_deactivated_or_moved(app, staff):
     from qms.admin import service as admin_service
     from qms.admin.service import ValidationFailed
-    s = Staff()
+    s = staff
     admin = F.user("admin", "AHR")
     clock(11, 2)
     inst = register(s.tech)

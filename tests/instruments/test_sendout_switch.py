@@ -14,8 +14,9 @@ from qms.instruments.models import Instrument
 from qms.records import service
 from qms.records import spec as specs
 from tests import factories as F
-from tests.capa.flow import clock, fill, sign
-from tests.instruments.test_gate import Staff, attach_certificate, loan, notices, register, register_switch, sweep
+from tests.instruments.helpers import attach_certificate, loan, notices, register, register_switch, sweep
+from tests.support.clock import clock
+from tests.support.records import fill, sign
 
 
 def state(inst):
@@ -31,8 +32,8 @@ def sendout(user, asset_nos, **values):
     return rec
 
 
-def test_ins03_batch_send_out_manifest_certificates_and_return(app, client, tmp_path):
-    s = Staff()
+def test_ins03_batch_send_out_manifest_certificates_and_return(app, client, tmp_path, staff):
+    s = staff
     clock(11, 2)
     a = register(s.tech, asset_no="MT-A", serial_no="SN-111")
     b = register(s.tech, asset_no="MT-B")
@@ -137,10 +138,10 @@ def test_ins07_switch_register_and_a_month_without_a_test_is_reminded_then_escal
     assert switches.untested("2026-11") == [] and switches.untested("2026-12") == [switch]
 
 
-def test_ins03_ins05_ins07_the_api_meets_the_same_rules(app, client):
+def test_ins03_ins05_ins07_the_api_meets_the_same_rules(app, client, staff):
     """Refusals through the API are 422s naming the field, as on the web."""
-    from tests.api.test_api import token_for
-    s = Staff()
+    from tests.support.api import token_for
+    s = staff
     swt = F.user("technician", "SWT", name="周工")
     clock(11, 2)
     a = register(s.tech, asset_no="API-A")

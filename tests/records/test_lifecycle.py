@@ -9,6 +9,7 @@ from qms.records import service
 from qms.records import spec as specs
 from qms.records.models import Record
 from tests import factories as F
+from tests.support.forms import MOCK_FORMS_DIR
 
 
 def _close(clerk, head, rec):
@@ -22,14 +23,14 @@ def _close(clerk, head, rec):
 
 def test_full_lifecycle_numbers_and_closes(app):
     clerk, head = F.user("clerk"), F.user("department_head")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     assert rec.status == "draft" and rec.number is None
-    service.update(rec, clerk, MultiDict({**F.INQ, "customer_name": "陈建国（更正）"}), "zh_CN", rec.version)
+    service.update(rec, clerk, MultiDict({**F.REC, "customer_name": "陈建国（更正）"}), "zh_CN", rec.version)
     db.session.commit()
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     assert rec.status == "in_progress" and rec.current_step == "handle"
-    assert rec.number.startswith("TS-") and rec.number.endswith("-0001")
+    assert rec.number.startswith("TR-") and rec.number.endswith("-0001")
     # The handler fills the handling step; the receiver's signature stays valid (it covers its own step).
     with pytest.raises(service.ValidationFailed) as exc:
         service.sign(rec, clerk, F.PASSWORD)  # 处理过程及结果 is required before signing it
@@ -46,13 +47,13 @@ def test_full_lifecycle_numbers_and_closes(app):
 
 def test_signed_steps_cannot_be_changed_by_any_role_in_service(app):
     clerk, head, admin = F.user("clerk"), F.user("department_head"), F.user("admin")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     # While the handling step is open only its fields can be saved; the signed ones stay as signed.
-    service.update(rec, clerk, MultiDict({**F.INQ, "content": "改", "handling": "处理中"}), "zh_CN", rec.version)
+    service.update(rec, clerk, MultiDict({**F.REC, "content": "改", "handling": "处理中"}), "zh_CN", rec.version)
     db.session.commit()
-    assert rec.values["content"] == F.INQ["content"] and rec.values["handling"] == "处理中"
+    assert rec.values["content"] == F.REC["content"] and rec.values["handling"] == "处理中"
     outsider = F.user("clerk", "TDD")
     for who in (admin, outsider):  # not among the step's signers
         with pytest.raises(Exception):
@@ -63,14 +64,14 @@ def test_signed_steps_cannot_be_changed_by_any_role_in_service(app):
     db.session.commit()
     for who in (clerk, head, admin):
         with pytest.raises(service.LockedRecord):
-            service.update(rec, who, MultiDict({**F.INQ, "handling": "改"}), "zh_CN", rec.version)
+            service.update(rec, who, MultiDict({**F.REC, "handling": "改"}), "zh_CN", rec.version)
         db.session.rollback()
 
 
 def test_signed_record_cannot_be_changed_below_the_service(app):
     """Even code that writes the model directly is refused at flush time."""
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     rec.data = '{"content": "tampered"}'
@@ -86,7 +87,7 @@ def test_signed_record_cannot_be_changed_below_the_service(app):
 
 def test_records_are_never_deleted(app):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     db.session.delete(rec)
     with pytest.raises(service.LockedRecord):
         db.session.flush()
@@ -102,7 +103,7 @@ def test_records_are_never_deleted(app):
 
 def test_void_needs_reason_and_keeps_record_readable(app, client):
     clerk, head = F.user("clerk"), F.user("department_head")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     service.sign(rec, clerk, F.PASSWORD)
     db.session.commit()
     with pytest.raises(service.ValidationFailed) as exc:
@@ -117,13 +118,13 @@ def test_void_needs_reason_and_keeps_record_readable(app, client):
         db.session.flush()
     db.session.rollback()
     F.login(client, head)
-    page = client.get(f"/r/CS-INQ/{rec.id}").get_data(as_text=True)
+    page = client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
     assert "重复登记" in page
 
 
 def test_amend_creates_linked_revision_and_supersedes_when_approved(app, client):
     clerk, head = F.user("clerk"), F.user("department_head")
-    rec = _close(clerk, head, F.record(clerk))
+    rec = _close(clerk, head, F.record(clerk, "TEST-REC"))
     with pytest.raises(service.ValidationFailed):
         service.amend(rec, head, "")
     db.session.rollback()
@@ -134,7 +135,7 @@ def test_amend_creates_linked_revision_and_supersedes_when_approved(app, client)
         service.amend(rec, head, "again")
     db.session.rollback()
     # The head started it; a clerk of the department completes and submits it, the head reviews.
-    service.update(new, clerk, MultiDict({**F.INQ, "phone_number": "0756-2219999"}), "zh_CN", new.version)
+    service.update(new, clerk, MultiDict({**F.REC, "phone_number": "0756-2219999"}), "zh_CN", new.version)
     service.sign(new, clerk, F.PASSWORD)
     db.session.commit()
     F.handled(new, clerk)
@@ -148,28 +149,27 @@ def test_amend_creates_linked_revision_and_supersedes_when_approved(app, client)
     # The old revision stays readable with its signatures still valid.
     assert all(s.is_valid(rec) for s in rec.signatures)
     F.login(client, head)
-    html = client.get(f"/r/CS-INQ/{rec.id}").get_data(as_text=True)
-    assert "0756-2212345" in html and f"/r/CS-INQ/{new.id}" in html
+    html = client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
+    assert "0756-2212345" in html and f"/r/TEST-REC/{new.id}" in html
 
 
 def test_record_keeps_the_form_revision_it_was_filled_under(app, tmp_path):
     clerk = F.user("clerk")
-    rec = F.record(clerk)
+    rec = F.record(clerk, "TEST-REC")
     old_rev = rec.form_revision_id
     # A new revision of the declaration with an extra field.
     import shutil
-    from flask import current_app
     folder = tmp_path / "forms"
-    shutil.copytree(current_app.config["QMS_FORMS_DIR"], folder)
-    p = folder / "CS-INQ.yaml"
+    shutil.copytree(MOCK_FORMS_DIR, folder)
+    p = folder / "TEST-REC.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("revision: A", "revision: B").replace(
         "  - {name: reply_due_on,", "  - {name: callback_on, type: date, label: {zh: 回访日期, en: Callback on}}\n  - {name: reply_due_on,"),
         encoding="utf-8")
     specs.sync(folder)
     db.session.commit()
     specs.reset_cache()
-    assert specs.get("CS-INQ").revision == "B"
+    assert specs.get("TEST-REC").revision == "B"
     assert specs.by_revision(old_rev).revision == "A"
     assert "callback_on" not in specs.by_revision(rec.form_revision_id).field_map
-    newer = F.record(clerk)
+    newer = F.record(clerk, "TEST-REC")
     assert newer.form_revision_id != old_rev

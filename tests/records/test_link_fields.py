@@ -1,6 +1,5 @@
-"""Field types that point at people and at other records (owners, source records)."""
-import shutil
-
+"""Field types that point at people and at other records (owners, source records), on the mock
+form TEST-LINK (tests/records/forms)."""
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -10,40 +9,15 @@ from qms.records import spec as specs
 from qms.records.models import Record
 from tests import factories as F
 
-DECL = """
-code: TEST-LINK
-revision: A
-title: {zh: 测试关联, en: Link test}
-procedure: QP-IT
-fields:
-  - {name: source, type: record, form: CS-INQ, required: true, label: {zh: 来源记录, en: Source record}}
-  - {name: owner, type: user, roles: [clerk, department_head], required: true, label: {zh: 责任人, en: Owner}}
-  - {name: note, type: string, label: {zh: 说明, en: Note}}
-register: {columns: [number, source, owner, status]}
-workflow:
-  - {name: submit, label: {zh: 提交, en: Submit}, roles: [clerk, department_head], meaning: prepared}
-permissions: {create: [clerk, department_head]}
-"""
 
-
-def _load(app, tmp_path):
-    folder = tmp_path / "forms"
-    shutil.copytree(app.config["QMS_FORMS_DIR"], folder)
-    (folder / "TEST-LINK.yaml").write_text(DECL, encoding="utf-8")
-    specs.sync(folder)
-    db.session.commit()
-    specs.reset_cache()
-    return specs.get("TEST-LINK")
-
-
-def test_user_and_record_fields(app, client, tmp_path):
-    spec = _load(app, tmp_path)
+def test_user_and_record_fields(app, client):
+    spec = specs.get("TEST-LINK")
     clerk, tech = F.user("clerk", name="王静"), F.user("technician", "TDD")
-    inq = F.record(clerk)
+    inq = F.record(clerk, "TEST-REC")
     service.sign(inq, clerk, F.PASSWORD)
     db.session.commit()
     # Refused: a record that does not exist, a record of another form, a person of a role not allowed.
-    for bad, field in (({"source": "TS-1999-9999", "owner": str(clerk.id)}, "source"),
+    for bad, field in (({"source": "TR-1999-9999", "owner": str(clerk.id)}, "source"),
                        ({"source": inq.number, "owner": str(tech.id)}, "owner")):
         try:
             service.create(spec, clerk, MultiDict(bad), "zh_CN")
@@ -56,8 +30,8 @@ def test_user_and_record_fields(app, client, tmp_path):
     assert rec.values["source"] == inq.id and rec.values["owner"] == clerk.id
     F.login(client, clerk)
     html = client.get(f"/r/TEST-LINK/{rec.id}").get_data(as_text=True)
-    assert inq.number in html and f"/r/CS-INQ/{inq.id}" in html and "王静" in html
-    back = client.get(f"/r/CS-INQ/{inq.id}").get_data(as_text=True)
+    assert inq.number in html and f"/r/TEST-REC/{inq.id}" in html and "王静" in html
+    back = client.get(f"/r/TEST-REC/{inq.id}").get_data(as_text=True)
     assert f"/r/TEST-LINK/{rec.id}" in back  # the complaint lists what links to it
     # The edit form round-trips the stored link; the register shows numbers and names.
     assert client.get(f"/r/TEST-LINK/{rec.id}/edit").status_code == 200

@@ -1,26 +1,16 @@
 """The sweep: exactly once, catch-up after downtime, acknowledgement, the escalation ladder.
 covers: CS-04, CS-06, CA-04"""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from qms.core import timeutil
 from qms.extensions import db
 from qms.records import service
-from qms.records import spec as specs
 from qms.reminders import engine, rules
 from qms.reminders.models import MailOutbox, Notification, ReminderWatch
 from tests import factories as F
-
-SH = ZoneInfo("Asia/Shanghai")
-KEY = {"customer_name": "港湾实业", "phone_number": "0756-3318888", "request": "新增分机",
-       "target_department": "TSD", "notified_at": "2026-11-20T10:00", "due_on": "2026-11-25"}
-
-
-def at(month, day, hour=10):
-    return datetime(2026, month, day, hour, tzinfo=SH)
+from tests.reminders.helpers import KEY, key_record, people
+from tests.support.clock import at
 
 
 def sweep(now):
@@ -34,18 +24,6 @@ def notices(user=None, stage=None):
     if stage:
         stmt = stmt.where(Notification.stage == stage)
     return db.session.execute(stmt.order_by(Notification.id)).scalars().all()
-
-
-def key_record(clerk, **values):
-    timeutil.set_clock(at(11, 20))
-    rec = service.create(specs.get("CS-KEY"), clerk, MultiDict({**KEY, **values}), "zh_CN")
-    db.session.commit()
-    return rec
-
-
-def people():
-    return (F.user("clerk", "CSD"), F.user("department_head", "CSD"), F.user("quality_manager", "EMD"),
-            F.user("general_manager", "LDR"))
 
 
 def test_record_gets_a_watch_and_each_reminder_arrives_once(app):

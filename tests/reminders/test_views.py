@@ -6,7 +6,8 @@ from qms.extensions import db
 from qms.reminders import engine, rules
 from qms.reminders.models import Notification
 from tests import factories as F
-from tests.reminders.test_sweep import at, key_record, people
+from tests.reminders.helpers import key_record, people
+from tests.support.clock import at
 
 
 def test_inbox_unread_count_and_open(app, client):

@@ -1,28 +1,16 @@
 """Helpers for the nonconformity/CAPA tests: people, and each step through the records service."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from werkzeug.datastructures import MultiDict
 
-from qms.core import timeutil
 from qms.extensions import db
 from qms.records import service
 from qms.records import spec as specs
 from tests import factories as F
+from tests.support.records import fill, sign
 
-SH = ZoneInfo("Asia/Shanghai")
 NC_VALUES = {"source": "identification", "severity": "general", "found_on": "2026-11-02",
              "description": "营业厅服务指引标识缺失", "requirement": "《服务过程的标识和可追溯性细则》"}
-
-
-def at(month, day, hour=10, year=2026):
-    return datetime(year, month, day, hour, tzinfo=SH)
-
-
-def clock(month, day, hour=10):
-    timeutil.set_clock(at(month, day, hour))
 
 
 class People:
@@ -36,18 +24,6 @@ class People:
         self.quality2 = F.user("quality_manager", "EMD", name="周红")
         self.gm = F.user("general_manager", "LDR", name="刘伟")
         self.other_head = F.user("department_head", "TDD", name="孙涛")
-
-
-def sign(rec, user):
-    service.sign(rec, user, F.PASSWORD)
-    db.session.commit()
-    return rec
-
-
-def fill(rec, user, **values):
-    service.update(rec, user, MultiDict(values), "zh_CN", rec.version)
-    db.session.commit()
-    return rec
 
 
 def raise_nc(user, department=None, **values):
