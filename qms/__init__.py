@@ -95,11 +95,12 @@ def configure_blueprints(app: Flask) -> None:
     from .core.audit_views import bp as audit_bp
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
+    from .records.import_views import bp as records_import_bp
     from .records.views import bp as records_bp
     from .reminders.views import bp as reminders_bp
 
     for bp in (auth_bp, home_bp, records_bp, docs_bp, audit_bp, admin_bp, api_bp, reminders_bp, capa_bp,
-               instruments_bp, instruments_import_bp):
+               instruments_bp, instruments_import_bp, records_import_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 

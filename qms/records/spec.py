@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from ..auth.roles import ROLES
 from ..extensions import db
+from .import_spec import parse_import
 from .models import FormRevision
 
 FIELD_TYPES = {
@@ -132,6 +133,7 @@ class FormSpec:
     create_departments: tuple = ()  # only these departments create records (技术发展部 registers instruments)
     revision_id: int | None = None
     description: dict | None = None
+    import_spec: object = None  # the `import:` block (import_spec.ImportSpec): rows may be imported from a file
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -290,6 +292,7 @@ def parse(raw: dict, source: str = "?") -> FormSpec:
             visible_to_all=bool(raw.get("visible_to_all", False)),
             create_departments=_codes(raw.get("permissions", {}).get("departments"), f"{source}: permissions"),
             description=_bilingual(raw["description"], source) if raw.get("description") else None,
+            import_spec=parse_import(raw.get("import"), source, tuple(fields), step_names[0]),
             raw=raw,
         )
     except KeyError as exc:
