@@ -23,7 +23,7 @@ def _sample(f, links=None):
         return f"#{found}" if found else ""
     if f.pattern:  # codes, asset numbers, months
         import re
-        return next(c for c in ("A1", "2026-11") if re.fullmatch(f.pattern, c))
+        return next(c for c in ("A1", "2026-11", "AB-123") if re.fullmatch(f.pattern, c))
     if f.type == "user":
         return str((links or {}).get("user", 1))
     return {"string": "样例", "text": "样例文本", "integer": str(int(f.min or 1)), "decimal": "1.5",

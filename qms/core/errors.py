@@ -56,6 +56,10 @@ class SignatureRefused(ServiceError):
     status = 422
 
 
+class SpecError(ValueError):
+    """A form declaration that cannot be loaded; the message names the file and the key."""
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 

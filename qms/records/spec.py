@@ -18,7 +18,9 @@ import yaml
 from sqlalchemy import func, select
 
 from ..auth.roles import ROLES
+from ..core.errors import SpecError
 from ..extensions import db
+from .import_spec import parse_import
 from .models import FormRevision
 from .procedures import registry
 
@@ -52,10 +54,6 @@ SYSTEM_COLUMNS = {
     "created_by": {"zh": "填写人", "en": "Created by"},
 }
 SORTABLE_SYSTEM = ("id", "number", "updated_at", "created_at")
-
-
-class SpecError(ValueError):
-    """A declaration that cannot be loaded; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +132,7 @@ class FormSpec:
     revision_id: int | None = None
     description: dict | None = None
     extensions: dict = field(default_factory=dict, compare=False)  # procedures' own keys, parsed
+    import_spec: object = None  # the `import:` block (import_spec.ImportSpec): rows may be imported from a file
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -181,7 +180,7 @@ def _bilingual(value, where: str) -> dict:
 
 # Top-level keys of a declaration the engine reads; procedure packages add theirs (``extensions``).
 TOP_KEYS = {"code", "revision", "title", "procedure", "numbering", "fields", "workflow", "permissions",
-            "register", "pdf", "due_field", "department_label", "visible_to_all", "description"}
+            "register", "pdf", "due_field", "department_label", "visible_to_all", "description", "import"}
 STEP_KEYS = {"name", "label", "roles", "meaning", "own_department", "not_same_as", "department_field",
              "signer_field", "only_if", "departments"}
 REGISTER_KEYS = {"columns", "filters", "search", "sort"}
@@ -244,6 +243,7 @@ def parse(raw: dict, source: str = "?", extensions: dict | None = None) -> FormS
             description=_bilingual(raw["description"], source) if raw.get("description") else None,
             extensions={key: parser(raw[key], f"{source}: {key}", code)
                         for key, parser in extensions.items() if key in raw},
+            import_spec=parse_import(raw.get("import"), source, tuple(fields), workflow[0].name),
             raw=raw,
         )
     except KeyError as exc:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from qms.core.audit import AuditEvent
 from qms.extensions import db
-from qms.instruments import importer
+from qms.records import importer
 from qms.instruments.models import Instrument
 from qms.records.models import Record, Signature
 from tests import factories as F
@@ -43,8 +43,8 @@ def counts():
 
 
 def post(client, data: bytes, name="instruments.csv", password=F.PASSWORD, lang="en"):
-    token = F.csrf_from(client.get("/instruments/import").get_data(as_text=True))
-    return client.post(f"/instruments/import?lang={lang}", data={"csrf_token": token, "password": password,
+    token = F.csrf_from(client.get("/r/INS-INTAKE/import").get_data(as_text=True))
+    return client.post(f"/r/INS-INTAKE/import?lang={lang}", data={"csrf_token": token, "password": password,
                                                                   "file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
 
@@ -60,17 +60,17 @@ def test_template_downloads_fills_and_imports_signed_numbered_instruments(app, c
     s = staff
     clock(11, 2)
     F.login(client, s.tech)
-    page = client.get("/instruments/import")
+    page = client.get("/r/INS-INTAKE/import")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'type="file"' in html and 'type="password"' in html and "/instruments/import/template.xlsx" in html
-    resp = client.get("/instruments/import/template.xlsx")
+    assert 'type="file"' in html and 'type="password"' in html and "/r/INS-INTAKE/import/template.xlsx" in html
+    resp = client.get("/r/INS-INTAKE/import/template.xlsx")
     assert resp.status_code == 200 and resp.data[:2] == b"PK"
     wb = load_workbook(io.BytesIO(resp.data))
     ws, lists = wb.worksheets
     head = [c.value for c in ws[1]]
     assert head[:3] == ["资产编号", "仪器名称", "型号"] and "检定周期(月)" in head and "保管人" in head
-    assert ws.cell(2, 1).value == importer.EXAMPLE_ASSET_NO
+    assert ws.cell(2, 1).value == "EXAMPLE-001"  # forms/INS-INTAKE.yaml import.example
     allowed = {tuple(r[1:3]) for r in lists.iter_rows(values_only=True)}
     assert ("公用", "public") in allowed and ("技术发展部", "TDD") in allowed and ("专用", "dedicated") in allowed
     # The template as downloaded: its example row is refused, nothing imported.
@@ -170,13 +170,13 @@ def test_one_bad_row_among_good_ones_writes_nothing(app, client, staff):
     report = re.search(r'name="report" value="([^"]*)"', html).group(1)
     import html as htmllib
     token = F.csrf_from(html)
-    dl = client.post("/instruments/import/report.xlsx?lang=en", data={"csrf_token": token, "report": htmllib.unescape(report)})
+    dl = client.post("/r/INS-INTAKE/import/report.xlsx?lang=en", data={"csrf_token": token, "report": htmllib.unescape(report)})
     assert dl.status_code == 200 and dl.data[:2] == b"PK"
     lines = list(load_workbook(io.BytesIO(dl.data)).worksheets[0].iter_rows(values_only=True))
     assert lines[0] == ("Row", "Column", "Value", "Error")
     assert (4, "入库日期", "5 Oct", "Enter a date as YYYY-MM-DD.") in lines
-    assert client.post("/instruments/import/report.xlsx", data={"csrf_token": token, "report": "{nope"}).status_code == 400
-    assert client.post("/instruments/import/report.xlsx", data={"report": "[]"}).status_code == 400  # CSRF
+    assert client.post("/r/INS-INTAKE/import/report.xlsx", data={"csrf_token": token, "report": "{nope"}).status_code == 400
+    assert client.post("/r/INS-INTAKE/import/report.xlsx", data={"report": "[]"}).status_code == 400  # CSRF
     # Corrected, the same file imports, numbered from where the register was (nothing was used up).
     rows[2], rows[3] = row("TDD-3003"), row("TDD-3004", custodian=s.clerk.username)
     assert post(client, csv_bytes(rows)).status_code == 303
@@ -221,10 +221,10 @@ def test_only_tdd_staff_import(app, client, staff):
     data = csv_bytes([row("TDD-6001")])
     for who in (s.clerk, s.csd_head, F.user("clerk", "TDD")):
         F.login(client, who)
-        assert client.get("/instruments/import").status_code == 403
-        assert client.get("/instruments/import/template.xlsx").status_code == 403
+        assert client.get("/r/INS-INTAKE/import").status_code == 403
+        assert client.get("/r/INS-INTAKE/import/template.xlsx").status_code == 403
         token = F.csrf_from(client.get("/").get_data(as_text=True))
-        resp = client.post("/instruments/import", data={"csrf_token": token, "password": F.PASSWORD,
+        resp = client.post("/r/INS-INTAKE/import", data={"csrf_token": token, "password": F.PASSWORD,
                                                         "file": (io.BytesIO(data), "a.csv")},
                            content_type="multipart/form-data")
         assert resp.status_code == 403
@@ -235,10 +235,10 @@ def test_only_tdd_staff_import(app, client, staff):
     from qms.records import spec as specs
     F.login(client, s.quality)
     expected = 200 if policy.can(s.quality, "create", specs.get("INS-INTAKE")) else 403
-    assert client.get("/instruments/import").status_code == expected
+    assert client.get("/r/INS-INTAKE/import").status_code == expected
     # No CSRF token: refused before anything is read.
     F.login(client, s.tech)
-    resp = client.post("/instruments/import", data={"password": F.PASSWORD, "file": (io.BytesIO(data), "a.csv")},
+    resp = client.post("/r/INS-INTAKE/import", data={"password": F.PASSWORD, "file": (io.BytesIO(data), "a.csv")},
                        content_type="multipart/form-data")
     assert resp.status_code == 400 and counts() == (0, 0)
 
@@ -273,8 +273,8 @@ def test_files_that_cannot_be_read_get_a_clear_message(app, client, staff):
         assert resp.status_code == 422, (name, resp.status_code)
         assert message in html, (name, html[html.find("import-message"):][:300])
     assert "型号" in post(client, missing.getvalue(), "missing.xlsx").get_data(as_text=True)
-    token = F.csrf_from(client.get("/instruments/import").get_data(as_text=True))
-    resp = client.post("/instruments/import?lang=en", data={"csrf_token": token, "password": F.PASSWORD},
+    token = F.csrf_from(client.get("/r/INS-INTAKE/import").get_data(as_text=True))
+    resp = client.post("/r/INS-INTAKE/import?lang=en", data={"csrf_token": token, "password": F.PASSWORD},
                        content_type="multipart/form-data")
     assert resp.status_code == 422 and "Choose a file to upload." in resp.get_data(as_text=True)
     assert counts() == (0, 0)
