@@ -12,23 +12,10 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from .extensions import db
-
-
-def _create_app():
-    from . import create_app
-    return create_app()
-
-
-def main():
-    """Entry point of the ``qms`` console script."""
-    cli = FlaskGroup(create_app=_create_app, add_default_commands=False,
-                     help="qms: quality management records (ZLAL009).")
-    cli.main(prog_name="qms")
 
 
 def initialise() -> list[str]:
@@ -77,7 +64,7 @@ def register(app) -> None:
     @click.option("--mail-sink", is_flag=True, help="also start a local SMTP sink on QMS_SMTP_PORT (demo)")
     def serve_cmd(host, port, workers, with_scheduler, mail_sink):
         """Serve the app with gunicorn (the same server as production)."""
-        me = [sys.executable, "-c", "from qms.cli import main; main()"]
+        me = [sys.executable, "-m", "qms"]
         # Links in mails and QR codes point at this server unless QMS_BASE_URL says otherwise.
         os.environ.setdefault("QMS_BASE_URL", f"http://{host}:{port}")
         if mail_sink:

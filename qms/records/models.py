@@ -134,11 +134,9 @@ class Record(db.Model):
         """SHA-256 of :meth:`canonical`; stored in each signature."""
         return hashlib.sha256(self.canonical(names).encode()).hexdigest()
 
-    def signed_hash(self, step: str, spec=None) -> str:
-        """The hash a signature of ``step`` covers (fields up to that step)."""
-        if spec is None:
-            from .spec import by_revision
-            spec = by_revision(self.form_revision_id)
+    def signed_hash(self, step: str, spec) -> str:
+        """The hash a signature of ``step`` covers (fields up to that step of ``spec``, the form
+        revision the record was filled under)."""
         return self.content_hash([f.name for f in spec.fields_upto(step)])
 
     @property
@@ -164,9 +162,10 @@ class Signature(db.Model):
 
     record: Mapped[Record] = relationship(back_populates="signatures")
 
-    def is_valid(self, record: Record | None = None, spec=None) -> bool:
-        """True while the content this signature covers still hashes to what was signed."""
-        return (record or self.record).signed_hash(self.step, spec) == self.content_hash
+    def is_valid(self, record: Record, spec) -> bool:
+        """True while the content this signature covers still hashes to what was signed (``spec``:
+        the form revision ``record`` was filled under)."""
+        return record.signed_hash(self.step, spec) == self.content_hash
 
 
 class Attachment(db.Model):

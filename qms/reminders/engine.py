@@ -18,6 +18,8 @@ from ..auth.models import Department, User
 from ..core.timeutil import tz, utcnow
 from ..extensions import db
 from . import workcal
+from .mail import queue_immediate
+from .outbox import insert_ignoring_duplicates
 from .models import MailOutbox, Notification, ReminderWatch
 from .rules import Rule, by_id
 
@@ -289,14 +291,6 @@ def sweep(rules: dict[str, Rule], now: datetime | None = None, batch: int = BATC
     return stats
 
 
-def _dialect_insert(table):
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table).on_conflict_do_nothing()
-
-
 def _insert_notices(rows: list[dict]) -> int:
     """Insert notices once each (a conflict on the unique key means: already sent). Reminders go in
     bulk; each new escalation is inserted alone so its immediate mail can be queued."""
@@ -305,28 +299,11 @@ def _insert_notices(rows: list[dict]) -> int:
     count = 0
     for i in range(0, len(plain), 1000):
         # Multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING: only new rows come back.
-        count += len(db.session.execute(_dialect_insert(table).returning(table.c.id), plain[i:i + 1000]).all())
+        count += len(db.session.execute(insert_ignoring_duplicates(table).returning(table.c.id), plain[i:i + 1000]).all())
     for r in rows:
         if r["escalation"]:
-            new_id = db.session.execute(_dialect_insert(table).values(**r).returning(table.c.id)).scalar()
+            new_id = db.session.execute(insert_ignoring_duplicates(table).values(**r).returning(table.c.id)).scalar()
             if new_id is not None:
                 count += 1
                 queue_immediate(new_id, r["recipient_id"])
     return count
-
-
-def _insert_one(table, row: dict):
-    return db.session.execute(_dialect_insert(table).values(**row).returning(table.c.id)).scalar()
-
-
-def queue_immediate(notification_id: int, recipient_id: int) -> None:
-    """An escalation is mailed at once (the outbox job sends it)."""
-    from .mail import compose_notice
-    user = db.session.get(User, recipient_id)
-    if not user or not user.email:
-        return
-    subject, body = compose_notice(notification_id, user)
-    _insert_one(MailOutbox.__table__, {"dedupe_key": f"notice:{notification_id}", "recipient_id": user.id,
-                                       "to_addr": user.email, "subject": subject, "body": body,
-                                       "created_at": utcnow(), "next_attempt_at": utcnow(), "attempts": 0,
-                                       "last_error": ""})

@@ -18,6 +18,7 @@ from ..auth.models import User
 from ..core.i18n import tr
 from ..core.timeutil import fmt, local, utcnow
 from ..extensions import db
+from . import outbox
 from .models import MailOutbox, Notification, ReminderWatch
 from .rules import by_id
 
@@ -63,6 +64,15 @@ def compose_notice(notification_id: int, user: User) -> tuple[str, str]:
     return subject, body
 
 
+def queue_immediate(notification_id: int, recipient_id: int) -> None:
+    """An escalation is mailed at once (the outbox job sends it)."""
+    user = db.session.get(User, recipient_id)
+    if not user or not user.email:
+        return
+    subject, body = compose_notice(notification_id, user)
+    outbox.queue(f"notice:{notification_id}", user, subject, body)
+
+
 def queue_digests(now=None) -> int:
     """One digest per person with unread notices, once per local day (dedupe key)."""
     now = now or utcnow()
@@ -77,17 +87,13 @@ def queue_digests(now=None) -> int:
         by_user.setdefault(u.id, (u, []))[1].append(n)
     rules = by_id()
     added = 0
-    from .engine import _insert_one
     for u, notices in by_user.values():
         lines = "\n".join(f"- {notice_line(n, u.locale, rules)}\n  {_url(n.link)}" for n in notices)
         with force_locale("en" if u.locale == "en" else "zh_Hans_CN"):
             subject = _("[QMS] Daily digest: %(n)d item(s) waiting", n=len(notices))
             body = _("%(name)s,\n\nWaiting for you:\n%(lines)s\n\nInbox: %(url)s\n", name=u.full_name,
                      lines=lines, url=_url("/inbox"))
-        new = _insert_one(MailOutbox.__table__, {
-            "dedupe_key": f"digest:{u.id}:{day}", "recipient_id": u.id, "to_addr": u.email, "subject": subject,
-            "body": body, "created_at": now, "next_attempt_at": now, "attempts": 0, "last_error": ""})
-        added += new is not None
+        added += outbox.queue(f"digest:{u.id}:{day}", u, subject, body, now)
     db.session.commit()
     return added
 

@@ -9,6 +9,7 @@ from qms.capa.models import NcDesk
 from qms.core.audit import AuditEvent
 from qms.extensions import db
 from qms.records import service
+from qms.records import spec as specs
 from qms.records.models import Record
 from tests import factories as F
 from tests.capa.helpers import add_action, implement, issue_capa, raise_nc, through_plan
@@ -54,7 +55,7 @@ def test_ca02_whole_flow_raise_to_close(app, people):
     assert nc.status == "closed" and desk(nc).stage == "closed" and str(desk(nc).closed_on) == "2026-12-17"
     # Every signature still verifies: later steps never touched what earlier ones signed.
     for rec in (nc, capa_rec, a1, a2):
-        assert all(s.is_valid(rec) for s in rec.signatures)
+        assert all(s.is_valid(rec, specs.by_revision(rec.form_revision_id)) for s in rec.signatures)
 
 
 def test_ca02_no_closing_without_effective_verification(app, people):

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from qms.core.audit import AuditEvent
 from qms.extensions import db
 from qms.records import service
+from qms.records import spec as specs
 from qms.records.models import Record
 from tests import factories as F
 
@@ -48,7 +49,7 @@ def test_changed_signed_content_shows_invalid_signature(app, client):
     db.session.commit()
     db.session.expire_all()
     rec = db.session.get(Record, rec.id)
-    assert not rec.signatures[0].is_valid()
+    assert not rec.signatures[0].is_valid(rec, specs.by_revision(rec.form_revision_id))
     F.login(client, clerk)
     html = client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
     assert "sig invalid" in html

@@ -37,12 +37,12 @@ def test_full_lifecycle_numbers_and_closes(app):
     assert "处理过程及结果" in exc.value.errors["password"][0]
     db.session.rollback()
     F.handled(rec, clerk)
-    assert rec.current_step == "review" and rec.signatures[0].is_valid()
+    assert rec.current_step == "review" and rec.signatures[0].is_valid(rec, specs.by_revision(rec.form_revision_id))
     service.sign(rec, head, F.PASSWORD)
     db.session.commit()
     assert rec.status == "closed" and rec.current_step is None
     assert [s.meaning for s in rec.signatures] == ["self_check", "handling", "review"]
-    assert all(s.is_valid() for s in rec.signatures)
+    assert all(s.is_valid(rec, specs.by_revision(rec.form_revision_id)) for s in rec.signatures)
 
 
 def test_signed_steps_cannot_be_changed_by_any_role_in_service(app):
@@ -147,7 +147,7 @@ def test_amend_creates_linked_revision_and_supersedes_when_approved(app, client)
     assert rec.status == "superseded" and rec.superseded_by_id == new.id
     assert new.number == rec.number and new.display_number == rec.number + "/R1"
     # The old revision stays readable with its signatures still valid.
-    assert all(s.is_valid(rec) for s in rec.signatures)
+    assert all(s.is_valid(rec, specs.by_revision(rec.form_revision_id)) for s in rec.signatures)
     F.login(client, head)
     html = client.get(f"/r/TEST-REC/{rec.id}").get_data(as_text=True)
     assert "0756-2212345" in html and f"/r/TEST-REC/{new.id}" in html

@@ -30,7 +30,7 @@ def _start(app, tmp_path, name, smtp_port):
            "QMS_FAKE_NOW": FAKE_NOW, "QMS_SMTP_PORT": str(smtp_port), "QMS_SWEEP_SECONDS": "1",
            "QMS_MAIL_SECONDS": "1"}
     log = open(tmp_path / f"{name}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-c", "from qms.cli import main; main()", "scheduler"],
+    proc = subprocess.Popen([sys.executable, "-m", "qms", "scheduler"],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     return proc, tmp_path / f"{name}.log"
 
