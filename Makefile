@@ -8,15 +8,22 @@ SYSSTAMP := instance/.system-packages
 SYS_PACKAGES := fonts-wqy-microhei libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 TEST_SYS_PACKAGES := chromium postgresql
 
-.PHONY: messages run test setup test-setup system-packages test-system-packages bench clean-venv
+.PHONY: messages run test lint setup test-setup system-packages test-system-packages bench clean-venv
 
 run: setup
 	$(BIN)/qms init
 	$(BIN)/qms demo
 	$(BIN)/qms serve --host 127.0.0.1 --port 5000 --with-scheduler --mail-sink
 
-test: test-setup
+test: test-setup lint
 	$(BIN)/python -m tests.run_all
+
+# Style and layers: ruff (pyproject [tool.ruff], today's exceptions listed there) and the
+# import-linter contracts (pyproject [tool.importlinter]: app > procedures > reminders > records >
+# documents > auth > core; procedures call each other only through a published service).
+lint: test-setup
+	$(BIN)/ruff check qms tests bench
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -445,7 +445,7 @@ def main():
         ("dashboard ?show=on_loan", get(tech, "/instruments?show=on_loan"), T_PAGE),
         ("label sheet, 30 labels (PDF)", get(tech, "/instruments/labels.pdf?ids=" + ",".join(map(str, label_ids))), T_SHEET),
     ]
-    for label, fn, _t in cases:
+    for _label, fn, _t in cases:
         fn()  # warm
     results = []
     for label, fn, target in cases:

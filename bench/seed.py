@@ -12,6 +12,7 @@ from qms.core.audit import GENESIS, chain_hash
 from qms.records import spec as specs
 from qms.records.models import Record
 
+
 def bench_app(folder, db_file=None, **extra):
     """The app on a benchmark SQLite file (cheap password hashing for the seeded users)."""
     from qms import create_app

@@ -72,7 +72,8 @@ def configure_i18n(app: Flask) -> None:
     from .core.i18n import compile_catalogs, install_fast_gettext, select_locale
 
     compile_catalogs()
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "qms" / "translations"))
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "qms" / "translations"))
     install_fast_gettext(app)
 
 

@@ -124,7 +124,8 @@ def register(app) -> None:
     def user_list():
         from .auth.models import User
         for u in db.session.execute(select(User).order_by(User.id)).scalars():
-            click.echo(f"{u.id:>4} {u.username:<16} {u.role:<16} {'active' if u.active else 'inactive':<8} {u.full_name}")
+            state = "active" if u.active else "inactive"
+            click.echo(f"{u.id:>4} {u.username:<16} {u.role:<16} {state:<8} {u.full_name}")
 
     @app.cli.group("token")
     def token_grp():

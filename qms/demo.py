@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .auth.models import User
+from .auth.models import Department, User
 from .extensions import db
 from .records import service
 from .records import spec as specs
 from .records.models import Record
+from .seed import DEMO_USERS
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
@@ -41,7 +42,6 @@ def _user(username: str) -> User | None:
 
 def _sign(record, username: str) -> None:
     # Demo shortcut: the demo password is known, so the example is signed like a user would.
-    from .seed import DEMO_USERS
     pw = next(p for u, *_, p in DEMO_USERS if u == username)
     service.sign(record, _user(username), pw)
 
@@ -65,7 +65,6 @@ def records() -> int:
 
 def _nonconformities() -> int:
     """A few nonconformities at different stages, one with its CAPA record accepted."""
-    from .auth.models import Department
     made = 0
     for username, dept, values, capa_signers in NONCONFORMITIES:
         user = _user(username)

@@ -4,6 +4,18 @@ packages' own models (instruments, the CAPA desk...) are imported with their pac
 from .auth.models import ApiToken, Department, LoginAttempt, User, UserSession  # noqa: F401
 from .core.audit import AuditEvent  # noqa: F401
 from .documents.models import ProcedureRevision  # noqa: F401
-from .records.models import (Attachment, FormRevision, NumberCounter, Record,  # noqa: F401
-                             RecordFacet, Signature)
-from .reminders.models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch  # noqa: F401
+from .records.models import (  # noqa: F401
+                             Attachment,
+                             FormRevision,
+                             NumberCounter,
+                             Record,
+                             RecordFacet,
+                             Signature,
+)
+from .reminders.models import (  # noqa: F401
+                             CalendarDay,
+                             JobState,
+                             MailOutbox,
+                             Notification,
+                             ReminderWatch,
+)

@@ -4,8 +4,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .auth.models import Department, User
-from .auth.roles import (ADMIN, CLERK, DEPARTMENT_HEAD, GENERAL_MANAGER, QUALITY_MANAGER,
-                         TECHNICIAN)
+from .auth.roles import (
+    ADMIN,
+    CLERK,
+    DEPARTMENT_HEAD,
+    GENERAL_MANAGER,
+    QUALITY_MANAGER,
+    TECHNICIAN,
+)
 from .extensions import db
 
 DEPARTMENTS = [

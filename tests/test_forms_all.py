@@ -4,15 +4,14 @@ from dataclasses import replace
 
 import pytest
 import yaml
+from werkzeug.datastructures import MultiDict
 
 import qms
-from qms.records.procedures import load
-
 from qms.records import spec as specs
+from qms.records.procedures import load
 from qms.records.spec import SpecError, parse
 from tests import factories as F
 from tests.support.forms import MOCK_FORMS_DIR
-from werkzeug.datastructures import MultiDict
 
 
 def _sample(f, links=None):

@@ -7,15 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, PasswordField, SelectField, StringField, validators
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import Department, User
 from ..auth.roles import ROLES
 from ..core import audit
-from ..records import policy
 from ..core.i18n import current_locale
 from ..extensions import db
+from ..records import policy
 from ..records.service import ValidationFailed
 from . import service
 

@@ -43,7 +43,7 @@ def form_description(spec) -> dict:
     return {
         "code": spec.code, "revision": spec.revision, "title": spec.title, "procedure": spec.procedure,
         "fields": [{"name": f.name, "type": f.type, "label": f.label, "required": f.required,
-                    "choices": [{"value": v, "label": l} for v, l in f.choices]} for f in spec.fields],
+                    "choices": [{"value": v, "label": label} for v, label in f.choices]} for f in spec.fields],
         "workflow": [{"step": s.name, "label": s.label, "roles": list(s.roles), "meaning": s.meaning}
                      for s in spec.workflow],
         "schema": values_schema(spec),

@@ -9,12 +9,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from ..auth.models import ApiToken
-from ..records import policy
+from ..core import attachments as storage
 from ..core.i18n import current_locale
 from ..extensions import db
-from ..records import register, service
+from ..records import policy, register, service
 from ..records import spec as specs
-from ..core import attachments as storage
 from ..records.models import Attachment, Record
 from ..records.views import query_messages
 from ..records.webforms import json_to_formdata

@@ -28,8 +28,9 @@ def check_capa(record, values, user) -> dict:
             others = [c for c in rounds_of(nc.id) if c.status in (DRAFT, IN_PROGRESS)
                       and (record is None or c.id != record.id)]
             if others:
-                errors["nonconformity"] = [_("A corrective action record for this nonconformity is already open: %(number)s.",
-                                             number=others[0].display_number)]
+                errors["nonconformity"] = [
+                    _("A corrective action record for this nonconformity is already open: %(number)s.",
+                      number=others[0].display_number)]
     prev = record_of(values, "previous_capa") if values.get("previous_capa") else None
     if prev is not None and (str(prev.values.get("nonconformity")) != str(values.get("nonconformity"))
                              or prev.status != CLOSED or prev.values.get("effective") != "no"):

@@ -12,10 +12,12 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..records import policy
 from ..core.timeutil import today, utcnow
 from ..extensions import db
+from ..records import policy
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record
 from .forms import NC
 from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally
@@ -88,12 +90,12 @@ def _move(before: tuple | None, after: tuple) -> None:
     old_tally, old_months = before or (None, ())
     if old_tally != after[0]:
         if old_tally is not None:
-            _bump(NcTally, dict(zip(TALLY_KEY, old_tally)), -1)
-        _bump(NcTally, dict(zip(TALLY_KEY, after[0])), 1)
+            _bump(NcTally, dict(zip(TALLY_KEY, old_tally, strict=True)), -1)
+        _bump(NcTally, dict(zip(TALLY_KEY, after[0], strict=True)), 1)
     for key in set(old_months) - set(after[1]):
-        _bump(NcMonthly, dict(zip(MONTH_KEY, key)), -1)
+        _bump(NcMonthly, dict(zip(MONTH_KEY, key, strict=True)), -1)
     for key in set(after[1]) - set(old_months):
-        _bump(NcMonthly, dict(zip(MONTH_KEY, key)), 1)
+        _bump(NcMonthly, dict(zip(MONTH_KEY, key, strict=True)), 1)
 
 
 TALLY_KEY = ("department_id", "source", "severity", "stage", "cause_category")
@@ -101,10 +103,7 @@ MONTH_KEY = ("month", "kind", "department_id", "source", "severity")
 
 
 def _bump(model, key: dict, delta: int) -> None:
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(model).values(**key, n=delta)
     db.session.execute(stmt.on_conflict_do_update(index_elements=list(key), set_={"n": model.n + delta}))
 
@@ -309,7 +308,7 @@ def ageing(f: Filters, today: date) -> list[tuple]:
         total = db.session.execute(select(func.coalesce(func.sum(NcTally.n), 0)).where(
             *_tally_where(NcTally, f), NcTally.stage.in_(OPEN_STAGES))).scalar()
     counts.append(max(0, int(total) - sum(counts)))
-    return [(a[0], a[1], c) for a, c in zip(AGES, counts)]
+    return [(a[0], a[1], c) for a, c in zip(AGES, counts, strict=True)]
 
 
 def trend(f: Filters, today: date, months: int = 12) -> list[tuple]:

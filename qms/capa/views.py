@@ -8,18 +8,17 @@ from flask_login import current_user, login_required
 
 from ..auth.lookup import department_labels, names
 from ..core import pdf
-from ..core.writes import web_write
-from ..records import policy
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
+from ..core.writes import web_write
 from ..extensions import db
-from ..records import export
+from ..records import export, policy
 from ..records import spec as specs
-from ..records.models import IN_PROGRESS, OPEN, Record
-from . import charts, desk
 from ..records.links import linked
 from ..records.lookup import as_id
+from ..records.models import IN_PROGRESS, OPEN, Record
 from ..records.present import status_label
+from . import charts, desk
 from .forms import ACTION, CAPA, NC, PLANNING_STEPS
 from .queries import actions_of, next_rounds, rounds_of
 from .service import draft_round

@@ -90,7 +90,8 @@ def init_app(app) -> None:
         db.session.rollback()
         code = exc.code or 500
         # Our own descriptions (abort(422, description=...)) are shown; werkzeug's English defaults are not.
-        own = exc.description and not exc.description.startswith(("You don't", "The requested", "The server", "The request was"))
+        own = exc.description and not exc.description.startswith(
+            ("You don't", "The requested", "The server", "The request was"))
         msg = exc.description if code in (403, 404, 422) and own else _message(code)
         if _wants_json():
             return jsonify({"error": msg, "status": code}), code

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import has_request_context, request, session
-from flask_babel import force_locale, get_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import g, has_request_context, request, session
+from flask_babel import force_locale, get_locale, get_translations
 from flask_login import current_user
 
 LOCALES = ("zh_CN", "en")
@@ -46,8 +48,6 @@ def translations():
 
     Flask-Babel looks it up again for every string (~17 µs); a page with a few hundred strings
     paid milliseconds for it. ``force_locale`` changes the locale object, so it is honoured."""
-    from flask import g
-    from flask_babel import get_translations
     ns = g.get("_flask_babel")
     loc = getattr(ns, "babel_locale", None) if ns is not None else None
     if loc is None:
@@ -85,8 +85,6 @@ def tr(text, locale: str | None = None) -> str:
 
 def compile_catalogs() -> None:
     """Compile .po into .mo when the .mo is missing or older, so a fresh clone needs no extra step."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")

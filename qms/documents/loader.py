@@ -16,6 +16,7 @@ import yaml
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..core.timeutil import today as local_today
 from ..extensions import db
 from .models import ProcedureRevision
 
@@ -93,7 +94,6 @@ def _to_doc(row: ProcedureRevision) -> Procedure:
 def in_force(revs: list[Procedure], today=None) -> Procedure:
     """The revision in force: the newest whose effective date has come (a revision loaded ahead
     of its effective date waits; the one before stays current)."""
-    from ..core.timeutil import today as local_today
     day = (today or local_today()).isoformat()
     for r in revs:  # newest first
         if str(r.meta.get("effective_date", "")) <= day:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
+from sqlalchemy import select
 
+from ..auth.models import Department
+from ..extensions import db
 from ..records import spec as specs
 from . import loader
 
@@ -12,10 +15,7 @@ bp = Blueprint("documents", __name__, url_prefix="/procedures")
 
 def _departments() -> dict:
     """Departments by their Chinese name (the procedures' own words), to show them in either language."""
-    from sqlalchemy import select
 
-    from ..auth.models import Department
-    from ..extensions import db
     return {d.name_zh: d for d in db.session.execute(select(Department)).scalars()}
 
 

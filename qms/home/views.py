@@ -5,10 +5,10 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 
-from ..records import policy
 from ..core.audit import AuditEvent
 from ..core.timeutil import today
 from ..extensions import db
+from ..records import policy
 from ..records import spec as specs
 from ..records.models import DRAFT, IN_PROGRESS, Record, RecordFacet
 

@@ -13,9 +13,21 @@ from ..records.procedures import FormRules, Procedure
 from ..records.spec import SpecError
 from . import checks, hooks, import_views, views
 from .batches import manifest
-from .forms import BILLING, CAL, HANDOVER, INTAKE, MAINT, REPAIR, SCRAP, SENDOUT, SWITCH, USAGE
+from .forms import (
+    BILLING,
+    CAL,
+    HANDOVER,
+    INTAKE,
+    MAINT,
+    REPAIR,
+    SCRAP,
+    SENDOUT,
+    SWITCH,
+    USAGE,
+)
 from .gate import asset_alias
 from .reminders import RULES
+
 
 def _thresholds(value, where: str, code: str) -> dict:
     """``thresholds:`` of the billing-test form: {switch type: required accuracy in percent}."""

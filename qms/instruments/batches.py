@@ -76,5 +76,6 @@ def manifest(record, locale: str = "zh_CN") -> dict:
                      "serial_no": v.get("serial_no") or "", "range": v.get("range_accuracy") or "",
                      "next_due_on": i.next_due_on.isoformat() if i.next_due_on else "",
                      "cal_id": cal.id if cal else None, "cal_number": cal.display_number if cal else "",
-                     "cal_result": (cal.values.get("result") if cal else "") or "", "cal_status": cal.status if cal else ""})
+                     "cal_result": (cal.values.get("result") if cal else "") or "",
+                     "cal_status": cal.status if cal else ""})
     return {"manifest": rows}

@@ -60,9 +60,10 @@ def draft_usage(record, values, user) -> dict:
         if reasons:
             errors["instrument"] = reasons
     out, due = values.get("checked_out_on"), values.get("return_due_on")
-    if values.get("loan_type") == "short" and out and due and date.fromisoformat(due) > add_months(date.fromisoformat(out), 1):
-        errors["return_due_on"] = [_("A short loan is returned within one month (by %(date)s); choose a long loan otherwise.",
-                                     date=add_months(date.fromisoformat(out), 1).isoformat())]
+    latest = add_months(date.fromisoformat(out), 1) if out else None
+    if values.get("loan_type") == "short" and latest and due and date.fromisoformat(due) > latest:
+        errors["return_due_on"] = [_("A short loan is returned within one month (by %(date)s); "
+                                     "choose a long loan otherwise.", date=latest.isoformat())]
     return errors
 
 
@@ -104,7 +105,8 @@ def draft_billing(record, values, user) -> dict:
     if values.get("tested_on") and values.get("test_month") and values["tested_on"][:7] < values["test_month"]:
         errors["tested_on"] = [_("A month is tested in that month or later, not before.")]
     if values.get("instrument"):
-        reasons = refusals(instrument_of(values), date.fromisoformat(values["tested_on"]) if values.get("tested_on") else None)
+        on = date.fromisoformat(values["tested_on"]) if values.get("tested_on") else None
+        reasons = refusals(instrument_of(values), on)
         if reasons:
             errors["instrument"] = reasons
     return errors

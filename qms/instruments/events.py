@@ -53,7 +53,8 @@ def page(instrument_id: int, before: tuple[str, int] | None = None, limit: int =
     stmt = select(InstrumentEvent).where(InstrumentEvent.instrument_id == instrument_id)
     if before is not None:
         on, eid = date.fromisoformat(before[0]), before[1]
-        stmt = stmt.where((InstrumentEvent.occurred_on < on) | ((InstrumentEvent.occurred_on == on) & (InstrumentEvent.id < eid)))
+        stmt = stmt.where((InstrumentEvent.occurred_on < on)
+                          | ((InstrumentEvent.occurred_on == on) & (InstrumentEvent.id < eid)))
     return list(db.session.execute(stmt.order_by(InstrumentEvent.occurred_on.desc(), InstrumentEvent.id.desc())
                                    .limit(limit)).scalars())
 

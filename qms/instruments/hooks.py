@@ -102,8 +102,9 @@ def handover_changed(record, spec, new: bool = False) -> None:
     if record.status != CLOSED or inst is None:
         return
     v = record.values
-    people = names((v.get("from_person"), v.get("to_person")))
-    state.hand_over(inst, record, people.get(as_id(v.get("from_person")), ""), people.get(as_id(v.get("to_person")), ""))
+    giver, taker = as_id(v.get("from_person")), as_id(v.get("to_person"))
+    people = names((giver, taker))
+    state.hand_over(inst, record, people.get(giver, ""), people.get(taker, ""))
     watch_calibration(inst)
 
 

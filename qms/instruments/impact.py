@@ -51,8 +51,9 @@ def _impact_text(inst: Instrument, cal: Record, since: date | None) -> str:
         if r.form_code == BILLING:
             lines.append(f"- {r.display_number} {u.get('tested_on')}: {switch_name(u)} {u.get('test_month')}")
             continue
+        back = u.get("returned_on") or u.get("return_due_on")
         lines.append(f"- {r.display_number} {people.get(as_id(u.get('borrower')), '')} "
-                     f"{u.get('checked_out_on')} ~ {u.get('returned_on') or u.get('return_due_on')}: {u.get('purpose') or ''}")
+                     f"{u.get('checked_out_on')} ~ {back}: {u.get('purpose') or ''}")
     if not uses:
         lines.append(_("(none recorded)"))
     return "\n".join(lines)[:4000]

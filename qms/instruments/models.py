@@ -15,7 +15,6 @@ from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
 
 
-
 class Condition(StrEnum):
     """What stops an instrument, besides its calibration: nothing (ok), or why it is out of use.
     Moved only by the verbs of :mod:`qms.instruments.state`."""

@@ -77,7 +77,8 @@ def lend(inst: Instrument, record: Record) -> None:
     inst.loan_id, inst.holder_id = record.id, as_id(v.get("borrower"))
     inst.loan_due_on = date.fromisoformat(v["return_due_on"])
     _touch(inst)
-    events.add(inst.id, "loan_out", record, v["checked_out_on"], v.get("purpose") or "", person_id=as_id(v.get("borrower")))
+    events.add(inst.id, "loan_out", record, v["checked_out_on"], v.get("purpose") or "",
+               person_id=as_id(v.get("borrower")))
 
 
 def take_back(inst: Instrument, record: Record) -> None:

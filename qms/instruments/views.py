@@ -4,19 +4,20 @@ a technician needs on a phone after scanning the label."""
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, func, select
 
+from ..auth.lookup import names
+from ..auth.models import Department, User
 from ..core import pdf
-from ..records import policy
 from ..core.i18n import current_locale
 from ..core.timeutil import today, utcnow
 from ..extensions import db
-from ..auth.lookup import names
-from ..auth.models import Department
+from ..records import policy
 from ..records import spec as specs
 from ..records.models import Record
 from . import batches, events, permissions, switches
@@ -63,7 +64,6 @@ COUNTED = tuple(k for k in LISTS if k != "all")  # "all" is not counted: it woul
 def _counts_statement():
     """Every dashboard count in one statement, each over a short index range; built once (composing
     the expressions cost more than running them), executed with today's dates."""
-    from sqlalchemy import Date, bindparam, func
     on, on30 = bindparam("on", type_=Date), bindparam("on30", type_=Date)
     return select(*[select(func.count()).select_from(Instrument).where(*_list_where(k, on, on30)).scalar_subquery()
                     for k in COUNTED])
@@ -74,16 +74,13 @@ def _counts_statement():
 def dashboard():
     """技术发展部's dashboard (INS-11 of the issue): what is due, overdue, stopped and out on loan,
     each count opening its list; loans out per person."""
-    from sqlalchemy import func
 
-    from ..auth.models import User
     show = request.args.get("show", "all")
     if show not in LISTS:
         abort(422, description=_("There is no such list."))
-    from datetime import timedelta
     on = today()
     counted = db.session.execute(_counts_statement(), {"on": on, "on30": on + timedelta(days=30)}).one()
-    counts = dict(zip(COUNTED, counted))
+    counts = dict(zip(COUNTED, counted, strict=True))
     stmt = select(Instrument).where(*_list_where(show, on, on + timedelta(days=30)))
     after = request.args.get("after", "")
     if after:
@@ -98,9 +95,9 @@ def dashboard():
         .join(Instrument, Instrument.holder_id == User.id).group_by(User.id, User.full_name)
         .order_by(func.count().desc()).limit(50)).all()
     holder_names = names(r.holder_id for r in rows)
-    from flask import render_template
     return render_template("instruments/dashboard.html", counts=counts, show=show, rows=rows, next_after=nxt,
-                           holders=holders, names=holder_names, today=on, states={r.id: permit_state(r, on) for r in rows},
+                           holders=holders, names=holder_names, today=on,
+                           states={r.id: permit_state(r, on) for r in rows},
                            untested=switches.untested(), month=on.isoformat()[:7],
                            may_import=may_import(current_user),
                            may_send=policy.can(current_user, "create", specs.get(SENDOUT)),
@@ -172,7 +169,8 @@ def intake_panel(record, spec, user) -> dict | None:
     may = {"calibrate": policy.can(user, "create", specs.get(CAL)),
            "maintain": permissions.maintains(user, inst) and policy.can(user, "create", specs.get(MAINT)),
            "hand_over": permissions.may_hand_over(user, inst)}
-    return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst), "today": today().isoformat(),
+    return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst),
+            "today": today().isoformat(),
             "reasons": refusals(inst, today()), "lines": lines[:PANEL_LINES], "more": len(lines) > PANEL_LINES,
             "names": people, "kinds": events.KIND_TEXT, "maintainer": Department.by_code(maintainer), "may": may,
             "custodian_dept": db.session.get(Department, inst.department_id),
@@ -191,7 +189,6 @@ def _file_instrument(instrument_id: int) -> Instrument:
 @login_required
 def usage_file(instrument_id: int):
     """The whole usage file (使用档案, INS-05), newest first, 100 lines a page (keyset)."""
-    from flask import render_template
     inst = _file_instrument(instrument_id)
     try:
         cursor = events.parse_cursor(request.args.get("before", ""))
@@ -238,7 +235,8 @@ def billing_result(record, locale: str = "zh_CN") -> dict:
     """The computed accuracy beside the threshold of the switch type (page and printout)."""
     spec = specs.by_revision(record.form_revision_id)
     acc, limit = accuracy(record.values), threshold(spec, record.values)
-    return {"accuracy": f"{acc:.4f}%" if acc is not None else "—", "threshold": f"{limit}%" if limit is not None else "—",
+    return {"accuracy": f"{acc:.4f}%" if acc is not None else "—",
+            "threshold": f"{limit}%" if limit is not None else "—",
             "below": acc is not None and limit is not None and acc < limit}
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-
 from datetime import date, datetime
 
 from openpyxl import Workbook

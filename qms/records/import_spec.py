@@ -1,7 +1,8 @@
 """The ``import:`` block of a form declaration: which forms take rows from a spreadsheet, and how
 (REC-02; the instrument register, INS-01, declares one in forms/INS-INTAKE.yaml).
 
-``spec.parse`` calls :func:`parse_import`, so this module stays below ``spec`` and ``service``. The import itself is :mod:`qms.records.importer`.
+``spec.parse`` calls :func:`parse_import`, so this module stays below ``spec`` and ``service``.
+The import itself is :mod:`qms.records.importer`.
 """
 from __future__ import annotations
 

@@ -37,14 +37,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
 from ..core import audit
-from . import policy
 from ..core.i18n import tr
 from ..core.timeutil import today
 from ..extensions import db
-from . import service
+from . import policy, service
 from .export import write_xlsx
 from .import_spec import TODAY, ImportSpec, parse_import
-from .tables import MAX_BYTES, MAX_ROWS, ImportRefused, Problem, Row, Sheet, cell_value, import_fields, read_sheet
+from .tables import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportRefused,
+    Problem,
+    Row,
+    Sheet,
+    cell_value,
+    import_fields,
+    read_sheet,
+)
 
 __all__ = ["MAX_BYTES", "MAX_REPORT", "MAX_ROWS", "SECONDS", "ImportFailed", "ImportRefused", "ImportSpec",
            "check_password", "hints", "items", "may_import", "parse_import", "read_sheet", "report_xlsx", "run",

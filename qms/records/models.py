@@ -17,7 +17,6 @@ from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
 
 
-
 class Status(StrEnum):
     """A record's place in its lifecycle (stored as its value)."""
 

@@ -8,8 +8,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
 
-from ..auth.roles import ADMIN, COMPANY_WIDE, DEPARTMENT_HEAD, QUALITY_MANAGER, SITE_RIGHTS
+from ..auth.roles import (
+    ADMIN,
+    COMPANY_WIDE,
+    DEPARTMENT_HEAD,
+    QUALITY_MANAGER,
+    SITE_RIGHTS,
+)
 from .models import CLOSED, DRAFT, IN_PROGRESS
+
 # Defaults when a declaration leaves an action's roles empty.
 DEFAULTS = {
     "view": None,  # None: every role (department scope still applies)
@@ -112,7 +119,8 @@ def signable_step(user, spec, record):
         return None
     if step is spec.workflow[0]:
         # Submitting: whoever may edit the draft.
-        return step if can(user, "edit", spec, record) and (user.role in step.roles or record.created_by_id == user.id) else None
+        may = can(user, "edit", spec, record) and (user.role in step.roles or record.created_by_id == user.id)
+        return step if may else None
     if step.signer_field:
         # One named person signs (an action's owner), whatever their role or department.
         if not _named_signer(user, step, record):

@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from ..core.i18n import tr
+from ..auth.models import Department, User
+from ..auth.roles import ROLES
+from ..core.i18n import current_locale, tr
 from ..core.timeutil import fmt
-from .spec import SYSTEM_COLUMNS
+from ..extensions import db
+from .models import Record
+from .spec import MEANINGS, SYSTEM_COLUMNS
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -25,7 +30,6 @@ _label_cache: dict = {}
 
 def status_label(status: str, locale: str | None = None) -> str:
     """The status in ``locale`` (default: the request's), translated once per locale, then cached."""
-    from ..core.i18n import current_locale
     key = (locale or current_locale(), status)
     label = _label_cache.get(key)
     if label is None:
@@ -47,12 +51,9 @@ def value_text(f, value, locale: str | None = None) -> str:
     if f.type == "datetime" and isinstance(value, str):
         return value.replace("T", " ")
     if f.type in ("user", "record") and str(value).isdigit():
-        from ..extensions import db
         if f.type == "user":
-            from ..auth.models import User
             u = db.session.get(User, int(value))
             return u.full_name if u else str(value)
-        from .models import Record
         r = db.session.get(Record, int(value))
         return r.display_number if r else str(value)
     return str(value)
@@ -62,11 +63,7 @@ def prefetch_links(spec, records, columns=None) -> list:
     """Load the people and records that a page's link columns name, one query per kind, so the
     cells find them in the session instead of asking one by one (50 queries for a page of actions).
     Keep the returned list while rendering: the session only holds loaded objects weakly."""
-    from sqlalchemy import select
 
-    from ..auth.models import User
-    from ..extensions import db
-    from .models import Record
     wanted = {"user": set(), "record": set()}
     fields = [spec.field_map[c] for c in (columns or spec.register_columns)
               if c in spec.field_map and spec.field_map[c].type in wanted]
@@ -118,7 +115,6 @@ def change_label(spec, key: str) -> str:
 
 def change_value(spec, key: str, value) -> str:
     """A value in a history row as people read it: choice labels, yes/no, status words."""
-    from .spec import MEANINGS
     if value is None or value == "" or value == []:
         return "—"
     if spec is not None and key in spec.field_map:
@@ -130,18 +126,12 @@ def change_value(spec, key: str, value) -> str:
     if key == "step" and spec is not None and spec.step(value):
         return tr(spec.step(value).label)
     if key in ("amended_from", "superseded_by") and str(value).isdigit():
-        from ..extensions import db
-        from .models import Record
         other = db.session.get(Record, int(value))
         return other.display_number if other else str(value)
     if key == "department_id" and str(value).isdigit():
-        from ..auth.models import Department
-        from ..core.i18n import current_locale
-        from ..extensions import db
         dept = db.session.get(Department, int(value))
         return dept.label(current_locale()) if dept else str(value)
     if key == "role":
-        from ..auth.roles import ROLES
         return str(ROLES.get(value, value))
     if key == "locale":
         return {"zh_CN": "中文", "en": "English"}.get(value, str(value))
@@ -161,12 +151,7 @@ CHANGE_KEYS = {
 def who_signs(spec, step, record, locale: str | None = None) -> str:
     """Who may sign ``step`` of ``record``, in words (shown beside a waiting step): the named
     person, or the roles and the department the declaration asks for."""
-    from sqlalchemy import select
 
-    from ..auth.models import Department, User
-    from ..auth.roles import ROLES
-    from ..core.i18n import current_locale
-    from ..extensions import db
     if step.signer_field:
         person = db.session.get(User, record.values.get(step.signer_field) or 0)
         return person.full_name if person else ""

@@ -55,9 +55,9 @@ def record_pdf(record, spec, locale: str) -> bytes:
     def produce():
         rows = pdf_layout(spec, record.values, locale)
         # The address people use to reach this server (QMS_BASE_URL outside a request).
+        path = url_for("records.detail", code=record.form_code, record_id=record.id)
         url = url_for("records.detail", code=record.form_code, record_id=record.id, _external=True) \
-            if has_request_context() else \
-            current_app.config["QMS_BASE_URL"].rstrip("/") + url_for("records.detail", code=record.form_code, record_id=record.id)
+            if has_request_context() else current_app.config["QMS_BASE_URL"].rstrip("/") + path
         return pdf.render(templates_for(spec, "pdf.html"), spec=spec, record=record, rows=rows, locale=locale,
                           per_row=max(1, int(spec.pdf.get("columns", 1))),
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),

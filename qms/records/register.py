@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import exists, func, select, tuple_
 
-from . import policy
 from ..extensions import db
+from . import policy
 from .models import STATUSES, Record, RecordFacet
 
 SYSTEM_SORT = {"id": Record.id, "number": Record.number, "updated_at": Record.updated_at,

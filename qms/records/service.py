@@ -14,20 +14,34 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.orm import Session
 
+from ..auth.models import Department, User
 from ..core import attachments as storage
 from ..core import audit
-from ..core.errors import (Conflict, LockedRecord, ServiceError, SignatureRefused,  # noqa: F401  (re-exported)
-                           ValidationFailed)
-from ..auth.models import Department, User
+from ..core.errors import (  # noqa: F401  (re-exported)
+    Conflict,
+    LockedRecord,
+    ServiceError,
+    SignatureRefused,
+    ValidationFailed,
+)
 from ..core.i18n import RECORD_LOCALE, record_language, tr
 from ..core.numbering import next_number
 from ..core.timeutil import local, utcnow
 from ..extensions import db
 from . import policy
 from . import spec as specs
+from .models import (
+    CLOSED,
+    DRAFT,
+    IN_PROGRESS,
+    SUPERSEDED,
+    VOIDED,
+    Attachment,
+    Record,
+    RecordFacet,
+    Signature,
+)
 from .procedures import registry, rules_for
-from .models import (CLOSED, DRAFT, IN_PROGRESS, SUPERSEDED, VOIDED, Attachment, Record,
-                     RecordFacet, Signature)
 from .webforms import clean_values, form_class, to_formdata
 
 
@@ -226,7 +240,8 @@ def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Sig
         prev = db.session.get(Record, record.amended_from_id)
         prev.status, prev.superseded_by_id, prev.updated_at = SUPERSEDED, record.id, utcnow()
         _audit("supersede", prev, spec, user, changes={"superseded_by": [None, record.id]})
-    _audit("sign", record, spec, user, changes={"step": [None, step.name], "meaning": [None, step.meaning], "status": [None, record.status]})
+    _audit("sign", record, spec, user, changes={"step": [None, step.name], "meaning": [None, step.meaning],
+                                                "status": [None, record.status]})
     _changed(record, spec)
     if record.status == CLOSED and record.amended_from_id:
         _changed(prev, spec)

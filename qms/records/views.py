@@ -3,8 +3,18 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (Blueprint, abort, flash, redirect,
-                   render_template, request, send_file, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,19 +23,26 @@ from werkzeug.datastructures import MultiDict
 from ..auth.models import Department
 from ..core import attachments as storage
 from ..core import pdf
-from . import policy
 from ..core.audit import AuditEvent
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
 from ..core.writes import web_write
 from ..documents import loader as procedures
 from ..extensions import db
-from . import export, links, printing, register, service
+from . import export, links, policy, printing, register, service
 from . import spec as specs
 from .models import Attachment, Record
+from .present import (
+    STATUS_LABELS,
+    cell,
+    column_label,
+    prefetch_links,
+    present_values,
+    status_label,
+    templates_for,
+    value_text,
+)
 from .procedures import rules_for
-from .present import (STATUS_LABELS, cell, column_label, prefetch_links, present_values, status_label,
-                      templates_for, value_text)
 from .webforms import form_class, to_formdata
 
 bp = Blueprint("records", __name__)
@@ -93,7 +110,6 @@ def register_view(code: str):
 
 
 def current_app_page_size() -> int:
-    from flask import current_app
     return current_app.config["QMS_PAGE_SIZE"]
 
 
@@ -198,7 +214,6 @@ def department_choices(spec) -> list:
     ``department_label``, e.g. the department responsible for a nonconformity); else none."""
     if not spec.department_label or not policy.company_wide(user()):
         return []
-    from ..auth.models import Department
     return db.session.execute(select(Department).where(Department.active.is_(True))
                               .order_by(Department.code)).scalars().all()
 
@@ -231,7 +246,8 @@ def edit(code: str, record_id: int):
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                                    step=spec.step(step), values=present_values(spec, record, locale),
                                    conflict=isinstance(exc, service.Conflict),
-                                   version=request.form.get("_version")), 409 if isinstance(exc, service.Conflict) else 422
+                                   version=request.form.get("_version")), \
+                409 if isinstance(exc, service.Conflict) else 422
     form = form_class(spec, locale, only)(formdata=to_formdata(spec, record.values))
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                            version=record.version, step=spec.step(step),
@@ -277,7 +293,8 @@ def detail(code: str, record_id: int):
                            blockers=blockers, panel=panel,
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
-                           missing=missing, excluded=excluded, linked=links.linked_from(record, user()), linked_max=links.LINKED_MAX,
+                           missing=missing, excluded=excluded, linked=links.linked_from(record, user()),
+                           linked_max=links.LINKED_MAX,
                            can_fill=policy.can(user(), "edit", spec, record),
                            procedure=procedures.current(spec.procedure))
 

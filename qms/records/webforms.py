@@ -8,13 +8,29 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    validators,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField, validators)
 
+from ..auth.models import User
 from ..core.i18n import tr
+from ..core.timeutil import local, today, utcnow
+from ..extensions import db
+from .models import Record
 from .procedures import rules_for
+from .spec import conditions_hold
 
 PHONE = r"^[0-9+\-() ]{5,30}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -80,10 +96,7 @@ class _DateTime(_Dated, DateTimeLocalField):
 def _user_choices(roles: tuple):
     """Active users to choose from (a callable: read when the form is built, so it is current)."""
     def choices():
-        from sqlalchemy import select
 
-        from ..auth.models import User
-        from ..extensions import db
         stmt = select(User).where(User.active.is_(True)).order_by(User.department_id, User.full_name)
         if roles:
             stmt = stmt.where(User.role.in_(roles))
@@ -106,10 +119,7 @@ class _RecordLink(StringField):
             return
         if re.search(r"[\x00-\x1f]", text):  # never a number (and PostgreSQL refuses NUL in a query)
             raise validators.StopValidation(_("No such record."))
-        from sqlalchemy import select
 
-        from ..extensions import db
-        from .models import Record
         stmt = select(Record.id, Record.form_code)
         if text.lstrip("#").isdigit() and len(text) < 10:
             stmt = stmt.where(Record.id == int(text.lstrip("#")))
@@ -185,7 +195,6 @@ _classes: dict = {}
 
 def _not_future(form, field):
     """A date that has happened may not be after today (in the company's time zone)."""
-    from ..core.timeutil import local, today, utcnow
     mine = field.data
     if mine is None:
         return
@@ -203,7 +212,6 @@ class _RequiredIf:
         self.conditions, self.message = conditions, message
 
     def __call__(self, form, field):
-        from .spec import conditions_hold
         others = {k: (form[k].data if k in form._fields else form._context_values.get(k)) for k, _v in self.conditions}
         if conditions_hold(others, self.conditions) and not (str(field.data).strip() if field.data is not None else ""):
             raise validators.StopValidation(self.message)
@@ -251,7 +259,8 @@ def form_class(spec, locale: str, only: tuple | None = None):
                 fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [_not_future]
             if f.required_if:  # before Optional(), which would end the chain on an empty value
                 message = tr(f.required_message, locale) if f.required_message else _("Required.")
-                fld.kwargs["validators"] = [_RequiredIf(f.required_if, message)] + list(fld.kwargs.get("validators", []))
+                chain = list(fld.kwargs.get("validators", []))
+                fld.kwargs["validators"] = [_RequiredIf(f.required_if, message), *chain]
             attrs[f.name] = fld
 
         class Meta:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select, update
 
@@ -19,8 +19,8 @@ from ..core.timeutil import tz, utcnow
 from ..extensions import db
 from . import workcal
 from .mail import queue_immediate
+from .models import Notification, ReminderWatch
 from .outbox import insert_ignoring_duplicates
-from .models import MailOutbox, Notification, ReminderWatch
 from .rules import Rule, by_id
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -299,7 +299,8 @@ def _insert_notices(rows: list[dict]) -> int:
     count = 0
     for i in range(0, len(plain), 1000):
         # Multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING: only new rows come back.
-        count += len(db.session.execute(insert_ignoring_duplicates(table).returning(table.c.id), plain[i:i + 1000]).all())
+        stmt = insert_ignoring_duplicates(table).returning(table.c.id)
+        count += len(db.session.execute(stmt, plain[i:i + 1000]).all())
     for r in rows:
         if r["escalation"]:
             new_id = db.session.execute(insert_ignoring_duplicates(table).values(**r).returning(table.c.id)).scalar()

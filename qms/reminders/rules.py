@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..auth.roles import ROLES
 from ..records import spec as specs
-from ..records.spec import SpecError
 from ..records.procedures import registry
+from ..records.spec import SpecError
 
 KINDS = ("due", "interval", "sla", "monthly", "yearly")
 LADDER_ROLES = ("department_head", "quality_manager", "general_manager")
@@ -96,7 +96,8 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             form=form or raw.get("form"), field=raw.get("field"),
             lead_days=tuple(sorted((int(x) for x in raw.get("lead_days", (60, 30, 7))), reverse=True)),
             daily_repeats=int(raw.get("daily_repeats", 7)), weekly_repeats=int(raw.get("weekly_repeats", 12)),
-            months=int(raw.get("months", 0)), hours=float(raw.get("hours", 0)), working_hours=bool(raw.get("working_hours", False)),
+            months=int(raw.get("months", 0)), hours=float(raw.get("hours", 0)),
+            working_hours=bool(raw.get("working_hours", False)),
             faster=tuple((f["field"], str(f["value"]), float(f["hours"])) for f in raw.get("faster", ())),
             remind_before_hours=float(raw.get("remind_before_hours", 0)),
             day=int(raw.get("day", 0)), month=int(raw.get("month", 0)),

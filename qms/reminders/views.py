@@ -5,17 +5,28 @@ import json
 import secrets
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
-from ..records import policy
+from ..core import audit
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..records import policy
+from ..records import spec as specs
 from . import rules as rules_mod
 from .mail import notice_line, stage_text
 from .models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch
@@ -223,7 +234,6 @@ def admin():
             row = row or CalendarDay(day=day)
             row.kind, row.name = kind, request.form.get("name", "")[:80]
             db.session.add(row)
-        from ..core import audit
         audit.log("calendar_changed", actor=current_user, obj_type="calendar", obj_id=day.isoformat(),
                   summary=day.isoformat(), changes={"kind": [None, kind]})
         db.session.commit()
@@ -242,7 +252,6 @@ def admin():
     days = db.session.execute(select(CalendarDay).order_by(CalendarDay.day.desc()).limit(100)).scalars().all()
     rules = {r.id: r for r in all_rules}
     locale = current_locale()
-    from ..records import spec as specs
     described = [(r, rule_summary(r, specs.get(r.form) if r.form else None)) for r in all_rules]
     return render_template("reminders/admin.html", rules=described, jobs=jobs, failures=failures, pending=pending,
                            sent=sent, job_text=job_text, job_names=JOB_NAMES,

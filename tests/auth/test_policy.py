@@ -49,6 +49,7 @@ def test_quality_office_sees_the_global_audit_trail(app, client):
 def test_steps_signed_from_another_department_open_the_record_to_those_signers(app, client):
     """TEST-STEPS (as CP-PBX): 客户服务部 accepts the application, a technician of 技术发展部 inspects on site."""
     from werkzeug.datastructures import MultiDict
+
     from qms.extensions import db
     from qms.records import service
     clerk, tech = F.user("clerk", "CSD"), F.user("technician", "TDD")
@@ -76,6 +77,7 @@ def test_steps_signed_from_another_department_open_the_record_to_those_signers(a
 def test_a_step_routed_to_the_chosen_department(app):
     """TEST-ROUTE (as CS-KEY 承办部门完成): only the department chosen in 承办部门 acts, and not the submitter."""
     from werkzeug.datastructures import MultiDict
+
     from qms.extensions import db
     from qms.records import service
     clerk = F.user("clerk", "CSD")

@@ -58,7 +58,7 @@ def through_plan(capa, p: People, owners=None):
          root_cause="缺少标识巡查制度")
     sign(capa, p.head)
     actions = [add_action(capa, p.head, o, kind=k) for o, k in zip(owners or [p.clerk, p.tech],
-                                                                  ("corrective", "preventive"))]
+                                                                  ("corrective", "preventive"), strict=False)]
     sign(capa, p.head)
     return actions
 

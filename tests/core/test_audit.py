@@ -85,7 +85,7 @@ def test_chain_links_each_row_to_the_previous(app):
     clerk = F.user("clerk")
     F.record(clerk, "TEST-REC")
     rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
-    for prev, cur in zip(rows, rows[1:]):
+    for prev, cur in zip(rows, rows[1:], strict=False):
         assert cur.prev_hash == prev.hash
         assert cur.hash == cur.compute_hash()
     assert json.loads(rows[-1].changes)

@@ -3,7 +3,6 @@ covers: REC-02"""
 import json
 
 import pytest
-
 from sqlalchemy import select, text
 
 from qms.core.audit import AuditEvent

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from qms.core.audit import AuditEvent
 from qms.extensions import db
-from qms.records import importer
 from qms.instruments.models import Instrument
+from qms.records import importer
 from qms.records.models import Record, Signature
 from tests import factories as F
 from tests.instruments.helpers import register

@@ -56,8 +56,8 @@ def test_ins04_labels_colour_due_date_and_qr(app, client, tmp_path, staff):
 
 
 def test_ins04_every_department_reads_the_instrument_page_but_cannot_change_it(app, client, staff):
-    from qms.records import policy
     from qms.extensions import db
+    from qms.records import policy
     from qms.records import spec as specs
     from qms.records.models import Record
     s = staff

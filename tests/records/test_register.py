@@ -114,8 +114,9 @@ def test_hand_edited_page_links_are_422_never_500(app, client):
 
 def test_sorting_by_last_change_pages_through(app):
     clerk = F.user("clerk")
-    from qms.core import timeutil
     from datetime import UTC, datetime, timedelta
+
+    from qms.core import timeutil
     base = datetime(2026, 11, 1, tzinfo=UTC)
     made = []
     for i in range(7):

@@ -9,8 +9,8 @@ from qms.extensions import db
 from qms.reminders import engine, mail, rules
 from qms.reminders.models import MailOutbox
 from tests import factories as F
-from tests.reminders.smtp import SMTPServer
 from tests.reminders.helpers import key_record, people
+from tests.reminders.smtp import SMTPServer
 from tests.support.clock import at
 
 SH = ZoneInfo("Asia/Shanghai")

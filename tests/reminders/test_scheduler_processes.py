@@ -17,8 +17,8 @@ from qms.records import service
 from qms.records import spec as specs
 from qms.reminders.models import MailOutbox, Notification
 from tests import factories as F
-from tests.reminders.smtp import SMTPServer
 from tests.reminders.helpers import KEY
+from tests.reminders.smtp import SMTPServer
 from tests.support.clock import at
 
 FAKE_NOW = "2026-11-26T10:00:00+08:00"
