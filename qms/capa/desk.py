@@ -19,8 +19,8 @@ from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import policy
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record
-from .forms import NC
-from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally
+from .forms import ACTION, NC
+from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally, Stage
 from .queries import actions_of, rounds_of
 
 STAGE_LABELS = {
@@ -66,7 +66,7 @@ def refresh(nc_id) -> None:
     row.open_actions = len(pending)
     dues = [a.due_on for a in pending if a.due_on]
     row.next_due_on = min(dues) if dues else None
-    if row.stage == "closed" and row.closed_on is None:
+    if row.stage == Stage.CLOSED and row.closed_on is None:
         row.closed_on = today()
         row.closed_month = row.closed_on.strftime("%Y-%m")
     row.updated_at = utcnow()
@@ -77,7 +77,7 @@ def _keys(row: NcDesk) -> tuple:
     """Where a row counts: its tally key, and its monthly keys (a voided one counts in no month)."""
     tally = (row.department_id, row.source, row.severity, row.stage, row.cause_category or "")
     months = []
-    if row.stage != "voided":
+    if row.stage != Stage.VOIDED:
         months.append((row.opened_month, "opened", row.department_id, row.source, row.severity))
         if row.closed_month:
             months.append((row.closed_month, "closed", row.department_id, row.source, row.severity))
@@ -108,18 +108,19 @@ def _bump(model, key: dict, delta: int) -> None:
     db.session.execute(stmt.on_conflict_do_update(index_elements=list(key), set_={"n": model.n + delta}))
 
 
-def _stage(nc: Record, latest: Record | None) -> str:
+def _stage(nc: Record, latest: Record | None) -> Stage:
+    """The desk stage of a nonconformity, from its status and its latest round."""
     if nc.status == CLOSED:
-        return "closed"
+        return Stage.CLOSED
     if nc.status != IN_PROGRESS:
-        return "voided"
+        return Stage.VOIDED
     if latest is None:
-        return "open"
+        return Stage.OPEN
     if latest.status == CLOSED:
-        return "to_close" if latest.values.get("effective") == "yes" else "reopened"
+        return Stage.TO_CLOSE if latest.values.get("effective") == "yes" else Stage.REOPENED
     if latest.status == DRAFT:
-        return "reopened" if latest.values.get("previous_capa") else "open"
-    return "verifying" if latest.current_step == "verify" else "in_capa"
+        return Stage.REOPENED if latest.values.get("previous_capa") else Stage.OPEN
+    return Stage.VERIFYING if latest.current_step == "verify" else Stage.IN_CAPA
 
 
 @dataclass
@@ -230,7 +231,7 @@ def _tally_where(model, f: Filters) -> list:
         elif f.stage:
             conds.append(NcTally.stage == f.stage)
         else:
-            conds.append(NcTally.stage != "voided")  # a voided report was a mistake, not a finding
+            conds.append(NcTally.stage != Stage.VOIDED)  # a voided report was a mistake, not a finding
     return conds
 
 
@@ -330,7 +331,7 @@ def trend(f: Filters, today: date, months: int = 12) -> list[tuple]:
 def overdue_actions(today: date, department_id: int | None, limit: int = 20) -> list[Record]:
     """The most overdue open actions (in the user's scope), oldest due date first."""
     stmt = select(Record).where(Record.status == IN_PROGRESS, Record.due_on < today,
-                                Record.form_code == "CA-ACTION")
+                                Record.form_code == ACTION)
     if department_id is not None:
         stmt = stmt.where(Record.department_id == department_id)
     return db.session.execute(stmt.order_by(Record.due_on, Record.id).limit(limit)).scalars().all()

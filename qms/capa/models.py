@@ -7,15 +7,29 @@ records (200k nonconformities and 600k actions in bench/desk.py).
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
 
-# Where a nonconformity stands, in the order it moves.
-STAGES = ("open", "in_capa", "verifying", "reopened", "to_close", "closed", "voided")
-OPEN_STAGES = ("open", "in_capa", "verifying", "reopened", "to_close")
+
+class Stage(StrEnum):
+    """Where a nonconformity stands on the desk, in the order it moves (kept by ``desk.refresh``)."""
+
+    OPEN = "open"  # awaiting its CAPA round
+    IN_CAPA = "in_capa"
+    VERIFYING = "verifying"
+    REOPENED = "reopened"  # a round was not effective
+    TO_CLOSE = "to_close"  # verified effective, 企业管理部 closes it
+    CLOSED = "closed"
+    VOIDED = "voided"
+
+
+STAGES = tuple(Stage)
+OPEN_STAGES = (Stage.OPEN, Stage.IN_CAPA, Stage.VERIFYING, Stage.REOPENED, Stage.TO_CLOSE)
 
 
 class NcDesk(db.Model):

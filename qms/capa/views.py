@@ -20,6 +20,7 @@ from ..records.models import IN_PROGRESS, OPEN, Record
 from ..records.present import status_label
 from . import charts, desk
 from .forms import ACTION, CAPA, NC, PLANNING_STEPS
+from .models import OPEN_STAGES
 from .queries import actions_of, next_rounds, rounds_of
 from .service import draft_round
 
@@ -82,7 +83,7 @@ def _display(rows, labels: dict, now) -> list[dict]:
     days, due, round_n = _("%(days)d days"), _("due %(date)s"), _("round %(n)d")
     out = []
     for r in rows:
-        open_ = r.stage not in ("closed", "voided")
+        open_ = r.stage in OPEN_STAGES
         out.append({
             "number": r.number, "href": nc_href + str(r.nc_id), "opened": r.opened_on.isoformat(),
             "age": days % {"days": (now - r.opened_on).days} if open_ else "",
@@ -136,7 +137,7 @@ def desk_export(fmt: str):
     rows = list(_export_rows(f, labels, EXPORT_LIMIT[fmt]))
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
-        data = export.write_xlsx("CA-NC", _header(), rows)
+        data = export.write_xlsx(NC, _header(), rows)
         mime = pdf.XLSX
     else:
         now = today()

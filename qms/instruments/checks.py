@@ -24,7 +24,7 @@ from . import permissions
 from .batches import BATCH_MAX, asset_numbers, resolve
 from .forms import INTAKE, MONITORING_KEEPER, SENDOUT
 from .gate import instrument_of, on_loan_elsewhere, out_of_service, refusals
-from .models import GONE, Instrument, InstrumentEvent
+from .models import GONE, Condition, Instrument, InstrumentEvent
 from .switches import switch_of
 
 # ---- value checks ----
@@ -37,7 +37,7 @@ def check_intake(record, values, user) -> dict:
     asset = (values.get("asset_no") or "").strip()
     if asset:
         taken = db.session.execute(select(Instrument.id).where(Instrument.asset_no == asset,
-                                                               Instrument.condition != "voided")).first()
+                                                               Instrument.condition != Condition.VOIDED)).first()
         others = [r for r in linked(INTAKE, "asset_no", asset, statuses=LIVE)
                   if record is None or r.id != record.id]
         if (taken and (record is None or taken[0] != record.id)) or others:

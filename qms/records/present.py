@@ -12,15 +12,15 @@ from ..auth.roles import ROLES
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import fmt
 from ..extensions import db
-from .models import Record
+from .models import Record, Status
 from .spec import MEANINGS, SYSTEM_COLUMNS
 
 STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "in_progress": _l("In progress"),
-    "closed": _l("Closed"),
-    "voided": _l("Voided"),
-    "superseded": _l("Superseded"),
+    Status.DRAFT: _l("Draft"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.CLOSED: _l("Closed"),
+    Status.VOIDED: _l("Voided"),
+    Status.SUPERSEDED: _l("Superseded"),
 }
 YES, NO = _l("Yes"), _l("No")
 

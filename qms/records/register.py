@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select, tuple_
 
 from ..extensions import db
 from . import policy
-from .models import STATUSES, Record, RecordFacet
+from .models import STATUSES, SUPERSEDED, Record, RecordFacet
 
 SYSTEM_SORT = {"id": Record.id, "number": Record.number, "updated_at": Record.updated_at,
                "created_at": Record.created_at}
@@ -103,7 +103,7 @@ def build_query(spec, user, args, messages: dict):
         stmt = stmt.where(Record.status == status)
     else:
         # Superseded revisions are reached from their successor, not listed twice.
-        stmt = stmt.where(Record.status != "superseded")
+        stmt = stmt.where(Record.status != SUPERSEDED)
     dept = args.get("department")
     if dept:
         if not str(dept).isdigit() or len(str(dept)) > 9:

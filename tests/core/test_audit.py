@@ -5,6 +5,7 @@ import json
 import pytest
 from sqlalchemy import select, text
 
+import qms
 from qms.core.audit import AuditEvent, verify_chain
 from qms.extensions import db
 from qms.records import service
@@ -89,3 +90,24 @@ def test_chain_links_each_row_to_the_previous(app):
         assert cur.prev_hash == prev.hash
         assert cur.hash == cur.compute_hash()
     assert json.loads(rows[-1].changes)
+
+
+def test_every_logged_action_has_a_label_in_both_languages(app):
+    """Each action the code logs (``audit.log("...")``) shows in people's words on the record page,
+    the home page and the audit trail's filter; a new action without a label fails here."""
+    import re
+    from pathlib import Path
+
+    from flask_babel import force_locale
+
+    from qms.web import action_label, audit_actions
+    root = Path(qms.__file__).parent
+    logged = {m for p in root.rglob("*.py") for m in re.findall(r'(?:audit\.log|_audit)\(\s*"([a-z_]+)"', p.read_text())}
+    assert {"create", "sign", "calendar_changed", "user_updated"} <= logged  # the scan found them
+    labels = audit_actions()
+    assert sorted(logged - set(labels)) == []
+    for code in logged:
+        with force_locale("en"):
+            assert action_label(code) != code
+        with force_locale("zh_Hans_CN"):
+            assert re.search(r"[\u4e00-\u9fff]", action_label(code)), code
