@@ -94,7 +94,7 @@ def register(app) -> None:
     def user_create(username, full_name, department, role, password):
         from .admin import service
         from .auth.models import Department
-        from .records.service import ValidationFailed
+        from .core.errors import ValidationFailed
         dept = db.session.execute(select(Department).where(Department.code == department.upper())).scalar()
         if dept is None:
             raise click.ClickException(f"no department {department}")

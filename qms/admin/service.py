@@ -8,10 +8,10 @@ from ..auth import session as auth_session
 from ..auth.models import Department, User
 from ..auth.roles import ROLES
 from ..core import audit
+from ..core.errors import ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..records.procedures import registry
-from ..records.service import ValidationFailed
 
 
 def create_user(actor, *, username: str, full_name: str, department_id: int, role: str,

@@ -1,7 +1,7 @@
 """Admin screens: departments and users."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,10 +13,11 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.models import Department, User
 from ..auth.roles import ROLES
 from ..core import audit
+from ..core.errors import ValidationFailed
 from ..core.i18n import current_locale
+from ..core.writes import web_write
 from ..extensions import db
 from ..records import policy
-from ..records.service import ValidationFailed
 from . import service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -65,16 +66,13 @@ def departments(dept_id: int | None = None):
     form = DepartmentForm(obj=dept)
     status = 200
     if form.validate_on_submit():
-        try:
+        with web_write(_("Saved."), flash_refusal=False) as w:
             service.save_department(current_user, dept, code=form.code.data, name_zh=form.name_zh.data,
                                     name_en=form.name_en.data, active=form.active.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if w.ok:
             return redirect(url_for(".departments"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.code.errors = exc.errors.get("code", [])
-            status = 422
+        form.code.errors = w.error.errors.get("code", [])
+        status = 422
     elif request.method == "POST":
         status = 422
     rows = db.session.execute(select(Department).order_by(Department.id)).scalars().all()
@@ -108,7 +106,7 @@ def user_edit(user_id: int | None = None):
         form.password.label.text = _("New password (leave empty to keep the current one)")
     status = 200
     if form.validate_on_submit():
-        try:
+        with web_write(_("Saved."), flash_refusal=False) as w:
             if target is None:
                 if not form.password.data:
                     raise ValidationFailed({"password": [_("This field is required.")]})
@@ -123,15 +121,12 @@ def user_edit(user_id: int | None = None):
                     target.set_password(form.password.data)
                     audit.log("password_reset", actor=current_user, obj_type="user", obj_id=target.id,
                               summary=target.username)
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if w.ok:
             return redirect(url_for(".users"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for k, v in exc.errors.items():
-                if k in form:
-                    form[k].errors = list(v)
-            status = 422
+        for k, v in w.error.errors.items():
+            if k in form:
+                form[k].errors = list(v)
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("admin/user_edit.html", form=form, target=target), status
