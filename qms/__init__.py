@@ -134,8 +134,12 @@ def configure_procedures(app: Flask, procedures: tuple | None = None) -> None:
     """Merge the declarations of the procedure packages into the app's registry: their rules,
     hooks, panels, blueprints, reminder rules and declaration keys (``qms.records.procedures``)."""
     from .records.procedures import Registry, load
+    from .reminders.rules import parse as parse_rule
 
-    app.extensions["qms.procedures"] = Registry(load(PROCEDURES) if procedures is None else tuple(procedures))
+    registry = Registry(load(PROCEDURES) if procedures is None else tuple(procedures))
+    for raw in registry.reminders:  # a package's own rules are checked here, as forms' are at load
+        parse_rule(raw)
+    app.extensions["qms.procedures"] = registry
 
 
 def configure_cli(app: Flask) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.lookup import department_labels, names
-from ..core import pdf
+from ..core import charts, pdf
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
 from ..core.writes import web_write
@@ -18,7 +18,7 @@ from ..records.links import linked
 from ..records.lookup import as_id
 from ..records.models import IN_PROGRESS, OPEN, Record
 from ..records.present import status_label
-from . import charts, desk
+from . import desk
 from .forms import ACTION, CAPA, NC, PLANNING_STEPS
 from .models import OPEN_STAGES
 from .queries import actions_of, next_rounds, rounds_of

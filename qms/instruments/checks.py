@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..auth.lookup import department_name
 from ..auth.models import Department, User
+from ..auth.roles import DEPARTMENT_HEAD, TECHNICIAN
 from ..core.i18n import current_locale
 from ..extensions import db
 from ..records.links import LIVE, linked
@@ -22,7 +23,7 @@ from ..records.models import CLOSED, DRAFT, VOIDED, Attachment
 from ..reminders.workcal import add_months
 from . import permissions
 from .batches import BATCH_MAX, asset_numbers, resolve
-from .forms import INTAKE, MONITORING_KEEPER, SENDOUT
+from .forms import INTAKE, MONITORING, MONITORING_KEEPER, SENDOUT
 from .gate import instrument_of, on_loan_elsewhere, out_of_service, refusals
 from .models import GONE, Condition, Instrument, InstrumentEvent
 from .switches import switch_of
@@ -42,7 +43,7 @@ def check_intake(record, values, user) -> dict:
                   if record is None or r.id != record.id]
         if (taken and (record is None or taken[0] != record.id)) or others:
             errors["asset_no"] = [_("This asset number is already registered.")]
-    if values.get("category") == "monitoring" and values.get("custodian_department") not in (None, MONITORING_KEEPER):
+    if values.get("category") == MONITORING and values.get("custodian_department") not in (None, MONITORING_KEEPER):
         errors["custodian_department"] = [_("The centralised monitoring system's equipment is kept by %(dept)s.",
                                             dept=department_name(MONITORING_KEEPER, current_locale()))]
     return errors
@@ -130,7 +131,7 @@ def draft_fault(record, values, user) -> dict:
     if code:
         signer = db.session.execute(select(User.id).join(Department, Department.id == User.department_id).where(
             Department.code == code, User.active.is_(True),
-            User.role.in_(("technician", "department_head"))).limit(1)).first()
+            User.role.in_((TECHNICIAN, DEPARTMENT_HEAD))).limit(1)).first()
         if signer is None:
             errors["repair_department"] = [_("Nobody in this department can sign a repair yet: choose another "
                                              "department or ask the administrator to add its staff.")]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..core.timeutil import today
 from ..extensions import db
 from ..records.lookup import as_id, display_number
-from .models import Condition, Instrument, InstrumentEvent
+from .models import CalResult, Condition, Instrument, InstrumentEvent
 
 # Why an instrument in each condition may not be used (translated when asked).
 _STOPS = {
@@ -47,7 +47,7 @@ def refusals(inst: Instrument | None, on: date | None = None) -> list[str]:
         out.append(_STOPS[inst.condition]())
     if inst.sendout_id:
         out.append(_("The instrument is away for calibration (%(number)s).", number=display_number(inst.sendout_id)))
-    if inst.cal_result == "fail" and inst.condition != Condition.QUARANTINED:
+    if inst.cal_result == CalResult.FAIL and inst.condition != Condition.QUARANTINED:
         out.append(_("The instrument failed its last calibration."))
     if inst.next_due_on is None:
         out.append(_("The instrument has no valid calibration."))
@@ -77,10 +77,10 @@ def permit_state(inst: Instrument, on: date | None = None) -> str:
     """The label colour: "valid" (green), "restricted" (yellow) or "stopped" (red). The same
     conditions as :func:`refusals`, without composing the messages (a register shows fifty)."""
     on = on or today()
-    if (inst.condition != Condition.OK or inst.sendout_id or inst.cal_result == "fail" or inst.next_due_on is None
-            or inst.next_due_on < on):
+    if (inst.condition != Condition.OK or inst.sendout_id or inst.cal_result == CalResult.FAIL
+            or inst.next_due_on is None or inst.next_due_on < on):
         return "stopped"
-    return "restricted" if inst.cal_result == "restricted" else "valid"
+    return "restricted" if inst.cal_result == CalResult.RESTRICTED else "valid"
 
 
 def on_loan_elsewhere(inst: Instrument, record) -> str | None:

@@ -29,6 +29,14 @@ class Condition(StrEnum):
 
 
 CONDITIONS = tuple(Condition)
+
+
+class CalResult(StrEnum):
+    """The last calibration's result (the values of INS-CAL's ``result`` choice)."""
+
+    PASS = "pass"
+    RESTRICTED = "restricted"  # may be used within its restriction (yellow label)
+    FAIL = "fail"  # quarantined until a passing calibration
 GONE = (Condition.SCRAPPED, Condition.VOIDED)  # out of the registers for good
 STOPPED = (Condition.QUARANTINED, Condition.UNDER_REPAIR, Condition.FAULTY, Condition.REPAIRED)
 
@@ -48,7 +56,7 @@ class Instrument(db.Model):
     interval_months: Mapped[int] = mapped_column(Integer, default=24)  # calibration interval
     calibrated_on = mapped_column(Date, nullable=True)  # last passing (or restricted) calibration
     next_due_on = mapped_column(Date, nullable=True)  # calibrated_on + interval
-    cal_result: Mapped[str] = mapped_column(String(20), default="pass")  # pass / restricted / fail
+    cal_result: Mapped[str] = mapped_column(String(20), default=CalResult.PASS)  # see CalResult
     restriction: Mapped[str] = mapped_column(String(200), default="")  # what a restricted one may do
     condition: Mapped[str] = mapped_column(String(20), default="ok")  # see CONDITIONS
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), nullable=True)  # open loan

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..auth.models import Department
 from ..extensions import db
 from ..records import policy
-from .forms import KEEPER, MONITORING_KEEPER
+from .forms import KEEPER, MONITORING, MONITORING_KEEPER, PUBLIC
 from .models import Instrument
 
 
@@ -31,9 +31,9 @@ def keeps(user, inst: Instrument | None) -> bool:
 def maintainer_code(inst: Instrument) -> str:
     """The department code that maintains ``inst`` (INS-05, INS-06): 运行维护部 for the monitoring
     system's equipment, 技术发展部 for public instruments, the using department otherwise."""
-    if inst.category == "monitoring":
+    if inst.category == MONITORING:
         return MONITORING_KEEPER
-    if inst.category == "public":
+    if inst.category == PUBLIC:
         return KEEPER
     dept = db.session.get(Department, inst.department_id)
     return dept.code if dept else KEEPER

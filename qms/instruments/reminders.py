@@ -10,7 +10,7 @@ from ..extensions import db
 from ..records.models import CLOSED, Record
 from ..reminders.engine import watch_until
 from .forms import INTAKE, SWITCH, USAGE
-from .models import GONE, Instrument
+from .models import GONE, CalResult, Instrument
 from .switches import next_deadline
 
 CALIBRATION_RULE, SWITCH_RULE = "ins03-calibration", "ins07-switch-test"
@@ -49,7 +49,8 @@ def watch_calibration(inst: Instrument) -> None:
         owner = intake.created_by_id if intake else None
     watch_until(CALIBRATION_RULE, "instrument", inst.id, inst.next_due_on,
                 title=f"{inst.asset_no} {inst.name}"[:300], link=f"/r/{INTAKE}/{inst.id}", owner_id=owner,
-                department_id=inst.department_id, active=inst.condition not in GONE and inst.cal_result != "fail")
+                department_id=inst.department_id,
+                active=inst.condition not in GONE and inst.cal_result != CalResult.FAIL)
 
 
 def watch_switch(switch: Record) -> None:

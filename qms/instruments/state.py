@@ -17,20 +17,20 @@ from ..records.lookup import as_id, choice_text, choices_text
 from ..records.models import CLOSED, Record
 from ..reminders.workcal import add_months
 from . import events
-from .models import GONE, Condition, Instrument
+from .models import GONE, CalResult, Condition, Instrument
 
 C = Condition
-LIVE = frozenset(C) - set(GONE)  # every condition of an instrument still in the registers
+IN_REGISTERS = frozenset(C) - set(GONE)  # every condition of an instrument still in the registers
 
 # verb: (the conditions it moves from, the condition it leaves the instrument in)
 TRANSITIONS = {
-    "report_fault": (LIVE, C.UNDER_REPAIR),  # a repair record submitted (INS-10)
-    "repaired": (LIVE, C.REPAIRED),  # the repair worked: a passing calibration before use
-    "not_repaired": (LIVE, C.FAULTY),  # the repair did not work
+    "report_fault": (IN_REGISTERS, C.UNDER_REPAIR),  # a repair record submitted (INS-10)
+    "repaired": (IN_REGISTERS, C.REPAIRED),  # the repair worked: a passing calibration before use
+    "not_repaired": (IN_REGISTERS, C.FAULTY),  # the repair did not work
     "found_faulty": (frozenset({C.OK}), C.FAULTY),  # damaged at a return, abnormal at a maintenance
-    "quarantine": (LIVE, C.QUARANTINED),  # a failed calibration (INS-03)
+    "quarantine": (IN_REGISTERS, C.QUARANTINED),  # a failed calibration (INS-03)
     "back_in_use": (frozenset({C.QUARANTINED, C.FAULTY, C.REPAIRED}), C.OK),  # a passing calibration
-    "scrap": (LIVE, C.SCRAPPED),  # final (INS-09)
+    "scrap": (IN_REGISTERS, C.SCRAPPED),  # final (INS-09)
     "void": (frozenset(C) - {C.VOIDED}, C.VOIDED),  # its registration was voided
 }
 
@@ -59,7 +59,7 @@ def register(record: Record) -> Instrument | None:
         id=record.id, asset_no=v["asset_no"], number=record.number or "", name=v["name"], model=v.get("model") or "",
         category=v["category"], department_id=Department.id_of(v["custodian_department"]) or record.department_id,
         custodian_id=as_id(v.get("custodian")), interval_months=interval, calibrated_on=calibrated,
-        next_due_on=add_months(calibrated, interval), cal_result="pass", condition=C.OK, updated_at=utcnow())
+        next_due_on=add_months(calibrated, interval), cal_result=CalResult.PASS, condition=C.OK, updated_at=utcnow())
     db.session.add(inst)
     events.add(record.id, "intake", record, v["intake_on"], v["location"], person_id=as_id(v.get("custodian")))
     return inst
@@ -102,16 +102,17 @@ def calibrated(inst: Instrument, record: Record) -> tuple[bool, date | None]:
     v = record.values
     on = date.fromisoformat(v["calibrated_on"])
     events.add(inst.id, "calibration", record, on, f"{choice_text(record, 'result')} · {v.get('certificate_no') or ''}")
-    if inst.calibrated_on and on < inst.calibrated_on and v["result"] != "fail":
+    if inst.calibrated_on and on < inst.calibrated_on and v["result"] != CalResult.FAIL:
         return False, None  # an older certificate entered late does not undo a newer one
-    if v["result"] == "fail":
+    if v["result"] == CalResult.FAIL:
         since = inst.calibrated_on
-        inst.cal_result = "fail"
+        inst.cal_result = CalResult.FAIL
         move(inst, "quarantine")
         _touch(inst)
         return True, since
     inst.calibrated_on, inst.next_due_on = on, add_months(on, inst.interval_months)
-    inst.cal_result, inst.restriction = v["result"], (v.get("restriction") or "") if v["result"] == "restricted" else ""
+    restricted = v["result"] == CalResult.RESTRICTED
+    inst.cal_result, inst.restriction = v["result"], (v.get("restriction") or "") if restricted else ""
     move(inst, "back_in_use")
     _touch(inst)
     return False, None

@@ -55,7 +55,7 @@ class Procedure:
     reminders: tuple = ()  # calendar and managed rule declarations (dicts, as in forms' ``reminders:``)
     user_change_checks: tuple = ()  # (user, new values) -> {field: [message]} before a user is changed
     audit_actions: Mapping = field(default_factory=dict)  # {action code: lazy label} it logs
-    extensions: Mapping = field(default_factory=dict)  # {top-level YAML key: parse(value, source) -> value}
+    extensions: Mapping = field(default_factory=dict)  # {top-level YAML key: parse(value, where, code) -> value}
     every_change: tuple = ()  # (record, spec, new) hooks that apply to every form (reminder watches)
 
 

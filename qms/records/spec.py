@@ -200,16 +200,19 @@ def _closed(mapping, allowed: set, where: str) -> dict:
     return mapping
 
 
-def parse(raw: dict, source: str = "?", extensions: dict | None = None) -> FormSpec:
+def parse(raw: dict, source: str = "?", extensions: dict | None = None, strict: bool = True) -> FormSpec:
     """Check a declaration and turn it into a :class:`FormSpec`; raise SpecError naming the file and
-    the key. ``extensions``: {top-level key: parser(value, source, code)} the procedures declare
-    (the app's registry when not given); their parsed values are in ``spec.extensions``."""
+    the key. ``extensions``: {top-level key: parser(value, where, code)} the procedures declare
+    (the app's registry when not given); their parsed values are in ``spec.extensions``.
+    ``strict=False`` reads a stored revision, checked when it was loaded: a key no running package
+    declares any more is left unread instead of refused, so old records stay readable."""
     if extensions is None:
         extensions = registry().extensions
     try:
         if not isinstance(raw, dict):
             raise SpecError(f"{source}: a declaration is a mapping of keys")
-        _closed(raw, TOP_KEYS | set(extensions), source)
+        if strict:
+            _closed(raw, TOP_KEYS | set(extensions), source)
         code = raw["code"]
         if not isinstance(code, str) or not re.fullmatch(r"[A-Z][A-Z0-9-]{1,30}", code):
             raise SpecError(f"{source}: code {code!r} must be upper-case letters, digits and '-'")
@@ -387,7 +390,7 @@ def by_revision(revision_id: int) -> FormSpec:
     if spec is None:
         row = db.session.get(FormRevision, revision_id)
         raw = json.loads(row.spec_json)
-        spec = parse(raw, row.code)
+        spec = parse(raw, row.code, strict=False)
         spec = FormSpec(**{**spec.__dict__, "revision_id": row.id})
         _cache["by_id"][revision_id] = spec
     return spec

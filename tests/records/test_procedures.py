@@ -157,3 +157,21 @@ def test_the_declared_packages_plug_in_through_one_list(app):
     assert reg.rules("INS-USAGE").draft_checks and reg.rules("CA-CAPA").panel is not None
     assert reg.rules("NO-SUCH-FORM") == FormRules()
     assert {bp.name for bp in reg.blueprints} >= {"capa", "instruments", "reminders"}
+
+
+def test_a_stored_revision_stays_readable_when_its_package_key_is_gone(app):
+    """A revision was checked when it was loaded; a key no running package declares any more (a
+    package removed, a key renamed) does not make its records unreadable."""
+    import json
+
+    from qms.extensions import db
+    from qms.records.models import FormRevision
+    raw = yaml.safe_load((MOCK_FORMS_DIR / "TEST-REC.yaml").read_text(encoding="utf-8"))
+    raw = {**raw, "code": "TEST-OLD", "retired_key": {"x": 1}}
+    row = FormRevision(code="TEST-OLD", revision="A", seq=1, content_hash="0" * 64,
+                       spec_json=json.dumps(raw, ensure_ascii=False))
+    db.session.add(row)
+    db.session.flush()
+    with pytest.raises(SpecError, match="retired_key"):
+        parse(raw, "TEST-OLD.yaml")
+    assert specs.by_revision(row.id).code == "TEST-OLD"

@@ -1,4 +1,6 @@
-"""Server-drawn SVG charts for the audit desk.
+"""Server-drawn SVG charts (Pareto, grouped monthly bars): the audit desk's, and any procedure's
+statistics (data analysis) — a shared helper at the bottom layer, so packages need not import
+each other for a chart.
 
 The CSP allows no scripts or inline styles, so charts are plain SVG with presentation attributes.
 They are written here as strings rather than in a Jinja macro: a chart is a few hundred escaped
