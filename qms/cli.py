@@ -95,7 +95,7 @@ def register(app) -> None:
         from .admin import service
         from .auth.models import Department
         from .core.errors import ValidationFailed
-        dept = db.session.execute(select(Department).where(Department.code == department.upper())).scalar()
+        dept = Department.by_code(department.upper())
         if dept is None:
             raise click.ClickException(f"no department {department}")
         try:

@@ -70,7 +70,7 @@ def _nonconformities() -> int:
         user = _user(username)
         if user is None:
             continue
-        dept_id = db.session.execute(select(Department.id).where(Department.code == dept)).scalar()
+        dept_id = Department.id_of(dept)
         nc = service.create(specs.get("CA-NC"), user, MultiDict(values), "zh_CN", department_id=dept_id)
         _sign(nc, username)
         made += 1
