@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from .auth.roles import ROLES
 from .core import audit
@@ -10,6 +11,7 @@ from .core.i18n import current_locale, tr
 from .core.timeutil import fmt, local
 from .extensions import db
 from .records import policy
+from .records import spec as specs
 from .records.models import STATUSES, Record
 from .records.present import change_label, change_value, status_label, who_signs
 from .records.procedures import registry
@@ -26,6 +28,23 @@ def action_label(code: str) -> str:
     return str(audit_actions().get(code, code))
 
 
+def link_name(text) -> str:
+    """A record typed into a link field (``#6``, ``6`` or its number) as people know it: its number
+    and its form's title; "" when there is no such record."""
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    if text.lstrip("#").isdigit() and len(text) < 11:
+        rid = int(text.lstrip("#"))
+        r = db.session.get(Record, rid) if 0 < rid < 2**31 else None
+    else:
+        r = db.session.execute(select(Record).where(Record.number == text[:60].upper())
+                               .order_by(Record.revision_no.desc()).limit(1)).scalar()
+    if r is None:
+        return ""
+    return f"{r.display_number} · {tr(specs.by_revision(r.form_revision_id).title)}"
+
+
 def init_app(app) -> None:
     """Install the globals and filters on the app's Jinja environment."""
 
@@ -40,6 +59,7 @@ def init_app(app) -> None:
         return r.form_code if r else "X"
 
     app.jinja_env.globals["linked_code"] = linked_code
+    app.jinja_env.globals["link_name"] = link_name
     app.jinja_env.filters["localtime"] = fmt
     app.jinja_env.filters["localtime_s"] = lambda dt: fmt(dt, seconds=True)
     app.jinja_env.filters["localdate"] = lambda dt: local(dt).strftime("%Y-%m-%d") if dt else ""

@@ -5,6 +5,7 @@ of each coercing ids and querying by hand.
 """
 from __future__ import annotations
 
+from ..core.timeutil import local
 from ..extensions import db
 from . import spec as specs
 from .models import Record
@@ -30,6 +31,16 @@ def display_number(record_id) -> str:
     rid = as_id(record_id)
     rec = db.session.get(Record, rid) if rid else None
     return rec.display_number if rec else "—"
+
+
+def record_name(record: Record, spec=None) -> str:
+    """How a record is named where people read it without its page (a reminder, a notice): its
+    number, or — a draft has none yet — its form's title and the day it was started, never "#id".
+    In the records' language (Chinese)."""
+    if record.number:
+        return record.display_number
+    spec = spec or specs.by_revision(record.form_revision_id)
+    return f"{spec.title.get('zh', spec.code)}（草稿，{local(record.created_at):%Y-%m-%d}）"
 
 
 def choice_text(record: Record, field: str, lang: str = "zh") -> str:

@@ -194,11 +194,25 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     step = policy.signable_step(user, spec, record)
     if step is None:
         raise SignatureRefused(policy.sign_refusal(user, spec, record))
-    if not user.check_password(password or ""):
-        _audit("signature_failed", record, spec, user, changes={"step": [None, step.name]})
-        raise SignatureRefused(_("The password is not correct; nothing was signed."),
-                               {"password": [_("The password is not correct.")]})
+    verify_password(user, password, spec, record, step.name)
     return sign_verified(record, user, locale, step)
+
+
+def verify_password(user, password: str, spec, record: Record | None, step: str) -> None:
+    """The signer's password, checked on the server before a signature. A wrong one is audited
+    (``signature_failed``: on the record, or on the form when the record is not saved yet) and
+    refused with SignatureRefused; the caller keeps that audit row and nothing else."""
+    if user.check_password(password or ""):
+        return
+    if record is not None:
+        _audit("signature_failed", record, spec, user, changes={"step": [None, step]})
+    else:
+        with record_language():
+            unsaved = _("not saved")
+        audit.log("signature_failed", actor=user, obj_type="form", obj_id=spec.code,
+                  summary=f"{spec.code} ({unsaved})", changes={"step": [None, step]})
+    raise SignatureRefused(_("The password is not correct; nothing was signed."),
+                           {"password": [_("The password is not correct.")]})
 
 
 def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Signature:

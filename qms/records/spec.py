@@ -54,6 +54,12 @@ SYSTEM_COLUMNS = {
     "created_by": {"zh": "填写人", "en": "Created by"},
 }
 SORTABLE_SYSTEM = ("id", "number", "updated_at", "created_at")
+# Defaults that are worked out when a form opens, not written as a value: the moment or the day
+# (``now``, ``today``, or relative: ``+24h``, ``+3d``, ``-1d``), the person filling it in (``me``),
+# their department's code (``my_department``).
+DEFAULT_TOKENS = {"now": ("datetime", "date"), "today": ("date", "datetime"), "me": ("user",),
+                  "my_department": ("choice", "string")}
+RELATIVE_DEFAULT = re.compile(r"^[+-]\d{1,4}[hd]$")
 
 
 @dataclass(frozen=True)
@@ -318,11 +324,25 @@ def _check_fields(fields: list, workflow: list, source: str) -> list:
             raise SpecError(f"{source}: field {f.name}: required_if names an unknown field")
         if f.not_future and f.type not in ("date", "datetime"):
             raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
+        _check_default(f, source)
         out.append(f)
     for s in workflow:
         if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):
             raise SpecError(f"{source}: step {s.name}: signer_field must name a user field")
     return out
+
+
+def _check_default(f: FieldSpec, source: str) -> None:
+    """A worked-out default (``now``, ``me``, ``+24h``...) must suit the field's type."""
+    d = f.default
+    if not isinstance(d, str):
+        return
+    if d in DEFAULT_TOKENS and f.type not in DEFAULT_TOKENS[d]:
+        raise SpecError(f"{source}: field {f.name}: default {d!r} is for {'/'.join(DEFAULT_TOKENS[d])} fields")
+    if RELATIVE_DEFAULT.match(d) and f.type not in ("date", "datetime"):
+        raise SpecError(f"{source}: field {f.name}: default {d!r} is for date and datetime fields")
+    if RELATIVE_DEFAULT.match(d) and d.endswith("h") and f.type != "datetime":
+        raise SpecError(f"{source}: field {f.name}: default {d!r} in hours is for datetime fields")
 
 
 def _parse_permissions(raw, source: str) -> tuple[dict, tuple]:

@@ -26,10 +26,10 @@ from ..core import pdf
 from ..core.audit import AuditEvent
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
-from ..core.writes import web_write
+from ..core.writes import refusal_text, web_write
 from ..documents import loader as procedures
 from ..extensions import db
-from . import export, links, policy, printing, register, service
+from . import export, links, policy, printing, register, service, waiting
 from . import spec as specs
 from .models import Attachment, Record
 from .present import (
@@ -43,7 +43,7 @@ from .present import (
     value_text,
 )
 from .procedures import rules_for
-from .webforms import form_class, to_formdata
+from .webforms import form_class, initial_values, to_formdata
 
 bp = Blueprint("records", __name__)
 
@@ -168,7 +168,7 @@ def new(code: str):
     policy.require(user(), "create", spec)
     locale = current_locale()
     only = service.step_names(spec, spec.workflow[0].name)
-    initial = initial_values(spec, only, request.args) if request.method == "GET" else {}
+    initial = initial_values(spec, only, request.args, user()) if request.method == "GET" else {}
     form = form_class(spec, locale, only)(formdata=request.form if request.method == "POST"
                                           else (MultiDict(initial) if initial else None))
     departments = department_choices(spec)
@@ -178,35 +178,57 @@ def new(code: str):
         if nonce and nonce in done:
             # The same form sent twice (double click, reload): show the record it already made.
             return redirect(url_for(".detail", code=code, record_id=done[nonce]))
+        signing = bool(request.form.get("_sign"))
         try:
+            if signing:  # the password first: a wrong one keeps the form as typed, nothing saved
+                service.verify_password(user(), request.form.get("password", ""), spec, None,
+                                        spec.workflow[0].name)
             record = service.create(spec, user(), request.form, locale,
                                     department_id=request.form.get("_department", type=int))
+            if signing:
+                service.sign_verified(record, user(), locale)
             db.session.commit()
             if nonce:
                 session["created"] = dict(list(done.items())[-19:] + [(nonce, record.id)])
+            if signing:
+                flash(_("Saved and signed."), "success")
+                return redirect(url_for(".detail", code=code, record_id=record.id, signed=1))
             flash(_("Draft saved. Check it, then sign to submit."), "success")
             return redirect(url_for(".detail", code=code, record_id=record.id))
-        except service.ValidationFailed as exc:
-            db.session.rollback()
-            form = exc.form or form
-            flash(exc.message, "error")
+        except service.ServiceError as exc:
+            _refused(exc)
+            form = getattr(exc, "form", None) or _with_errors(form, exc)
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
                                    step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", ""),
-                                   departments=departments,
+                                   departments=departments, may_sign=True, password_errors=_password_errors(exc),
                                    department_id=request.form.get("_department", type=int)), 422
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                           step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12),
+                           step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12), may_sign=True,
                            departments=departments, department_id=request.args.get("_department", type=int))
 
 
-def initial_values(spec, only: tuple, args) -> dict:
-    """What a new form starts with: declared defaults, then values handed over in the link
-    (e.g. a finding's source record), limited to the fields of the first step."""
-    data = {f.name: str(f.default) for f in spec.fields if f.name in only and f.default is not None}
-    for name in only:
-        if name in args and spec.field_map[name].type not in ("multichoice", "boolean"):
-            data[name] = args.get(name, "")[:200]
-    return data
+def _refused(exc) -> None:
+    """Undo the request's writes after a refusal, but keep a refused signature's audit row (a
+    wrong password is evidence); say why at the top of the form."""
+    if isinstance(exc, service.SignatureRefused):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    flash(exc.message if not isinstance(exc, service.SignatureRefused) else refusal_text(exc), "error")
+
+
+def _password_errors(exc) -> list:
+    """Messages shown at the password field (a wrong password, fields to fill before signing)."""
+    return list(exc.errors.get("password", [])) if isinstance(exc, service.ServiceError) else []
+
+
+def _with_errors(form, exc):
+    """The form as typed, with the refusal's field messages next to their fields."""
+    form.validate()
+    for name, messages in exc.errors.items():
+        if name in form._fields:
+            form[name].errors = list(dict.fromkeys([*form[name].errors, *messages]))
+    return form
 
 
 def department_choices(spec) -> list:
@@ -230,28 +252,55 @@ def edit(code: str, record_id: int):
     policy.require(user(), "edit", spec, record)
     locale = current_locale()
     only = service.step_names(spec, step)
+    may_sign = _signs_this_step(record, spec, step)
     if request.method == "POST":
+        signing = may_sign and bool(request.form.get("_sign"))
         try:
+            if signing:  # the password first: a wrong one keeps the form as typed, nothing saved
+                service.verify_password(user(), request.form.get("password", ""), spec, record, step)
             service.update(record, user(), request.form, locale, request.form.get("_version", type=int))
+            if signing:
+                service.sign_verified(record, user(), locale)
             db.session.commit()
+            if signing:
+                flash(_("Saved and signed."), "success")
+                return redirect(url_for(".detail", code=code, record_id=record.id, signed=1))
             flash(_("Saved."), "success")
             return redirect(url_for(".detail", code=code, record_id=record.id))
-        except (service.ValidationFailed, service.Conflict) as exc:
-            db.session.rollback()
+        except service.ServiceError as exc:
+            _refused(exc)
             form = getattr(exc, "form", None) or form_class(spec, locale, only)(formdata=request.form)
-            if isinstance(exc, service.Conflict):
-                form.validate()
-            flash(exc.message, "error")
+            if isinstance(exc, service.Conflict) or not getattr(exc, "form", None):
+                form = _with_errors(form, exc)
             record = db.session.get(Record, record_id)
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                                    step=spec.step(step), values=present_values(spec, record, locale),
-                                   conflict=isinstance(exc, service.Conflict),
+                                   conflict=isinstance(exc, service.Conflict), may_sign=may_sign,
+                                   password_errors=_password_errors(exc),
                                    version=request.form.get("_version")), \
                 409 if isinstance(exc, service.Conflict) else 422
     form = form_class(spec, locale, only)(formdata=to_formdata(spec, record.values))
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
-                           version=record.version, step=spec.step(step),
+                           version=record.version, step=spec.step(step), may_sign=may_sign,
                            values=present_values(spec, record, locale))
+
+
+def _signs_this_step(record, spec, step: str) -> bool:
+    """The person filling the step may also sign it (then the form offers "save and sign")."""
+    signable = policy.signable_step(user(), spec, record)
+    return signable is not None and signable.name == step
+
+
+@bp.route("/next")
+@login_required
+def next_waiting():
+    """下一条: the next record waiting for this person's signature (after ``after``), else home."""
+    after = request.args.get("after", type=int)
+    for r in waiting.waiting_for(user(), limit=10):
+        if r.id != after:
+            return redirect(url_for(".detail", code=r.form_code, record_id=r.id))
+    flash(_("Nothing else waits for your signature."), "success")
+    return redirect(url_for("home.index"))
 
 
 def _related(record):

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import case, literal, select
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -30,7 +32,7 @@ from ..core.timeutil import local, today, utcnow
 from ..extensions import db
 from .models import Record
 from .procedures import rules_for
-from .spec import conditions_hold
+from .spec import RELATIVE_DEFAULT, conditions_hold
 
 PHONE = r"^[0-9+\-() ]{5,30}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -94,10 +96,12 @@ class _DateTime(_Dated, DateTimeLocalField):
 
 
 def _user_choices(roles: tuple):
-    """Active users to choose from (a callable: read when the form is built, so it is current)."""
+    """Active users to choose from (a callable: read when the form is built, so it is current);
+    the people of the chooser's own department first, as they are the ones usually picked."""
     def choices():
-
-        stmt = select(User).where(User.active.is_(True)).order_by(User.department_id, User.full_name)
+        me = current_user if has_request_context() and getattr(current_user, "is_authenticated", False) else None
+        mine = case((User.department_id == me.department_id, 0), else_=1) if me is not None else literal(1)
+        stmt = select(User).where(User.active.is_(True)).order_by(mine, User.department_id, User.full_name)
         if roles:
             stmt = stmt.where(User.role.in_(roles))
         return [SelectChoice("", "—")] + [SelectChoice(str(u.id), f"{u.full_name} ({u.username})")
@@ -238,6 +242,43 @@ class _NotBefore:
         b = theirs.date() if isinstance(theirs, datetime) else theirs
         if a < b:
             raise validators.ValidationError(_("May not be before %(label)s.", label=self.label))
+
+
+def resolve_default(f, user, now: datetime | None = None):
+    """The value a new form starts with for field ``f``: a declared value, or one worked out now
+    (``now``, ``today``, ``+24h``, ``+3d``, ``me``, ``my_department``; see ``spec.DEFAULT_TOKENS``),
+    as form data (text). None when the field has no default."""
+    d = f.default
+    if d is None:
+        return None
+    if not isinstance(d, str):
+        return str(d)
+    moment = local(now or utcnow()).replace(second=0, microsecond=0)
+    if d in ("now", "today") or RELATIVE_DEFAULT.match(d):
+        if RELATIVE_DEFAULT.match(d):
+            n = int(d[:-1])
+            moment = moment + (timedelta(hours=n) if d.endswith("h") else timedelta(days=n))
+        return moment.strftime("%Y-%m-%dT%H:%M") if f.type == "datetime" else moment.date().isoformat()
+    if d == "me":
+        return str(user.id) if user is not None else None
+    if d == "my_department":
+        return user.department.code if user is not None and user.department else None
+    return d
+
+
+def initial_values(spec, only: tuple, args, user) -> dict:
+    """What a new form starts with: declared defaults (worked out for ``user`` now), then values
+    handed over in the link (e.g. a finding's source record), limited to the fields of the first step."""
+    data = {}
+    for f in spec.fields:
+        if f.name in only:
+            value = resolve_default(f, user)
+            if value is not None:
+                data[f.name] = value
+    for name in only:
+        if name in args and spec.field_map[name].type not in ("multichoice", "boolean"):
+            data[name] = args.get(name, "")[:200]
+    return data
 
 
 def form_class(spec, locale: str, only: tuple | None = None):

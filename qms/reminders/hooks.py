@@ -1,6 +1,7 @@
 """Keep reminder watches in step with records: the one after-change hook that applies to every form."""
 from __future__ import annotations
 
+from ..records.lookup import record_name
 from ..records.models import DRAFT, IN_PROGRESS
 from ..records.spec import conditions_hold
 from . import engine, rules
@@ -16,7 +17,7 @@ def on_record_change(record, spec, new: bool = False) -> None:
         engine.upsert_watch(
             rule, "record", record.id, "",
             due_at=engine.deadline_for_record(rule, values),
-            title=record.display_number,
+            title=record_name(record, spec),
             link=f"/r/{record.form_code}/{record.id}",
             owner_id=_owner(rule, record, values), department_id=record.department_id,
             active=_applies(rule, record, values), new=new)

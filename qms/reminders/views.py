@@ -60,7 +60,13 @@ def inbox():
     rows = rows[:PAGE]
     rules = rules_mod.by_id()
     locale = current_locale()
-    items = [(n, notice_line(n, locale, rules, stage=False), stage_text(n.stage, locale)) for n in rows]
+    # A notice whose watch has stopped (the record was closed, voided or sent back, the instrument
+    # calibrated...) is resolved: shown as such, so the inbox reads as what is still to do.
+    ids = {n.watch_id for n in rows}
+    live = set(db.session.execute(select(ReminderWatch.id).where(
+        ReminderWatch.id.in_(ids), ReminderWatch.active.is_(True))).scalars()) if ids else set()
+    items = [(n, notice_line(n, locale, rules, stage=False), stage_text(n.stage, locale), n.watch_id not in live)
+             for n in rows]
     return render_template("reminders/inbox.html", items=items, next_before=rows[-1].id if more else None)
 
 
