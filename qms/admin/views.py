@@ -45,6 +45,17 @@ class UserForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), [validators.Length(max=500)])
 
 
+def _optional_int(value):
+    """A department id from the form; None for the "choose" placeholder."""
+    return int(value) if value not in (None, "") else None
+
+
+def _chosen(form, field):
+    """The placeholder is not a choice."""
+    if field.data in (None, ""):
+        raise validators.StopValidation(_("Choose one."))
+
+
 def _require_admin():
     policy.require(current_user, "admin")
 
@@ -98,6 +109,13 @@ def user_edit(user_id: int | None = None):
     form = UserForm(obj=target)
     _dept_choices(form)
     if target is None:
+        # A new user's department and role are chosen, never taken silently from the first option.
+        form.department_id.choices = [SelectChoice("", _("— choose —"))] + list(form.department_id.choices)
+        form.role.choices = [SelectChoice("", _("— choose —"))] + list(form.role.choices)
+        form.department_id.coerce = _optional_int
+        form.department_id.validators = [_chosen]
+        form.role.validators = [_chosen]
+        form.department_id.flags.required = form.role.flags.required = True
         form.password.validators = [validators.InputRequired(REQ)] + list(form.password.validators)[1:]
         form.password.flags.required = True
     if target is not None:

@@ -43,7 +43,7 @@ from .present import (
     value_text,
 )
 from .procedures import rules_for
-from .webforms import form_class, initial_values, to_formdata
+from .webforms import form_class, initial_values, resolve_default, to_formdata
 
 bp = Blueprint("records", __name__)
 
@@ -279,7 +279,11 @@ def edit(code: str, record_id: int):
                                    password_errors=_password_errors(exc),
                                    version=request.form.get("_version")), \
                 409 if isinstance(exc, service.Conflict) else 422
-    form = form_class(spec, locale, only)(formdata=to_formdata(spec, record.values))
+    data = to_formdata(spec, record.values)
+    for f in spec.step_fields(step):  # a later step opens with its defaults (a return dated today)
+        if record.values.get(f.name) in (None, "", []) and (value := resolve_default(f, user())) is not None:
+            data[f.name] = value
+    form = form_class(spec, locale, only)(formdata=data)
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                            version=record.version, step=spec.step(step), may_sign=may_sign,
                            values=present_values(spec, record, locale))

@@ -1,7 +1,7 @@
 """Home and inbox for the day: what I can sign now apart from my department's open work; notices
 of records that are done show as resolved; reminders name a record by its number or its form and
 day, never "#id".
-covers: REC-04, REM-02"""
+covers: REC-02"""
 from sqlalchemy import select
 
 from qms.extensions import db

@@ -1,6 +1,6 @@
 """The everyday path in the engine: save and sign in one request, the next record waiting, defaults
 that fill themselves, user pickers with one's own department first.
-covers: REC-02, REC-04"""
+covers: REC-02"""
 import re
 
 import pytest
