@@ -20,7 +20,7 @@ def fill_step(page, values: dict, selects: dict | None = None):
         page.fill(f"#f_{name}", value)
     for name, value in (selects or {}).items():
         page.select_option(f"#f_{name}", value)
-    page.click("form.record-form button.primary")
+    page.click("#save-draft")
     page.wait_for_load_state()
     assert "已保存" in page.content(), page.locator(".error").all_inner_texts()
 
@@ -42,7 +42,7 @@ def test_ca_flow_in_chromium_with_pareto(app, live_server, browser, tmp_path):
     q.select_option("#f_severity", "general")
     q.fill("#f_found_on", "2026-11-02")
     q.fill("#f_description", "营业厅服务指引牌缺失")
-    q.click("form.record-form button.primary")
+    q.click("#save-draft")
     q.wait_for_url(re.compile(r".*/r/CA-NC/\d+$"))
     sign_here(q)
     nc_url = q.url
@@ -50,7 +50,7 @@ def test_ca_flow_in_chromium_with_pareto(app, live_server, browser, tmp_path):
     q.click("#issue-capa")
     q.wait_for_url(re.compile(r".*/r/CA-CAPA/\d+/edit$"))
     assert q.input_value("#f_finding") == "营业厅服务指引牌缺失" and q.input_value("#f_verify_after_days") == "30"
-    q.click("form.record-form button.primary")
+    q.click("#save-draft")
     q.wait_for_load_state()
     sign_here(q)
     capa_url = q.url
@@ -69,7 +69,7 @@ def test_ca_flow_in_chromium_with_pareto(app, live_server, browser, tmp_path):
     h.fill("#f_description", "建立营业厅标识周巡查")
     h.select_option("#f_owner", clerk_id)
     h.fill("#f_due_on", "2026-11-20")
-    h.click("form.record-form button.primary")
+    h.click("#save-draft")
     h.wait_for_url(re.compile(r".*/r/CA-ACTION/\d+$"))
     sign_here(h)
     action_url = h.url

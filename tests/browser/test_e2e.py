@@ -28,13 +28,13 @@ def test_clerk_fills_signs_prints_and_switches_language(app, live_server, browse
     page.select_option("#f_category", "billing")
     page.select_option("#f_severity", "general")
     page.fill("#f_content", "话费异常偏高，要求核查长话清单。")
-    page.click("button.primary")
+    page.click("#save-draft")
     error = page.locator(".field.has-error .error")
     assert error.count() == 1 and "电话号码" in error.first.inner_text()
     page.screenshot(path=str(tmp_path / "validation.png"), full_page=True)
 
     page.fill("#f_phone_number", "0756-2212345")
-    page.click("button.primary")
+    page.click("#save-draft")
     page.wait_for_url(re.compile(r".*/r/CS-INQ/\d+$"))
     assert "草稿已保存" in page.content()
 

@@ -40,7 +40,7 @@ def test_scan_check_out_blocked_and_long_loan(app, live_server, browser, tmp_pat
     c.fill("#f_return_due_on", "2026-11-20")
     c.fill("#f_purpose", "线路测试")
     c.check("#f_manual_ack")
-    c.click("form.record-form button.primary")
+    c.click("#save-draft")
     assert "2026-10-01" in c.locator(".field.has-error .error").first.inner_text()
 
     c.goto(f"{live_server}/r/INS-INTAKE/{ids[0]}")
@@ -53,7 +53,7 @@ def test_scan_check_out_blocked_and_long_loan(app, live_server, browser, tmp_pat
     c.fill("#f_purpose", "驻点维护")
     c.fill("#f_long_reason", "营业厅驻点维护四个月")
     c.check("#f_manual_ack")
-    c.click("form.record-form button.primary")
+    c.click("#save-draft")
     c.wait_for_url(re.compile(r".*/r/INS-USAGE/\d+$"))
     sign_here(c)
     loan_url = c.url
