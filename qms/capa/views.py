@@ -2,7 +2,7 @@
 CAPA record from a nonconformity, and the panels shown on the forms' record pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -25,6 +25,7 @@ from .queries import actions_of, next_rounds, rounds_of
 from .service import draft_round
 
 bp = Blueprint("capa", __name__)
+DESK_FILTER_KEY = "capa_desk_filter"  # the desk's last filter, per login session
 EXPORT_LIMIT = {"xlsx": 100_000, "pdf": export.PDF_ROW_LIMIT}
 
 
@@ -48,8 +49,16 @@ def _filters():
 @bp.route("/capa/desk")
 @login_required
 def desk_view():
-    """The audit desk: nonconformities with filters, ageing, Pareto charts and monthly trends."""
+    """The audit desk: nonconformities with filters, ageing, Pareto charts and monthly trends. The
+    desk opens on the filter used last (kept in the session); "reset" shows everything again."""
+    if request.args.get("reset"):
+        session.pop(DESK_FILTER_KEY, None)
+        return redirect(url_for(".desk_view"))
+    if not request.args and session.get(DESK_FILTER_KEY):
+        return redirect(url_for(".desk_view", **session[DESK_FILTER_KEY]))
     f, labels = _filters()
+    if not f.errors:
+        session[DESK_FILTER_KEY] = f.query_args()
     now = today()
     rows, nxt = desk.page(f, request.args.get("after"), now)
     args = f.query_args()
