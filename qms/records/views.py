@@ -357,9 +357,10 @@ def detail(code: str, record_id: int):
 def sign(code: str, record_id: int):
     """E-sign the step waiting for this user, after re-entering the password."""
     record, spec = load_record(code, record_id)
-    with web_write(_("Signed.")):
+    with web_write(_("Signed.")) as w:
         service.sign(record, user(), request.form.get("password", ""), current_locale())
-    return redirect(url_for(".detail", code=code, record_id=record_id))
+    # After a signature the page offers 下一条 → (the next record waiting for this person).
+    return redirect(url_for(".detail", code=code, record_id=record_id, signed=1 if w.ok else None))
 
 
 @bp.route("/r/<code>/<id:record_id>/void", methods=["POST"])
