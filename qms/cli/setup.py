@@ -1,0 +1,54 @@
+"""``qms init`` (migrate, departments, procedures, forms) and ``qms demo`` (DEMO ONLY users and records)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from .. import demo, seed
+from ..documents import loader
+from ..extensions import db
+from ..records import spec as specs
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def initialise() -> list[str]:
+    """Migrate the database, seed departments, load procedures and forms. Idempotent."""
+    upgrade(directory=str(MIGRATIONS))
+    out = [f"departments added: {seed.departments()}"]
+    out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
+    out += specs.sync(current_app.config["QMS_FORMS_DIR"])
+    for folder in current_app.config.get("QMS_EXTRA_FORMS_DIRS", ()):
+        out += specs.sync(folder)
+    db.session.commit()
+    return out
+
+
+def safe_url() -> str:
+    """The database URL with its password hidden."""
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def register(app) -> None:
+    """``init`` and ``demo``."""
+    @app.cli.command("init")
+    def init_cmd():
+        """Create/upgrade the database and load departments, procedures and forms."""
+        for line in initialise():
+            click.echo(line)
+        click.echo("database ready: " + safe_url())
+
+    @app.cli.command("demo")
+    def demo_cmd():
+        """Create the demo users (DEMO ONLY passwords) and a few example records."""
+        users = seed.demo_users()
+        made = demo.records()
+        db.session.commit()
+        click.echo("Demo users (DEMO ONLY - change or deactivate on a real installation):")
+        for username, name, role, password in users:
+            click.echo(f"  {username:<8} {password:<20} {role:<16} {name}")
+        click.echo(f"demo records added: {made}")
