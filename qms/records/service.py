@@ -449,6 +449,14 @@ _MUTABLE_WHEN_LOCKED = {"status", "current_step", "superseded_by_id", "void_reas
                         "updated_at", "version"}
 
 
+def _guard_draft(state, changed: set) -> None:
+    """Drafts are editable and submitting sets the number; a draft sent back to its author
+    (:func:`send_back`) keeps the number it was given."""
+    number = state.attrs.number.history
+    if number.deleted and number.deleted[0] and changed & {"number", "year", "seq"}:
+        raise LockedRecord(_("This record is signed or closed and cannot be changed."))
+
+
 @event.listens_for(Session, "before_flush")
 def _guard_flush(session, flush_context, instances):
     """Refuse any change to a signed or closed record's content, whoever attempts it."""
@@ -461,11 +469,7 @@ def _guard_flush(session, flush_context, instances):
         columns = state.mapper.column_attrs.keys()
         changed = {k for k in columns if state.attrs[k].history.has_changes()}
         if old_status == DRAFT:
-            # Drafts are editable and submitting sets the number; a draft sent back to its author
-            # (send_back) keeps the number it was given.
-            number = state.attrs.number.history
-            if number.deleted and number.deleted[0] and changed & {"number", "year", "seq"}:
-                raise LockedRecord(_("This record is signed or closed and cannot be changed."))
+            _guard_draft(state, changed)
             continue
         if old_status == IN_PROGRESS and changed <= _MUTABLE_WHEN_LOCKED | {"data", "search_text", "due_on"}:
             # Only the fields of the step awaiting its signature may change.
