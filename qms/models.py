@@ -11,6 +11,7 @@ from .records.models import (  # noqa: F401
                              Record,
                              RecordFacet,
                              Signature,
+                             SignatureReturn,
 )
 from .reminders.models import (  # noqa: F401
                              CalendarDay,

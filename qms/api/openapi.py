@@ -76,6 +76,8 @@ def document() -> dict:
     code_param = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "enum": codes or ["X"]}}
     text_body = lambda key: {"required": True, "content": {"application/json": {"schema": {  # noqa: E731
         "type": "object", "properties": {key: {"type": "string"}}, "required": [key]}}}}
+    texts_body = lambda *keys: {"required": True, "content": {"application/json": {"schema": {  # noqa: E731
+        "type": "object", "properties": {k: {"type": "string"} for k in keys}, "required": list(keys)}}}}
     paths = {
         "/api/v1/forms": {"get": {"summary": "Forms the caller may see", "responses": _responses(
             "200", {"type": "object"})}},
@@ -104,8 +106,12 @@ def document() -> dict:
         },
         "/api/v1/records/{record_id}/sign": {"post": {"parameters": [id_param], "requestBody": text_body("password"),
                                                       "responses": _responses("200", rec, 403, 404, 409, 422)}},
-        "/api/v1/records/{record_id}/void": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
+        "/api/v1/records/{record_id}/void": {"post": {"parameters": [id_param],
+                                                      "requestBody": texts_body("reason", "password"),
                                                       "responses": _responses("200", rec, 403, 404, 409, 422)}},
+        "/api/v1/records/{record_id}/send-back": {"post": {
+            "summary": "Send back to the previous step (its signature is returned)", "parameters": [id_param],
+            "requestBody": texts_body("reason", "password"), "responses": _responses("200", rec, 403, 404, 409, 422)}},
         "/api/v1/records/{record_id}/attachments": {"post": {
             "parameters": [id_param],
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -138,7 +144,8 @@ def document() -> dict:
                                           "number": {"type": "string", "nullable": True},
                                           "status": {"type": "string", "enum": list(STATUSES)},
                                           "values": {"type": "object"}, "version": {"type": "integer"},
-                                          "signatures": {"type": "array", "items": {"type": "object"}}}},
+                                          "signatures": {"type": "array", "items": {"type": "object"}},
+                                          "returned_signatures": {"type": "array", "items": {"type": "object"}}}},
             },
         },
         "security": [{"bearer": []}],

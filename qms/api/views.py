@@ -83,6 +83,12 @@ def record_json(record: Record, spec) -> dict:
                         "printed_name": s.printed_name, "signed_at": s.signed_at.isoformat(),
                         "content_hash": s.content_hash, "valid": s.is_valid(record, spec)}
                        for s in record.signatures],
+        # Sent back: history only, never a signature of the record (no validity).
+        "returned_signatures": [{"step": s.step, "meaning": s.meaning, "user_id": s.user_id,
+                                 "printed_name": s.printed_name, "signed_at": s.signed_at.isoformat(),
+                                 "returned_at": s.returned.returned_at.isoformat(),
+                                 "returned_by": s.returned.returned_by_id, "reason": s.returned.reason}
+                                for s in record.returned_signatures],
         "attachments": [attachment_json(a) for a in db.session.execute(
             select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars()],
     }
@@ -225,8 +231,22 @@ def sign_record(record_id):
 @token_required
 @_handle
 def void_record(record_id):
+    """Void with ``{reason, password}`` (the password is checked as a signature's)."""
     record, spec = _record(record_id)
-    service.void(record, g.api_user, _text(_body(), "reason"))
+    body = _body()
+    service.void(record, g.api_user, _text(body, "reason"), _text(body, "password"))
+    db.session.flush()
+    return jsonify(record_json(record, spec))
+
+
+@bp.route("/records/<id:record_id>/send-back", methods=["POST"])
+@token_required
+@_handle
+def send_back_record(record_id):
+    """Send the record back to the previous step with ``{reason, password}``, instead of signing."""
+    record, spec = _record(record_id)
+    body = _body()
+    service.send_back(record, g.api_user, _text(body, "reason"), _text(body, "password"))
     db.session.flush()
     return jsonify(record_json(record, spec))
 

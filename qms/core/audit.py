@@ -57,6 +57,7 @@ class AuditEvent(db.Model):
 ACTIONS = {
     "create": _l("Created"), "update": _l("Changed"), "sign": _l("Signed"),
     "signature_failed": _l("Signature refused (wrong password)"), "void": _l("Voided"),
+    "send_back": _l("Sent back to the previous step"),
     "auto_submit": _l("Opened automatically"),
     "amend": _l("Amendment started"), "supersede": _l("Superseded"), "attach": _l("File attached"),
     "login": _l("Logged in"), "login_failed": _l("Failed login"), "logout": _l("Logged out"),

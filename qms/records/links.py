@@ -57,7 +57,7 @@ def linked_from(record, user) -> list[Record]:
         params[f"c{i}"], params[f"f{i}"] = code, name
     ids = db.session.execute(_linked_sql(len(pairs)), params).scalars().all()
     # One query, signatures included: the permission check reads them for other departments' records.
-    rows = db.session.execute(select(Record).where(Record.id.in_(ids)).options(selectinload(Record.signatures))
+    rows = db.session.execute(select(Record).where(Record.id.in_(ids)).options(selectinload(Record.all_signatures))
                               .order_by(Record.id.desc())).scalars().all() if ids else []
     return [r for r in rows if policy.can(user, "view", specs.by_revision(r.form_revision_id), r)]
 

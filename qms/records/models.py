@@ -87,7 +87,9 @@ class Record(db.Model):
               postgresql_where=text("amended_from_id IS NOT NULL")),
     )
 
-    signatures: Mapped[list["Signature"]] = relationship(
+    # Every signature ever given, the returned ones included (the history). What counts is
+    # :attr:`signatures`: a signature sent back (:class:`SignatureReturn`) is never live again.
+    all_signatures: Mapped[list["Signature"]] = relationship(
         back_populates="record", order_by="Signature.id"
     )
     # Loaded on use: a register page needs neither for most columns, and the 12 departments
@@ -104,6 +106,17 @@ class Record(db.Model):
     def values(self, values: dict) -> None:
         """Store field values as JSON, in one fixed form (keys sorted, Chinese kept readable)."""
         self.data = json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def signatures(self) -> list["Signature"]:
+        """The live signatures, in signing order: those given and not sent back. Validity,
+        segregation of duties, "who signed" and the printout read these only."""
+        return [s for s in self.all_signatures if s.returned is None]
+
+    @property
+    def returned_signatures(self) -> list["Signature"]:
+        """Signatures sent back with a reason (kept in the history, marked returned)."""
+        return [s for s in self.all_signatures if s.returned is not None]
 
     @property
     def locked(self) -> bool:
@@ -159,12 +172,38 @@ class Signature(db.Model):
     signed_at = mapped_column(UTCDateTime, default=utcnow)  # UTC time of signing
     content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the record's canonical content
 
-    record: Mapped[Record] = relationship(back_populates="signatures")
+    record: Mapped[Record] = relationship(back_populates="all_signatures")
+    # Loaded with the signature (one outer join): whether it still counts is read wherever it is.
+    returned: Mapped["SignatureReturn | None"] = relationship(back_populates="signature", lazy="joined")
+
+    @property
+    def live(self) -> bool:
+        """Not sent back: the signature counts."""
+        return self.returned is None
 
     def is_valid(self, record: Record, spec) -> bool:
         """True while the content this signature covers still hashes to what was signed (``spec``:
         the form revision ``record`` was filled under)."""
         return record.signed_hash(self.step, spec) == self.content_hash
+
+
+class SignatureReturn(db.Model):
+    """A signature sent back to its step with a reason (``records.service.send_back``).
+
+    Signatures are append-only in the database (never updated), so a return is a row of its own,
+    append-only too: the signature stays in the history, marked returned, and no longer counts
+    (:attr:`Record.signatures`). The step is filled and signed again by a new signature."""
+
+    __tablename__ = "signature_returns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signatures.id"), unique=True)  # the one returned
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)  # its record
+    returned_at = mapped_column(UTCDateTime, default=utcnow)  # when it was sent back (UTC)
+    returned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who sent it back
+    reason: Mapped[str] = mapped_column(Text)  # why (mandatory, as a void reason)
+
+    signature: Mapped[Signature] = relationship(back_populates="returned")
+    returned_by = relationship("User")
 
 
 class Attachment(db.Model):

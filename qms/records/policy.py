@@ -43,6 +43,8 @@ def can(user, action: str, spec=None, record=None) -> bool:
         return False
     if spec is None:
         return user.role in SITE_RIGHTS.get(action, ())
+    if action == "discard":
+        return record is not None and _own_unsubmitted_draft(user, record)
     if action == "edit" and record is not None and record.status == IN_PROGRESS:
         # Filling a later step: whoever may sign that step, while it waits (and if it has fields).
         step = signable_step(user, spec, record)
@@ -62,7 +64,7 @@ def can(user, action: str, spec=None, record=None) -> bool:
         # the people who may sign it, while it waits for them.
         # Whoever must sign the waiting step may also add its evidence.
         if not ((action in ("view", "attach") and _eligible_now(user, spec, record))
-                or (action == "view" and any(s.user_id == user.id for s in record.signatures))):
+                or (action == "view" and any(s.user_id == user.id for s in record.all_signatures))):
             return False
     if action == "edit":
         return record.status == DRAFT and not record.signatures
@@ -73,6 +75,13 @@ def can(user, action: str, spec=None, record=None) -> bool:
     if action == "attach":
         return record.status in (DRAFT, IN_PROGRESS)
     return True
+
+
+def _own_unsubmitted_draft(user, record) -> bool:
+    """The author's draft that was never submitted (no number, no signature, not even a returned
+    one): the author discards it rather than voids it (``service.discard``)."""
+    return (record.status == DRAFT and record.created_by_id == user.id and not record.number
+            and not record.all_signatures)
 
 
 def _eligible_now(user, spec, record) -> bool:
@@ -137,6 +146,35 @@ def signable_step(user, spec, record):
     if any(signers.get(other) == user.id for other in step.not_same_as):
         return None
     return step
+
+
+def send_back_step(user, spec, record):
+    """The step ``user`` may send ``record`` back to now, or None.
+
+    Whoever may sign the waiting step (:func:`signable_step`) may instead return the previous step
+    that applies (steps whose ``only_if`` fails are passed over) when that step holds a live
+    signature: a record a procedure opened by itself has none on its first step, so it cannot go
+    back there. A draft has nothing before it."""
+    if record.status != IN_PROGRESS:
+        return None
+    waiting = signable_step(user, spec, record)
+    if waiting is None:
+        return None
+    prev = spec.previous_step(waiting.name, record.values)
+    if prev is None or not any(s.step == prev.name for s in record.signatures):
+        return None
+    return prev
+
+
+def send_back_refusal(user, spec, record) -> str | None:
+    """Why ``user`` cannot send ``record`` back now, in words (None when they can)."""
+    if send_back_step(user, spec, record) is not None:
+        return None
+    if record.status == IN_PROGRESS and signable_step(user, spec, record) is not None:
+        return _("There is no earlier signature to send this record back to.")
+    if segregated(user, spec, record):
+        return _("You signed an earlier step of this record; another person must sign this one.")
+    return _("Only whoever may sign the waiting step can send this record back.")
 
 
 def require(user, action: str, spec=None, record=None) -> None:

@@ -142,7 +142,8 @@ def change_value(spec, key: str, value) -> str:
 
 CHANGE_KEYS = {
     "status": _l("Status"), "step": _l("Step"), "meaning": _l("Meaning"), "attachment": _l("Attachment"),
-    "amended_from": _l("Amends record"), "superseded_by": _l("Superseded by"), "locale": _l("Language"),
+    "returned_signature": _l("Signature returned"), "amended_from": _l("Amends record"),
+    "superseded_by": _l("Superseded by"), "locale": _l("Language"),
     "role": _l("Role"), "department_id": _l("Department"), "active": _l("Active"), "full_name": _l("Full name"),
     "email": _l("E-mail"), "code": _l("Code"), "name_zh": _l("Name (Chinese)"), "name_en": _l("Name (English)"),
 }

@@ -57,6 +57,9 @@ class Procedure:
     audit_actions: Mapping = field(default_factory=dict)  # {action code: lazy label} it logs
     extensions: Mapping = field(default_factory=dict)  # {top-level YAML key: parse(value, where, code) -> value}
     every_change: tuple = ()  # (record, spec, new) hooks that apply to every form (reminder watches)
+    # (record, spec, event, detail) hooks, every form: a lifecycle event someone must hear of, e.g.
+    # "send_back" with detail {"signature", "by", "reason", "step"} (the returned signer's notice)
+    record_events: tuple = ()
 
 
 class Registry:
@@ -83,6 +86,7 @@ class Registry:
         self.reminders = tuple(r for p in self.procedures for r in p.reminders)
         self.user_change_checks = tuple(c for p in self.procedures for c in p.user_change_checks)
         self.every_change = tuple(h for p in self.procedures for h in p.every_change)
+        self.record_events = tuple(h for p in self.procedures for h in p.record_events)
         self.audit_actions = {k: v for p in self.procedures for k, v in p.audit_actions.items()}
         self.extensions: dict = {}
         for p in self.procedures:

@@ -1,5 +1,11 @@
 """The record lifecycle: every write to a record goes through here, with its audit row.
 
+Draft -> signed step by step -> closed; voided with a reason; amended by a new revision; and a
+step sent back (:func:`send_back`): the waiting step's signer returns the previous step's
+signature with a reason, that step is filled and signed again. A returned signature stays in the
+history but no longer counts (``Record.signatures`` are the live ones). Sent back to the first step,
+the record is a draft again that keeps its number.
+
 Services never commit: the request (or CLI command) commits once, so a failure anywhere
 leaves nothing half-written. Immutability of signed records is enforced again at flush time
 (:func:`_guard_flush`), so even code that bypasses these functions cannot change them.
@@ -40,6 +46,7 @@ from .models import (
     Record,
     RecordFacet,
     Signature,
+    SignatureReturn,
 )
 from .procedures import registry, rules_for
 from .webforms import clean_values, form_class, to_formdata
@@ -198,21 +205,29 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
     return sign_verified(record, user, locale, step)
 
 
-def verify_password(user, password: str, spec, record: Record | None, step: str) -> None:
-    """The signer's password, checked on the server before a signature. A wrong one is audited
-    (``signature_failed``: on the record, or on the form when the record is not saved yet) and
-    refused with SignatureRefused; the caller keeps that audit row and nothing else."""
+def verify_password(user, password: str | None, spec, record: Record | None, step: str | None,
+                    refused: str | None = None, changes: dict | None = None) -> None:
+    """The password typed again to sign (or send back, or void), checked on the server. A wrong one
+    is audited as a refused signature (the attempt is evidence: on the record, or on the form when
+    the record is not saved yet) and refused with SignatureRefused and a message on the password
+    field; the caller keeps that audit row and nothing else."""
     if user.check_password(password or ""):
         return
+    changes = changes if changes is not None else {"step": [None, step]}
     if record is not None:
-        _audit("signature_failed", record, spec, user, changes={"step": [None, step]})
+        _audit("signature_failed", record, spec, user, changes=changes)
     else:
         with record_language():
             unsaved = _("not saved")
         audit.log("signature_failed", actor=user, obj_type="form", obj_id=spec.code,
-                  summary=f"{spec.code} ({unsaved})", changes={"step": [None, step]})
-    raise SignatureRefused(_("The password is not correct; nothing was signed."),
+                  summary=f"{spec.code} ({unsaved})", changes=changes)
+    raise SignatureRefused(refused or _("The password is not correct; nothing was signed."),
                            {"password": [_("The password is not correct.")]})
+
+
+def _check_password(record: Record, spec, user, password: str | None, changes: dict, refused: str) -> None:
+    """:func:`verify_password` for sending back and voiding, with their own refusal."""
+    verify_password(user, password, spec, record, None, refused=refused, changes=changes)
 
 
 def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Signature:
@@ -239,7 +254,7 @@ def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Sig
     blockers = sign_blockers(record, spec, step, user)
     if blockers:
         raise SignatureRefused(" ".join(blockers), {"password": blockers})
-    if step is spec.workflow[0]:
+    if step is spec.workflow[0] and not record.number:  # a draft sent back keeps its number
         _assign_number(record, spec)
     sig = Signature(record=record, step=step.name, meaning=step.meaning, user_id=user.id,
                     printed_name=user.full_name, signed_at=utcnow(),
@@ -320,11 +335,33 @@ def _reason(reason: str, missing: str) -> str:
     return reason
 
 
-def void(record: Record, user, reason: str) -> Record:
-    """Void with a mandatory reason. The record stays readable; nothing is deleted."""
+def void(record: Record, user, reason: str, password: str | None = None) -> Record:
+    """Void with a mandatory reason. The record stays readable; nothing is deleted.
+
+    The record page and the API pass the ``password`` typed again: it is checked as a signature's
+    (a wrong one is audited and refused). ``None`` skips that check, for callers that are not a
+    person at a form (procedures' own code, the CLI, tests)."""
     spec = specs.by_revision(record.form_revision_id)
     policy.require(user, "void", spec, record)
     reason = _reason(reason, _("A reason is required to void a record."))
+    if password is not None:
+        _check_password(record, spec, user, password, {"status": [record.status, VOIDED]},
+                        _("The password is not correct; the record was not voided."))
+    return _void(record, spec, user, reason)
+
+
+def discard(record: Record, user) -> Record:
+    """The author gives up their own draft that was never submitted (``policy`` action
+    ``discard``): it is voided with the automatic reason 草稿已放弃 and audited as a void. No password:
+    nothing was signed or numbered. Any other record is voided with a stated reason (:func:`void`)."""
+    spec = specs.by_revision(record.form_revision_id)
+    policy.require(user, "discard", spec, record)
+    with record_language():
+        reason = _("Draft discarded")
+    return _void(record, spec, user, reason)
+
+
+def _void(record: Record, spec, user, reason: str) -> Record:
     old = record.status
     record.status, record.void_reason, record.voided_at = VOIDED, reason[:2000], utcnow()
     record.current_step = None
@@ -332,6 +369,48 @@ def void(record: Record, user, reason: str) -> Record:
     _audit("void", record, spec, user, changes={"status": [old, VOIDED]}, reason=reason)
     _changed(record, spec)
     return record
+
+
+def send_back(record: Record, user, reason: str, password: str) -> SignatureReturn:
+    """Send ``record`` back to the previous step that applies, with a reason and the password.
+
+    Whoever may sign the waiting step may do this instead of signing (``policy.send_back_step``:
+    steps whose ``only_if`` fails are passed over). The live signature of the previous step is
+    returned: a :class:`SignatureReturn` row marks it (signatures are never updated), it stays in the
+    history as 退回 / Returned with who, when and why, and no longer counts for validity, segregation
+    of duties or "who signed". That step waits again, its fields editable, to be filled and signed
+    again by whoever may sign it. Its signer is told through the ``record_events`` hooks (the
+    reminders package puts the notice in their inbox and mails it).
+
+    Status: sent back to a later step, the record stays ``IN_PROGRESS`` at that step. Sent back to
+    its first step it is a ``DRAFT`` again, in its author's hands, and keeps its number: the draft
+    rules apply as they are (the author edits and submits it, the draft checks run again),
+    submitting does not number it twice, and :func:`_guard_flush` refuses a new number. A wrong
+    password is audited as a refused signature and refused; the reason is checked first.
+    """
+    spec = specs.by_revision(record.form_revision_id)
+    target = policy.send_back_step(user, spec, record)
+    if target is None:
+        raise SignatureRefused(policy.send_back_refusal(user, spec, record))
+    reason = _reason(reason, _("A reason is required to send a record back."))
+    waiting = record.current_step
+    _check_password(record, spec, user, password, {"step": [waiting, target.name]},
+                    _("The password is not correct; the record was not sent back."))
+    sig = [s for s in record.signatures if s.step == target.name][-1]
+    now = utcnow()
+    returned = SignatureReturn(signature=sig, record_id=record.id, returned_at=now, returned_by_id=user.id,
+                               reason=reason[:2000])
+    db.session.add(returned)
+    old = record.status
+    record.status = DRAFT if target is spec.workflow[0] else IN_PROGRESS
+    record.current_step, record.updated_at = target.name, now
+    _audit("send_back", record, spec, user, reason=reason,
+           changes={"step": [waiting, target.name], "status": [old, record.status],
+                    "returned_signature": [f"{sig.printed_name} {local(sig.signed_at):%Y-%m-%d %H:%M}", None]})
+    _changed(record, spec)
+    for hook in registry().record_events:
+        hook(record, spec, "send_back", {"signature": sig, "by": user, "reason": reason, "step": target})
+    return returned
 
 
 def amend(record: Record, user, reason: str) -> Record:
@@ -385,6 +464,14 @@ _MUTABLE_WHEN_LOCKED = {"status", "current_step", "superseded_by_id", "void_reas
                         "updated_at", "version"}
 
 
+def _guard_draft(state, changed: set) -> None:
+    """Drafts are editable and submitting sets the number; a draft sent back to its author
+    (:func:`send_back`) keeps the number it was given."""
+    number = state.attrs.number.history
+    if number.deleted and number.deleted[0] and changed & {"number", "year", "seq"}:
+        raise LockedRecord(_("This record is signed or closed and cannot be changed."))
+
+
 @event.listens_for(Session, "before_flush")
 def _guard_flush(session, flush_context, instances):
     """Refuse any change to a signed or closed record's content, whoever attempts it."""
@@ -397,7 +484,8 @@ def _guard_flush(session, flush_context, instances):
         columns = state.mapper.column_attrs.keys()
         changed = {k for k in columns if state.attrs[k].history.has_changes()}
         if old_status == DRAFT:
-            continue  # drafts are editable; submitting may also set the number
+            _guard_draft(state, changed)
+            continue
         if old_status == IN_PROGRESS and changed <= _MUTABLE_WHEN_LOCKED | {"data", "search_text", "due_on"}:
             # Only the fields of the step awaiting its signature may change.
             spec = specs.by_revision(obj.form_revision_id)
@@ -420,5 +508,5 @@ def _guard_flush(session, flush_context, instances):
         if changed - _MUTABLE_WHEN_LOCKED:
             raise LockedRecord(_("This record is signed or closed and cannot be changed."))
     for obj in session.deleted:
-        if isinstance(obj, (Record, Signature, Attachment)):
+        if isinstance(obj, (Record, Signature, SignatureReturn, Attachment)):
             raise LockedRecord(_("Records are never deleted; void them with a reason."))

@@ -169,6 +169,15 @@ class FormSpec:
                 return step
         return None
 
+    def previous_step(self, name: str, values: dict | None = None) -> StepSpec | None:
+        """The step before ``name`` (none before the first); with ``values``, steps whose
+        ``only_if`` fails are passed over, as :meth:`next_step` does."""
+        names = [s.name for s in self.workflow]
+        for step in reversed(self.workflow[:names.index(name)]):
+            if values is None or step.applies(values):
+                return step
+        return None
+
 
 def _codes(value, where: str) -> tuple:
     """A list of department codes (checked for shape; the departments themselves live in the database)."""

@@ -196,7 +196,7 @@ def new(code: str):
             flash(_("Draft saved. Check it, then sign to submit."), "success")
             return redirect(url_for(".detail", code=code, record_id=record.id))
         except service.ServiceError as exc:
-            _refused(exc)
+            _form_refused(exc)
             form = getattr(exc, "form", None) or _with_errors(form, exc)
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
                                    step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", ""),
@@ -207,7 +207,7 @@ def new(code: str):
                            departments=departments, department_id=request.args.get("_department", type=int))
 
 
-def _refused(exc) -> None:
+def _form_refused(exc) -> None:
     """Undo the request's writes after a refusal, but keep a refused signature's audit row (a
     wrong password is evidence); say why at the top of the form."""
     if isinstance(exc, service.SignatureRefused):
@@ -268,7 +268,7 @@ def edit(code: str, record_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for(".detail", code=code, record_id=record.id))
         except service.ServiceError as exc:
-            _refused(exc)
+            _form_refused(exc)
             form = getattr(exc, "form", None) or form_class(spec, locale, only)(formdata=request.form)
             if isinstance(exc, service.Conflict) or not getattr(exc, "form", None):
                 form = _with_errors(form, exc)
@@ -319,6 +319,12 @@ def _related(record):
 def detail(code: str, record_id: int):
     """The record page: values, signatures with validity, history, attachments, links."""
     record, spec = load_record(code, record_id)
+    return _detail_page(record, spec)
+
+
+def _detail_page(record, spec, refused: dict | None = None, status: int = 200):
+    """The record page; ``refused`` shows one of its forms again after a refusal:
+    {"form": "send_back" | "void", "errors": {field: [message]}, "reason": what was typed}."""
     values = record.values
     locale = current_locale()
     sections = []
@@ -342,14 +348,15 @@ def detail(code: str, record_id: int):
     blockers = service.sign_blockers(record, spec, step, user()) if step else []
     panel_of = rules_for(spec.code).panel  # a procedure's panel (a nonconformity's CAPA rounds...)
     panel = panel_of(record, spec, user()) if panel_of else None
+    back_to = policy.send_back_step(user(), spec, record)  # the step a send back returns, if any
     return render_template(templates_for(spec, "detail.html"), spec=spec, record=record, sections=sections,
-                           blockers=blockers, panel=panel,
+                           blockers=blockers, panel=panel, back_to=back_to, refused=refused or {},
                            history=history, attachments=attachments, sign_step=step,
                            related=_related(record), valid=valid, current_hash=record.content_hash(),
                            missing=missing, excluded=excluded, linked=links.linked_from(record, user()),
                            linked_max=links.LINKED_MAX,
                            can_fill=policy.can(user(), "edit", spec, record),
-                           procedure=procedures.current(spec.procedure))
+                           procedure=procedures.current(spec.procedure)), status
 
 
 @bp.route("/r/<code>/<id:record_id>/sign", methods=["POST"])
@@ -363,12 +370,49 @@ def sign(code: str, record_id: int):
     return redirect(url_for(".detail", code=code, record_id=record_id, signed=1 if w.ok else None))
 
 
+def _refused(code: str, record_id: int, form: str, error):
+    """The record page again after ``form`` was refused: the refusal flashed, its field messages
+    beside the fields, the reason as typed (never the password)."""
+    flash(error.message, "error")
+    record, spec = load_record(code, record_id)  # as it is now (the refused write was rolled back)
+    return _detail_page(record, spec, {"form": form, "errors": error.errors,
+                                       "reason": request.form.get("reason", "")[:2000]}, error.status)
+
+
+@bp.route("/r/<code>/<id:record_id>/send-back", methods=["POST"])
+@login_required
+def send_back(code: str, record_id: int):
+    """Send the record back to the previous step with a reason, after re-entering the password
+    (instead of signing the waiting step): that step's signature is returned."""
+    record, spec = load_record(code, record_id)
+    with web_write(_("The record was sent back to the previous step."), flash_refusal=False) as w:
+        service.send_back(record, user(), request.form.get("reason", ""), request.form.get("password", ""))
+    if w.ok:
+        return redirect(url_for(".detail", code=code, record_id=record_id))
+    return _refused(code, record_id, "send_back", w.error)
+
+
 @bp.route("/r/<code>/<id:record_id>/void", methods=["POST"])
 @login_required
 def void(code: str, record_id: int):
+    """Void, once the consequence is confirmed, with a reason and the password typed again."""
     record, spec = load_record(code, record_id)
-    with web_write(_("The record was voided.")):
-        service.void(record, user(), request.form.get("reason", ""))
+    with web_write(_("The record was voided."), flash_refusal=False) as w:
+        if not request.form.get("confirm"):
+            raise service.ValidationFailed({"confirm": [_("Confirm that you understand what voiding does.")]})
+        service.void(record, user(), request.form.get("reason", ""), request.form.get("password", ""))
+    if w.ok:
+        return redirect(url_for(".detail", code=code, record_id=record_id))
+    return _refused(code, record_id, "void", w.error)
+
+
+@bp.route("/r/<code>/<id:record_id>/discard", methods=["POST"])
+@login_required
+def discard(code: str, record_id: int):
+    """The author gives up their own unsubmitted draft (voided with an automatic reason)."""
+    record, spec = load_record(code, record_id)
+    with web_write(_("The draft was discarded.")):
+        service.discard(record, user())
     return redirect(url_for(".detail", code=code, record_id=record_id))
 
 

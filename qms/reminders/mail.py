@@ -20,6 +20,7 @@ from ..core.timeutil import fmt, local, utcnow
 from ..extensions import db
 from . import outbox
 from .models import MailOutbox, Notification, ReminderWatch
+from .notices import RETURNED, event_title
 from .rules import by_id
 
 RETRY_MINUTES = (1, 5, 15, 60, 180)  # then every 6 hours
@@ -38,13 +39,15 @@ def stage_text(stage: str, locale: str) -> str:
             return _("overdue")
         if stage.startswith("escalate:"):
             return _("escalated (level %(n)s)", n=stage[9:])
+        if stage == RETURNED:
+            return _("returned")
         return stage
 
 
 def notice_line(n: Notification, locale: str, rules: dict | None = None, stage: bool = True) -> str:
     """One line describing a notice in ``locale`` (with its stage unless ``stage`` is False)."""
     rule = (rules or by_id()).get(n.rule_id)
-    title = tr(rule.title, locale) if rule else n.rule_id
+    title = tr(rule.title, locale) if rule else (event_title(n.rule_id, locale) or n.rule_id)
     return f"{title} · {n.title}" + (f" · {stage_text(n.stage, locale)}" if stage else "")
 
 
@@ -55,7 +58,7 @@ def _url(link: str) -> str:
 def compose_notice(notification_id: int, user: User) -> tuple[str, str]:
     """Subject and body of an immediate (escalation) mail, in the recipient's language."""
     n = db.session.get(Notification, notification_id)
-    w = db.session.get(ReminderWatch, n.watch_id)
+    w = db.session.get(ReminderWatch, n.watch_id) if n.watch_id else None
     line = notice_line(n, user.locale)
     with force_locale("en" if user.locale == "en" else "zh_Hans_CN"):
         subject = _("[QMS] Escalation: %(line)s", line=line)

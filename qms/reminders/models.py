@@ -49,12 +49,15 @@ class ReminderWatch(db.Model):
 
 class Notification(db.Model):
     """One notice to one person. The unique key makes every (rule, subject, stage, period,
-    recipient) arrive once, whatever restarts or second scheduler copies do."""
+    recipient) arrive once, whatever restarts or second scheduler copies do.
+
+    A notice of a record event (``reminders.notices``: a signature sent back) belongs to no watch:
+    ``watch_id`` is empty and ``rule_id`` names the event."""
 
     __tablename__ = "notifications"
     id: Mapped[int] = mapped_column(primary_key=True)
-    watch_id: Mapped[int] = mapped_column(ForeignKey("reminder_watches.id"))  # what it is about
-    rule_id: Mapped[str] = mapped_column(String(60))  # rule
+    watch_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_watches.id"))  # what it is about (none: an event)
+    rule_id: Mapped[str] = mapped_column(String(60))  # rule, or the record event (send_back)
     stage: Mapped[str] = mapped_column(String(40))  # lead:30, due, overdue, escalate:2 ...
     period: Mapped[str] = mapped_column(String(20))  # repeat period (a day, a week) or ""
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who

@@ -95,7 +95,7 @@ def ack(notification_id):
     n = _mine(notification_id)
     now = utcnow()
     n.acked_at, n.read_at = now, n.read_at or now
-    w = db.session.get(ReminderWatch, n.watch_id)
+    w = db.session.get(ReminderWatch, n.watch_id) if n.watch_id else None  # none: a record event's notice
     if w is not None and w.owner_id == current_user.id and not n.escalation:
         w.acked_stage = n.stage  # shown to admins; the sweep reads the acknowledgements themselves
     db.session.commit()
