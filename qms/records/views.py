@@ -49,7 +49,8 @@ bp = Blueprint("records", __name__)
 
 def query_messages() -> dict:
     return {"date": _("Enter a date as YYYY-MM-DD."), "choice": _("Not a valid choice."),
-            "cursor": _("This page link is no longer valid."), "long": _("The search text is too long.")}
+            "cursor": _("This page link is no longer valid."), "long": _("The search text is too long."),
+            "phone": _("Enter a valid phone number.")}
 
 
 def load_spec(code: str):
