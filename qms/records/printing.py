@@ -5,11 +5,13 @@ draft is rendered once per version (and what procedures add) and kept: signed re
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask import current_app, has_request_context, url_for
 
 from ..core import pdf
 from ..core.i18n import tr
+from ..core.timeutil import utcnow
 from ..documents import loader as procedures
 from .models import DRAFT
 from .present import status_label, templates_for, value_text
@@ -45,8 +47,11 @@ def pdf_layout(spec, values: dict, locale: str) -> list:
     return rows
 
 
-def record_pdf(record, spec, locale: str) -> bytes:
-    """The printed record. Anything past draft is rendered once per version (and extras) and kept."""
+def record_pdf(record, spec, locale: str, printed_at: datetime | None = None) -> bytes:
+    """The printed record, stating when it was printed (``printed_at``, by default now). Anything
+    past draft is rendered once per version (and extras) and kept; the printed-at line is not part
+    of what is kept but stamped on each page as the printout is served (``pdf.stamped``), so a
+    cached printout says when it was printed, not when it was first rendered."""
     # What a procedure adds from other records (a CAPA record's actions): part of the cache key,
     # so a printout is rendered again only when it changes.
     extras_of = rules_for(spec.code).pdf_extras
@@ -65,6 +70,9 @@ def record_pdf(record, spec, locale: str) -> bytes:
                           valid={sig.id: sig.is_valid(record, spec) for sig in record.signatures},
                           procedure=procedures.current(spec.procedure), **extras)
     if record.status == DRAFT:
-        return produce()
-    tag = "-" + hashlib.sha256(repr(sorted(extras.items())).encode()).hexdigest()[:16] if extras else ""
-    return pdf.cached(f"record-{record.id}-v{record.version}-{locale}{tag}", produce)
+        body = produce()
+    else:
+        tag = "-" + hashlib.sha256(repr(sorted(extras.items())).encode()).hexdigest()[:16] if extras else ""
+        # "-unstamped": files cached before the stamp moved out of the render carry a printed-at line.
+        body = pdf.cached(f"record-{record.id}-v{record.version}-{locale}{tag}-unstamped", produce)
+    return pdf.stamped(body, printed_at=printed_at or utcnow(), locale=locale)
