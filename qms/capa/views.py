@@ -144,21 +144,22 @@ def desk_export(fmt: str):
     if f.errors:
         return render_template("error.html", code=422, message="; ".join(sum(f.errors.values(), []))), 422
     rows = list(_export_rows(f, labels, EXPORT_LIMIT[fmt]))
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    moment = utcnow()
     if fmt == "xlsx":
-        data = export.write_xlsx(NC, _header(), rows)
+        data = export.write_xlsx(NC, _header(), rows,
+                                 export.caption(_filter_words(f, labels), current_user.full_name, moment))
         mime = pdf.XLSX
     else:
         now = today()
         causes, _depts = desk.paretos(f, now)
         data = pdf.render("pdf/capa_desk.html", header=_header(), rows=rows, locale=current_locale(),
-                          title=_("Nonconformity audit desk"), printed_at=utcnow(), printed_by=current_user.full_name,
+                          title=_("Nonconformity audit desk"), printed_at=moment, printed_by=current_user.full_name,
                           file_code="QP-CA · CA-NC", filters=_filter_words(f, labels),
                           cause_chart=charts.pareto([(labels["cause"].get(k, k), c, s) for k, c, s in causes],
                                                     "pdf-pareto", _("Pareto of causes"), _("No data")),
                           ages=desk.ageing(f, now))
         mime = "application/pdf"
-    return pdf.file_response(data, f"CA-desk-{stamp}.{fmt}", mime)
+    return pdf.file_response(data, export.file_name("CA-desk", fmt, moment), mime, inline=fmt == "pdf")
 
 
 def _filter_words(f, labels) -> str:

@@ -1,20 +1,34 @@
-"""Register exports: CSV (UTF-8 with BOM so Excel opens Chinese correctly), XLSX and PDF."""
+"""Register exports: CSV (UTF-8 with BOM so Excel opens Chinese correctly), XLSX and PDF.
+
+A workbook is ready to work with when it opens (issue #11 item 9): its first row says which filters
+made it, who exported it and when (local time); the header row below stays in view (frozen) and
+carries an autofilter; the columns are as wide as their content, up to a limit. File names carry the
+local time of the export.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import unicodedata
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ..core import pdf
 from ..core.i18n import tr
-from ..core.timeutil import local
+from ..core.timeutil import fmt, local
 from .present import cell, column_label
 
 PDF_ROW_LIMIT = 2000  # a printed register longer than this is a job for XLSX
+WIDTH_MAX = 50  # characters: a long description wraps in Excel instead of pushing the rest away
+# Column widths are fitted to the header and the first rows: register rows are alike, and a workbook
+# of 100,000 rows is then written as a stream, without measuring every cell first.
+WIDTH_SAMPLE = 1000
 
 
 def _rows(spec, records, locale):
@@ -56,24 +70,62 @@ def _native(spec, record, col, values, locale):
     return ("'" + text) if text[:1] == "=" else text
 
 
-def to_xlsx(spec, records, locale) -> bytes:
+def to_xlsx(spec, records, locale, caption: str | None = None) -> bytes:
+    """The register as a workbook (see :func:`write_xlsx`); ``caption`` from :func:`caption`."""
     header = [column_label(spec, c, locale) for c in spec.register_columns]
     rows = ([_native(spec, r, c, values, locale) for c in spec.register_columns]
             for r in records for values in (r.values,))
-    return write_xlsx(spec.code, header, rows)
+    return write_xlsx(spec.code, header, rows, caption)
 
 
-def write_xlsx(title: str, header: list, rows) -> bytes:
-    """A one-sheet workbook: bold header, then rows of native values (dates stay dates)."""
+def caption(filters: str, exported_by: str, moment: datetime) -> str:
+    """The first row of an export: its filters, who exported it and when (local time)."""
+    return _("Filters: %(filters)s · Exported by %(name)s at %(time)s",
+             filters=filters or _("none (all records you may see)"), name=exported_by, time=fmt(moment))
+
+
+def file_name(prefix: str, ext: str, moment: datetime) -> str:
+    """``<prefix>-<YYYYMMDD-HHMM>.<ext>`` in local time: the moment people see on their clock."""
+    return f"{prefix}-{local(moment):%Y%m%d-%H%M}.{ext}"
+
+
+def _width(value) -> int:
+    """How many character widths ``value`` takes in a cell (a Chinese character takes two)."""
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    text = "" if value is None else str(value)
+    return max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+                for line in text.splitlines() or [""]), default=0)
+
+
+def write_xlsx(title: str, header: list, rows, caption: str | None = None) -> bytes:
+    """A one-sheet workbook: the ``caption`` line (when given), the bold header row, frozen and with
+    an autofilter, then rows of native values (dates stay dates), in columns fitted to their content."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+    for i, h in enumerate(header, start=1):
+        widest = max([_width(h)] + [_width(r[i - 1]) for r in sample if len(r) >= i])
+        ws.column_dimensions[get_column_letter(i)].width = min(widest + 2, WIDTH_MAX)
+    top = 2 if caption else 1  # the header row
+    # The header stays in view while scrolling. Set before the first row: a streamed sheet writes
+    # its view (and column widths) ahead of the rows.
+    ws.freeze_panes = f"A{top + 1}"
+    if caption:
+        note = WriteOnlyCell(ws, value=caption)
+        note.font = Font(italic=True, color="555555")
+        ws.append([note])
     cells = []
     for h in header:
         cell_ = WriteOnlyCell(ws, value=h)
         cell_.font = Font(bold=True)
         cells.append(cell_)
     ws.append(cells)
-    for values in rows:
+    last = top
+    for values in itertools.chain(sample, rows):
         row = []
         for v in values:
             wc = WriteOnlyCell(ws, value=v)
@@ -83,6 +135,9 @@ def write_xlsx(title: str, header: list, rows) -> bytes:
                 wc.number_format = "yyyy-mm-dd"
             row.append(wc)
         ws.append(row)
+        last += 1
+    if header:
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{last}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

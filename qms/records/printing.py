@@ -5,11 +5,13 @@ draft is rendered once per version (and what procedures add) and kept: signed re
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask import current_app, has_request_context, url_for
 
 from ..core import pdf
 from ..core.i18n import tr
+from ..core.timeutil import utcnow
 from ..documents import loader as procedures
 from .models import DRAFT
 from .present import status_label, templates_for, value_text
@@ -45,14 +47,19 @@ def pdf_layout(spec, values: dict, locale: str) -> list:
     return rows
 
 
-def record_pdf(record, spec, locale: str) -> bytes:
-    """The printed record. Anything past draft is rendered once per version (and extras) and kept."""
+def record_pdf(record, spec, locale: str, printed_at: datetime | None = None) -> bytes:
+    """The printed record, stating when it was printed (``printed_at``, by default now). Anything
+    past draft is rendered once per version (and extras) and kept; the printed-at line is not part
+    of what is kept but stamped on each page as the printout is served (``pdf.stamped``), so a
+    cached printout says when it was printed, not when it was first rendered. A draft is rendered
+    each time, its printed-at line with it (pdf/base.html puts both in the same place)."""
+    printed_at = printed_at or utcnow()
     # What a procedure adds from other records (a CAPA record's actions): part of the cache key,
     # so a printout is rendered again only when it changes.
     extras_of = rules_for(spec.code).pdf_extras
     extras = extras_of(record, locale) if extras_of else {}
 
-    def produce():
+    def produce(stamp_at: datetime | None = None):
         rows = pdf_layout(spec, record.values, locale)
         # The address people use to reach this server (QMS_BASE_URL outside a request).
         path = url_for("records.detail", code=record.form_code, record_id=record.id)
@@ -63,8 +70,10 @@ def record_pdf(record, spec, locale: str) -> bytes:
                           qr=pdf.qr_data_uri(url), url=url, title=tr(spec.title, locale),
                           current_hash=record.content_hash(), status_text=status_label(record.status),
                           valid={sig.id: sig.is_valid(record, spec) for sig in record.signatures},
-                          procedure=procedures.current(spec.procedure), **extras)
+                          procedure=procedures.current(spec.procedure), printed_at=stamp_at, **extras)
     if record.status == DRAFT:
-        return produce()
+        return produce(printed_at)
     tag = "-" + hashlib.sha256(repr(sorted(extras.items())).encode()).hexdigest()[:16] if extras else ""
-    return pdf.cached(f"record-{record.id}-v{record.version}-{locale}{tag}", produce)
+    # "-unstamped": files cached before the stamp moved out of the render carry a printed-at line.
+    body = pdf.cached(f"record-{record.id}-v{record.version}-{locale}{tag}-unstamped", produce)
+    return pdf.stamped(body, printed_at=printed_at, locale=locale)

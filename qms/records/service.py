@@ -34,7 +34,7 @@ from ..core.i18n import RECORD_LOCALE, record_language, tr
 from ..core.numbering import next_number
 from ..core.timeutil import local, utcnow
 from ..extensions import db
-from . import policy
+from . import phones, policy
 from . import spec as specs
 from .models import (
     CLOSED,
@@ -117,14 +117,30 @@ def step_names(spec, step: str) -> tuple:
     return tuple(f.name for f in spec.step_fields(step))
 
 
-def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
-    """Refresh the search text, due date and filter facets from the values."""
-    parts = [record.number or ""]
+def search_text(spec, number: str | None, values: dict) -> str:
+    """What the register's search looks in: the number and the declared search fields, lower case.
+    A phone field is there twice: as typed, and as its digits (``phones.digits``), so "0756 221 2345"
+    and "+86 756 2212345" find "0756-2212345" (``register.build_query`` folds the query alike)."""
+    parts = [number or ""]
     for name in spec.register_search:
         v = values.get(name)
         if v:
             parts.append(str(v))
-    record.search_text = " ".join(parts).lower()[:4000]
+            f = spec.field_map.get(name)
+            if f is not None and f.type == "phone":
+                parts.append(phones.digits(str(v)))
+    return " ".join(parts).lower()[:4000]
+
+
+def facet_value(field, value) -> str:
+    """A value as the filter facets hold it: phone numbers by their digits, the rest as text."""
+    text = phones.digits(str(value)) if field.type == "phone" else str(value)
+    return text[:200]
+
+
+def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
+    """Refresh the search text, due date and filter facets from the values."""
+    record.search_text = search_text(spec, record.number, values)
     due = values.get(spec.due_field) if spec.due_field else None
     record.due_on = date.fromisoformat(due) if due else None
     if not fresh:
@@ -140,8 +156,9 @@ def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
             continue  # a system column: filtered on the records table itself
         v = values.get(name)
         for item in (v if isinstance(v, list) else [v]):
-            if item not in (None, ""):
-                db.session.add(RecordFacet(record=record, form_code=spec.code, field=name, value=str(item)[:200]))
+            text = facet_value(f, item) if item not in (None, "") else ""
+            if text:
+                db.session.add(RecordFacet(record=record, form_code=spec.code, field=name, value=text))
 
 
 def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:

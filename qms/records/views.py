@@ -49,7 +49,8 @@ bp = Blueprint("records", __name__)
 
 def query_messages() -> dict:
     return {"date": _("Enter a date as YYYY-MM-DD."), "choice": _("Not a valid choice."),
-            "cursor": _("This page link is no longer valid."), "long": _("The search text is too long.")}
+            "cursor": _("This page link is no longer valid."), "long": _("The search text is too long."),
+            "phone": _("Enter a valid phone number.")}
 
 
 def load_spec(code: str):
@@ -128,17 +129,18 @@ def export_view(code: str, fmt: str):
         _linked = prefetch_links(spec, records)  # noqa: F841  (held while the cells read them)
     except register.BadQuery as exc:
         return render_template("error.html", code=422, message="; ".join(exc.messages())), 422
-    stamp = utcnow().strftime("%Y%m%d-%H%M")
-    name = f"{spec.code}-{stamp}.{fmt}"
+    now = utcnow()
+    name = export.file_name(spec.code, fmt, now)
+    filters = filter_summary(spec, request.args, locale)
     if fmt == "csv":
         data, mime = export.to_csv(spec, records, locale), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        data, mime = export.to_xlsx(spec, records, locale), pdf.XLSX
+        data, mime = export.to_xlsx(spec, records, locale, export.caption(filters, user().full_name, now)), pdf.XLSX
     else:
-        data, mime = export.to_pdf(spec, records, locale, printed_at=utcnow(), printed_by=user().full_name,
-                                   procedure=procedures.current(spec.procedure),
-                                   filters=filter_summary(spec, request.args, locale)), "application/pdf"
-    return pdf.file_response(data, name, mime)
+        data, mime = export.to_pdf(spec, records, locale, printed_at=now, printed_by=user().full_name,
+                                   procedure=procedures.current(spec.procedure), filters=filters), "application/pdf"
+    # A printed register opens in the browser, to read or print; the others are files to work with.
+    return pdf.file_response(data, name, mime, inline=fmt == "pdf")
 
 
 def filter_summary(spec, args, locale: str) -> str:
@@ -458,6 +460,8 @@ def download(attachment_id: int):
 @bp.route("/r/<code>/<id:record_id>.pdf")
 @login_required
 def pdf_view(code: str, record_id: int):
+    """The printout, shown in the browser (print it from there), stamped with this moment."""
     record, spec = load_record(code, record_id)
     name = f"{record.display_number.replace('/', '-').lstrip('#')}.pdf"
-    return pdf.file_response(printing.record_pdf(record, spec, current_locale()), f"{spec.code}-{name}")
+    return pdf.file_response(printing.record_pdf(record, spec, current_locale(), printed_at=utcnow()),
+                             f"{spec.code}-{name}", inline=True)

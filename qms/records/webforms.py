@@ -30,6 +30,7 @@ from ..auth.models import User
 from ..core.i18n import tr
 from ..core.timeutil import local, today, utcnow
 from ..extensions import db
+from . import phones
 from .models import Record
 from .procedures import rules_for
 from .spec import RELATIVE_DEFAULT, conditions_hold
@@ -170,7 +171,11 @@ def _field(f, locale):
             }.get(f.type, _l("The format is not valid."))
             vals.append(validators.Regexp(pattern, message=msg))
         cls = TextAreaField if f.type == "text" else StringField
-        return cls(validators=vals, filters=[lambda s: s.strip() if isinstance(s, str) else s], **kw)
+        strip = [lambda s: s.strip() if isinstance(s, str) else s]
+        if f.type == "phone":
+            # A Chinese input method types full-width digits and dashes ("０７５６－…"): kept as ASCII.
+            strip.insert(0, lambda s: phones.fold(s) if isinstance(s, str) else s)
+        return cls(validators=vals, filters=strip, **kw)
     if f.type == "integer":
         return IntegerField(validators=vals + _bounds(f), **kw)
     if f.type == "decimal":

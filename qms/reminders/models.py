@@ -1,11 +1,20 @@
 """Reminder state: what is watched, what was sent to whom, mail to deliver, the work calendar."""
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
+
+
+class DayKind(StrEnum):
+    """What a day of the working calendar is instead of an ordinary week's day (stored as its value)."""
+
+    HOLIDAY = "holiday"  # a public holiday: not worked
+    WORKDAY = "workday"  # a Saturday or Sunday worked in exchange for a holiday (调休)
 
 
 class CalendarDay(db.Model):
@@ -14,7 +23,7 @@ class CalendarDay(db.Model):
     __tablename__ = "calendar_days"
     id: Mapped[int] = mapped_column(primary_key=True)
     day = mapped_column(Date, unique=True)  # the date (local)
-    kind: Mapped[str] = mapped_column(String(10))  # "holiday" or "workday"
+    kind: Mapped[str] = mapped_column(String(10))  # a DayKind
     name: Mapped[str] = mapped_column(String(80), default="")  # e.g. 春节 / 春节调休
 
 

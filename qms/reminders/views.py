@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -21,13 +21,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
-from ..core import audit
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
+from ..core.writes import web_write
 from ..extensions import db
 from ..records import policy
 from ..records import spec as specs
 from . import rules as rules_mod
+from . import workcal
 from .mail import notice_line, stage_text
 from .models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch
 
@@ -216,35 +217,24 @@ def rule_summary(rule, spec) -> tuple[str, str]:
 @bp.route("/admin/reminders", methods=["GET", "POST"])
 @login_required
 def admin():
-    """Rules, job runs, what was sent to whom, mail failures, and the working calendar."""
+    """Rules, job runs, what was sent to whom, mail failures, and the working calendar: a range of
+    days (from, to) marked as public holidays or make-up working days in one submission."""
     policy.require(current_user, "admin")
     if request.method == "POST":
-        raw_day, kind = request.form.get("day", ""), request.form.get("kind", "")
-        try:
-            day = date.fromisoformat(raw_day)
-            if not 1900 <= day.year <= 2100:
-                raise ValueError
-        except ValueError:
-            flash(_("Enter a date as YYYY-MM-DD."), "error")
+        form = request.form
+        with web_write(_("Working calendar saved."), flash_refusal=False) as w:
+            start, end = workcal.parse_range(form.get("day", ""), form.get("day_to", ""))
+            workcal.change_days(start, end, form.get("kind", ""), form.get("name", ""),
+                                current_user._get_current_object(), current_locale())
+        if w.ok:
             return redirect(url_for(".admin"))
-        if kind not in ("holiday", "workday", "remove"):
-            flash(_("Not a valid choice."), "error")
-            return redirect(url_for(".admin"))
-        row = db.session.execute(select(CalendarDay).where(CalendarDay.day == day)).scalar()
-        if kind == "remove":
-            if row is None:
-                flash(_("That date is not in the calendar."), "error")
-                return redirect(url_for(".admin"))
-            db.session.delete(row)
-        else:
-            row = row or CalendarDay(day=day)
-            row.kind, row.name = kind, request.form.get("name", "")[:80]
-            db.session.add(row)
-        audit.log("calendar_changed", actor=current_user, obj_type="calendar", obj_id=day.isoformat(),
-                  summary=day.isoformat(), changes={"kind": [None, kind]})
-        db.session.commit()
-        flash(_("Working calendar saved."), "success")
-        return redirect(url_for(".admin"))
+        flash(w.error.message, "error")
+        return _admin_page(w.error.errors, form), 422
+    return _admin_page()
+
+
+def _admin_page(errors: dict | None = None, entered=None) -> str:
+    """The admin page; ``errors`` and ``entered`` refill the calendar form after a refusal."""
     all_rules = rules_mod.all_rules()
     jobs = db.session.execute(select(JobState).order_by(JobState.job_id)).scalars().all()
     recent = db.session.execute(select(Notification, User).join(User, User.id == Notification.recipient_id)
@@ -261,4 +251,12 @@ def admin():
     described = [(r, rule_summary(r, specs.get(r.form) if r.form else None)) for r in all_rules]
     return render_template("reminders/admin.html", rules=described, jobs=jobs, failures=failures, pending=pending,
                            sent=sent, job_text=job_text, job_names=JOB_NAMES,
-                           recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days)
+                           recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days,
+                           weekday=lambda d: workcal.weekday_name(d, locale), kinds=_kind_labels(),
+                           errors=errors or {}, entered=entered or {})
+
+
+def _kind_labels() -> dict:
+    """The calendar form's choices, in the reader's language (the first is the default)."""
+    return {workcal.HOLIDAY: _("Public holiday"), workcal.WORKDAY: _("Make-up working day"),
+            workcal.REMOVE: _("Remove")}

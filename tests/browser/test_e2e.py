@@ -45,11 +45,15 @@ def test_clerk_fills_signs_prints_and_switches_language(app, live_server, browse
     assert re.fullmatch(r"TS-\d{4}-0001", number)
     assert "签名有效" in page.content()
 
-    with page.expect_download() as dl:
+    # The printout opens in the browser (inline, issue #11 item 9), no longer as a download.
+    with page.expect_response(lambda r: r.url.endswith(".pdf")) as shown:
         page.click("#pdf-link")
+    assert shown.value.headers["content-disposition"].startswith("inline")
     path = tmp_path / "record.pdf"
-    dl.value.save_as(path)
+    path.write_bytes(page.request.get(shown.value.url).body())
     assert path.read_bytes().startswith(b"%PDF")
+    page.go_back()
+    page.wait_for_load_state()
 
     page.click("#lang-switch")
     page.wait_for_load_state()

@@ -108,8 +108,9 @@ def test_ca03_exports_xlsx_with_dates_and_pdf_in_chinese(app, client, tmp_path):
     F.login(client, p.quality)
     wb = load_workbook(io.BytesIO(client.get("/capa/desk.xlsx?stage=active").data))
     rows = list(wb.active.iter_rows(values_only=True))
-    assert rows[0][0] == "编号" and len(rows) == 5
-    opened = [r[9] for r in rows[1:]]
+    # Row 1 names the filters, who and when (issue #11 item 9); the header is row 2.
+    assert rows[1][0] == "编号" and len(rows) == 6
+    opened = [r[9] for r in rows[2:]]
     assert all(hasattr(d, "year") for d in opened)  # real dates, not text
     resp = client.get("/capa/desk.pdf?severity=serious")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")

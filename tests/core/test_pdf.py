@@ -3,10 +3,11 @@ covers: REC-03"""
 import re
 import subprocess
 
-from qms.core import pdf
+from qms.core import pdf, timeutil
 from qms.extensions import db
 from qms.records import service
 from tests import factories as F
+from tests.support.clock import at
 
 
 def _pdf_text(tmp_path, data: bytes) -> str:
@@ -29,7 +30,7 @@ def test_record_pdf_has_header_signatures_and_embedded_cjk_font(app, client, tmp
     F.login(client, clerk)
     resp = client.get(f"/r/TEST-REC/{rec.id}.pdf")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
-    assert resp.headers["Content-Disposition"].startswith("attachment")
+    assert resp.headers["Content-Disposition"].startswith("inline")  # issue #11 item 9: opens in the browser
     text = _pdf_text(tmp_path, resp.data)
     flat = re.sub(r"\s+", "", text)  # pdftotext drops the spaces between CJK glyphs
     for expected in ("文件名", "电子文件编码", "页码", "第1页/共1页", "测试记录表", rec.number,
@@ -52,6 +53,7 @@ def test_english_pdf_and_page_numbers(app, client, tmp_path):
 
 
 def test_signed_pdf_is_rendered_once_and_cached(app, client):
+    timeutil.set_clock(at(12, 3, 15))  # the printed-at stamp is the request's minute: keep both in one
     clerk = F.user("clerk")
     rec = F.record(clerk, "TEST-REC")
     service.sign(rec, clerk, F.PASSWORD)
@@ -94,3 +96,52 @@ def test_user_text_never_makes_weasyprint_fetch(app, client, tmp_path):
             raise AssertionError("fetched " + url)
         except ValueError as exc:
             assert "disallowed" in str(exc)
+
+
+def test_printout_opens_in_the_browser_and_says_when_it_was_printed_even_from_the_cache(app, client, tmp_path):
+    """covers: REC-03 (issue #11 item 9) — the printed-at line is the request's moment, in local time."""
+    from pathlib import Path
+    clerk = F.user("clerk")
+    rec = F.record(clerk, "TEST-REC", content="".join(f"第{i}行\n" for i in range(250)))  # several pages
+    service.sign(rec, clerk, F.PASSWORD)
+    db.session.commit()
+    F.login(client, clerk)
+    timeutil.set_clock(at(12, 3, 9))  # 09:00 in Shanghai, 01:00 UTC
+    first = client.get(f"/r/TEST-REC/{rec.id}.pdf")
+    assert first.headers["Content-Disposition"].startswith("inline;")
+    flat = re.sub(r"\s+", "", _pdf_text(tmp_path, first.data))
+    pages = int(re.search(r"共(\d+)页", flat).group(1))
+    assert pages > 1 and flat.count("打印时间2026-12-0309:00") == pages  # on every page
+    cached = list(Path(app.config["QMS_PDF_CACHE_DIR"]).glob(f"record-{rec.id}-*.pdf"))
+    assert len(cached) == 1 and "打印时间" not in _pdf_text(tmp_path, cached[0].read_bytes())
+    timeutil.set_clock(at(12, 4, 16))  # the next afternoon, served from the cache
+    again = client.get(f"/r/TEST-REC/{rec.id}.pdf")
+    flat = re.sub(r"\s+", "", _pdf_text(tmp_path, again.data))
+    assert flat.count("打印时间2026-12-0416:00") == pages and "2026-12-0309:00" not in flat
+    assert list(Path(app.config["QMS_PDF_CACHE_DIR"]).glob(f"record-{rec.id}-*.pdf")) == cached  # not rendered again
+    english = " ".join(_pdf_text(tmp_path, client.get(f"/r/TEST-REC/{rec.id}.pdf?lang=en").data).split())
+    assert "Printed 2026-12-04 16:00" in english and "Test record form" in english
+    # A draft (never cached) says the same.
+    draft = F.record(clerk, "TEST-REC")
+    flat = re.sub(r"\s+", "", _pdf_text(tmp_path, client.get(f"/r/TEST-REC/{draft.id}.pdf").data))
+    assert "打印时间2026-12-0416:00" in flat
+
+
+def test_register_pdf_opens_in_the_browser_with_the_moment_of_the_export(app, client, tmp_path):
+    clerk = F.user("clerk", name="王静")
+    F.record(clerk, "TEST-REC", customer_name="王五")
+    F.login(client, clerk)
+    timeutil.set_clock(at(12, 3, 15))
+    resp = client.get("/r/TEST-REC/export.pdf?q=王五")
+    assert resp.headers["Content-Disposition"] == 'inline; filename="TEST-REC-20261203-1500.pdf"'  # local time
+    flat = re.sub(r"\s+", "", _pdf_text(tmp_path, resp.data))
+    assert "打印时间2026-12-0315:00" in flat and "王静" in flat and "王五" in flat
+
+
+def test_english_titles_are_not_letter_spaced(app):
+    """Chinese titles are set with spaced characters; English words are not (issue #11 item 9)."""
+    from flask import render_template
+    with app.test_request_context("/"):
+        zh = render_template("pdf/base.html", locale="zh_CN", title="测试记录表")
+        en = render_template("pdf/base.html", locale="en", title="Test record form")
+    assert "letter-spacing" in zh and "letter-spacing" not in en

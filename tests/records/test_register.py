@@ -84,9 +84,10 @@ def test_exports_csv_xlsx_pdf(app, client):
     assert "王五" in names and "'=HYPERLINK(\"x\")" in names  # formula injection neutralised
     wb = load_workbook(io.BytesIO(client.get("/r/TEST-REC/export.xlsx?q=王五").data))
     ws = wb.active
-    assert [c.value for c in ws[1]][:3] == ["编号", "受理时间", "客户名称"] and ws.max_row == 2
+    # Row 1 names the filters, who and when (issue #11 item 9); the header is row 2.
+    assert [c.value for c in ws[2]][:3] == ["编号", "受理时间", "客户名称"] and ws.max_row == 3
     from datetime import datetime as _dt
-    assert isinstance(ws.cell(row=2, column=2).value, _dt)  # a real date-time Excel can sort
+    assert isinstance(ws.cell(row=3, column=2).value, _dt)  # a real date-time Excel can sort
     pdf = client.get("/r/TEST-REC/export.pdf").data
     assert pdf.startswith(b"%PDF")
     assert client.get("/r/TEST-REC/export.doc").status_code == 404
