@@ -21,8 +21,9 @@ from ..core.writes import web_write
 from ..extensions import db
 from ..records import policy, service
 from ..records import spec as specs
+from ..records.links import linked
 from ..records.lookup import display_number
-from ..records.models import Record
+from ..records.models import IN_PROGRESS, Record
 from ..records.webforms import to_formdata
 from . import batches, events, loans, permissions, switches
 from .forms import BILLING, CAL, INTAKE, MAINT, SENDOUT, USAGE
@@ -170,7 +171,6 @@ def intake_panel(record, spec, user) -> dict | None:
     if inst is None:
         return None
     lines = events.page(inst.id, limit=PANEL_LINES + 1)
-    people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines])
     maintainer = permissions.maintainer_code(inst)
     # Only the buttons this person can follow through (a clerk does not record calibrations).
     loan = db.session.get(Record, inst.loan_id) if inst.loan_id else None
@@ -181,7 +181,13 @@ def intake_panel(record, spec, user) -> dict | None:
            "accept": permissions.accepts_return(user, inst, loan),
            "hand_back": permissions.may_hand_back(user, inst, loan)}
     back = loans.handed_back(loan)
+    # Requests waiting to be approved or handed out (a borrower outside the keeping department).
+    waiting = [r for r in linked(USAGE, "instrument", inst.id, statuses=(IN_PROGRESS,))
+               if r.current_step != permissions.RETURN_STEP][:5]
+    people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines]
+                   + [r.values.get("borrower") for r in waiting])
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst),
+            "waiting": waiting,
             "loan": loan, "handed_back": back, "handed_back_on": loans.handed_back_on(back),
             "today": today().isoformat(),
             "reasons": refusals(inst, today()), "lines": lines[:PANEL_LINES], "more": len(lines) > PANEL_LINES,

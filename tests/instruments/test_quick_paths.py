@@ -51,6 +51,8 @@ def test_ins02_one_request_short_loan_waits_for_the_keeper(app, client, staff):
     assert (v["checked_out_on"], v["return_due_on"], v.get("purpose") or "") == ("2026-11-02", "2026-11-09", "")
     assert [sig.step for sig in loan.signatures] == ["request"]
     assert _inst(inst).loan_id is None  # 技术发展部 hands it out (the clerk's department does not keep it)
+    page = client.get(f"/r/INS-INTAKE/{inst.id}").get_data(as_text=True)
+    assert f"{loan.number}" in page and "等待发放" in page  # the request is in sight, no dead end
     sign(loan, s.tech)
     assert _inst(inst).holder_id == s.clerk.id
 
