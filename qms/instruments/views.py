@@ -181,9 +181,10 @@ def intake_panel(record, spec, user) -> dict | None:
            "accept": permissions.accepts_return(user, inst, loan),
            "hand_back": permissions.may_hand_back(user, inst, loan)}
     back = loans.handed_back(loan)
-    # Requests waiting to be approved or handed out (a borrower outside the keeping department).
-    waiting = [r for r in linked(USAGE, "instrument", inst.id, statuses=(IN_PROGRESS,))
-               if r.current_step != permissions.RETURN_STEP][:5]
+    # Requests waiting to be approved or handed out (a borrower outside the keeping department);
+    # none can go out while a loan is out, so they are not looked up then.
+    waiting = [] if inst.loan_id else [r for r in linked(USAGE, "instrument", inst.id, statuses=(IN_PROGRESS,))
+                                       if r.current_step != permissions.RETURN_STEP][:5]
     people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines]
                    + [r.values.get("borrower") for r in waiting])
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst),
