@@ -22,7 +22,6 @@ from ..extensions import db
 from ..records import policy, service
 from ..records import spec as specs
 from ..records.links import linked
-from ..records.lookup import display_number
 from ..records.models import IN_PROGRESS, Record
 from ..records.webforms import to_formdata
 from . import batches, events, loans, permissions, switches
@@ -107,10 +106,16 @@ def dashboard():
                            untested=switches.untested(), month=on.isoformat()[:7],
                            may_import=may_import(current_user),
                            may_send=policy.can(current_user, "create", specs.get(SENDOUT)),
-                           pickable=show in PICKABLE, away={r.sendout_id: display_number(r.sendout_id)
-                                                            for r in rows if r.sendout_id},
+                           pickable=show in PICKABLE, away=_numbers({r.sendout_id for r in rows if r.sendout_id}),
                            may_test=policy.can(current_user, "create", specs.get(BILLING)),
                            intake_spec=specs.get(INTAKE))
+
+
+def _numbers(ids: set) -> dict:
+    """{record id: number} of a page's send-outs, in one query."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Record.id, Record.number).where(Record.id.in_(ids))).all())
 
 
 def _visible(inst: Instrument) -> bool:

@@ -116,3 +116,20 @@ def test_check_out_hand_back_and_return_check_on_a_phone(app, live_server, brows
     for name, got in results.items():
         print(f"{name}: {got['taps']} taps, {got['keys']} keystrokes, {got['passwords']} password entries"
               f" (budget {BUDGET[name][0]} taps, {BUDGET[name][1]} password)")
+
+
+def test_send_out_manifest_from_the_due_list(app, live_server, browser):
+    clock(11, 2)
+    s = Staff()
+    register(s.tech, asset_no="MT-A", calibrated_on="2024-11-20")
+    register(s.tech, asset_no="MT-B", calibrated_on="2024-11-25")
+    tech = s.tech.username
+    db.session.remove()
+    t = login(browser, live_server, tech, viewport=PHONE)
+    t.goto(f"{live_server}/instruments?show=due30")
+    t.screenshot(path=str(_shots() / "due-list-390.png"), full_page=True)
+    for box in t.locator("input[name=ids]").all():
+        box.check()
+    t.click("#make-manifest")
+    t.wait_for_url(f"{live_server}/r/INS-SENDOUT/*/edit")
+    assert t.locator("#f_asset_nos").input_value().split("\n") == ["MT-A", "MT-B"]
