@@ -6,7 +6,8 @@ records) · ``gate`` (the permit to use, INS-04) · ``permissions`` (who acts on
 ``state`` (the conditions, their transitions and the verbs that move them) · ``events`` (the usage
 file) · ``switches`` / ``batches`` (reading the switch register and send-out manifests) ·
 ``reminders`` (rules and the managed watches) · ``impact`` (nonconformities a failure opens,
-through ``capa.service``) · ``checks`` · ``hooks`` · ``views`` / ``import_views`` (pages).
+through ``capa.service``) · ``loans`` (check out, hand back and check a return from the label page,
+one screen each, through ``records.service``) · ``checks`` · ``hooks`` · ``views`` / ``import_views`` (pages).
 """
 
 from flask_babel import lazy_gettext as _l
