@@ -206,3 +206,27 @@ def test_ins03_send_out_manifest_from_the_due_list(app, client, staff):
     resp = client.post("/instruments/send-out", data={"csrf_token": F.csrf_from(page), "ids": [str(a.id)]})
     assert resp.status_code == 302 and "/instruments" in resp.location
     assert len(db.session.execute(select(Record).where(Record.form_code == "INS-SENDOUT")).scalars().all()) == 1
+
+
+def test_garbage_on_the_quick_screens_is_refused_never_a_500(app, client, staff):
+    s = staff
+    clock(11, 2)
+    inst = register(s.tech)
+    loan = _handed_out(client, s, inst)
+    junk = ["", "x" * 5000, "\x00\x01", "-1", "99999999999999999999", "9999-99-99", "<script>", "１２３"]
+    for j in junk:
+        r = _post(client, f"/instruments/{inst.id}/check-out", days=j, department=j, purpose=j, manual_ack=j,
+                  password=j)
+        assert r.status_code in (302, 422), (j, r.status_code)
+        r = _post(client, f"/instruments/{inst.id}/hand-back", note=j)
+        assert r.status_code in (302, 422), (j, r.status_code)
+    F.login(client, s.tech)
+    page = client.get("/instruments?show=overdue").get_data(as_text=True)
+    for j in junk:
+        r = _post(client, f"/instruments/{inst.id}/return", returned_on=j, condition_in=j, return_note=j,
+                  password=F.PASSWORD)
+        assert r.status_code in (302, 422), (j, r.status_code)
+        r = client.post("/instruments/send-out", data={"csrf_token": F.csrf_from(page), "ids": [j], "sent_on": j})
+        assert r.status_code == 302, (j, r.status_code)
+    db.session.expire_all()
+    assert db.session.get(Record, loan.id).status in (Status.IN_PROGRESS, Status.CLOSED)
