@@ -6,8 +6,11 @@ records) · ``gate`` (the permit to use, INS-04) · ``permissions`` (who acts on
 ``state`` (the conditions, their transitions and the verbs that move them) · ``events`` (the usage
 file) · ``switches`` / ``batches`` (reading the switch register and send-out manifests) ·
 ``reminders`` (rules and the managed watches) · ``impact`` (nonconformities a failure opens,
-through ``capa.service``) · ``checks`` · ``hooks`` · ``views`` / ``import_views`` (pages).
+through ``capa.service``) · ``loans`` (check out, hand back and check a return from the label page,
+one screen each, through ``records.service``) · ``checks`` · ``hooks`` · ``views`` / ``import_views`` (pages).
 """
+
+from flask_babel import lazy_gettext as _l
 
 from ..records.procedures import FormRules, Procedure
 from ..records.spec import SpecError
@@ -49,7 +52,7 @@ PROCEDURE = Procedure(
         INTAKE: FormRules(checks=(checks.check_intake,), on_change=(hooks.intake_changed,), panel=views.intake_panel,
                           link_alias=asset_alias),
         USAGE: FormRules(draft_checks=(checks.draft_usage, checks.draft_usage_manual), sign_checks=(checks.sign_usage,),
-                         on_change=(hooks.loan_changed,)),
+                         on_change=(hooks.loan_changed,), panel=views.loan_panel),
         CAL: FormRules(draft_checks=(checks.draft_in_service, checks.draft_cal_batch),
                        sign_checks=(checks.sign_cal_certificate,), on_change=(hooks.calibration_changed,)),
         BILLING: FormRules(draft_checks=(checks.draft_billing, checks.draft_switch), on_change=(hooks.billing_changed,),
@@ -59,12 +62,14 @@ PROCEDURE = Procedure(
         MAINT: FormRules(draft_checks=(checks.draft_in_service,), sign_checks=(checks.sign_maint,),
                          on_change=(hooks.maintenance_changed,)),
         HANDOVER: FormRules(draft_checks=(checks.draft_handover,), on_change=(hooks.handover_changed,)),
-        SENDOUT: FormRules(draft_checks=(checks.draft_sendout,), on_change=(hooks.sendout_changed,),
+        SENDOUT: FormRules(draft_checks=(checks.draft_sendout,), sign_checks=(checks.sign_sendout,),
+                           on_change=(hooks.sendout_changed,),
                            panel=views.sendout_panel, pdf_extras=manifest),
         SWITCH: FormRules(on_change=(hooks.switch_changed,)),
     },
     blueprints=(views.bp, import_views.bp),
     reminders=tuple(RULES),
     user_change_checks=(checks.holds_instruments,),
+    audit_actions={"loan_handed_back": _l("Handed back by the borrower")},
     extensions={"thresholds": _thresholds},
 )

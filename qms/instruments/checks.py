@@ -16,6 +16,7 @@ from ..auth.lookup import department_name
 from ..auth.models import Department, User
 from ..auth.roles import DEPARTMENT_HEAD, TECHNICIAN
 from ..core.i18n import current_locale
+from ..core.timeutil import today
 from ..extensions import db
 from ..records.links import LIVE, linked
 from ..records.lookup import as_id, display_number, record_of
@@ -222,6 +223,14 @@ def sign_usage(record, spec, step, user) -> str | None:
     if elsewhere:
         return elsewhere
     return None if permissions.keeps(user, inst) else _("Handed out by 技术发展部 or the custodian department.")
+
+
+def sign_sendout(record, spec, step, user) -> str | None:
+    """A manifest planned ahead (made from the due lists) is signed as sent on its day, not before."""
+    sent = record.values.get("sent_on")
+    if step.name != "send" or not sent or date.fromisoformat(sent) <= today():
+        return None
+    return _("Planned for %(date)s: the send-out can be signed from that day.", date=sent)
 
 
 def sign_cal_certificate(record, spec, step, user) -> str | None:

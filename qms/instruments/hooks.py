@@ -11,7 +11,7 @@ from . import impact, state
 from .batches import instruments_of
 from .gate import instrument_of
 from .models import Instrument
-from .reminders import watch_calibration, watch_switch
+from .reminders import watch_calibration, watch_hand_back, watch_switch
 from .switches import switch_name, switch_of
 
 
@@ -27,7 +27,8 @@ def intake_changed(record, spec, new: bool = False) -> None:
 
 
 def loan_changed(record, spec, new: bool = False) -> None:
-    """Handed out (the loan waits for its return), or back (returned or voided)."""
+    """Handed out (the loan waits for its return), or back (returned or voided): the keeper's
+    reminder of a hand back stops."""
     inst = instrument_of(record.values)
     if inst is None:
         return
@@ -35,6 +36,7 @@ def loan_changed(record, spec, new: bool = False) -> None:
         state.lend(inst, record)
     elif inst.loan_id == record.id and record.status in (CLOSED, VOIDED):
         state.take_back(inst, record)
+        watch_hand_back(record, inst, None, None)
 
 
 def calibration_changed(record, spec, new: bool = False) -> None:

@@ -14,6 +14,7 @@ from .models import GONE, CalResult, Instrument
 from .switches import next_deadline
 
 CALIBRATION_RULE, SWITCH_RULE = "ins03-calibration", "ins07-switch-test"
+HAND_BACK_RULE = "ins02-loan-handed-back"
 
 LADDER = [{"after_hours": 72, "to": "department_head"}, {"after_hours": 168, "to": "quality_manager"},
           {"after_hours": 336, "to": "general_manager"}]
@@ -31,6 +32,12 @@ RULES = [
      "title": {"zh": "借用仪器到期归还", "en": "Loaned instrument due back"},
      "ladder": [{"after_hours": 24, "to": "department_head"}, {"after_hours": 72, "to": "department_head@TDD"},
                 {"after_hours": 72, "to": "technician@TDD"}]},
+    # INS-02, watched per loan (watch_hand_back below): the borrower handed the instrument back and
+    # the keeper checks the return. Told at once, then daily; the keeping department's head after two days.
+    {"id": HAND_BACK_RULE, "requirement": "INS-02", "kind": "due", "form": USAGE, "field": "returned_on",
+     "managed": True, "lead_days": [],
+     "title": {"zh": "借用仪器已交回,待归还验收", "en": "Loaned instrument handed back: check its return"},
+     "ladder": [{"after_hours": 48, "to": "department_head"}]},
     # INS-07, watched per switch (watch_switch below keeps the watch): due at the end of the
     # first month without a test; reminded 5 days before, then 交换传输室's head, then 企业管理部.
     {"id": SWITCH_RULE, "requirement": "INS-07", "kind": "due", "form": SWITCH, "field": "in_service_on",
@@ -51,6 +58,15 @@ def watch_calibration(inst: Instrument) -> None:
                 title=f"{inst.asset_no} {inst.name}"[:300], link=f"/r/{INTAKE}/{inst.id}", owner_id=owner,
                 department_id=inst.department_id,
                 active=inst.condition not in GONE and inst.cal_result != CalResult.FAIL)
+
+
+def watch_hand_back(loan: Record, inst: Instrument, day, owner_id: int | None) -> None:
+    """The keeper's reminder to check a loan's return once the borrower handed the instrument back
+    (``day``); it stops when the loan is closed or voided (no ``day``). Named by the loan's number."""
+    watch_until(HAND_BACK_RULE, "record", loan.id, day,
+                title=f"{loan.display_number} {inst.asset_no} {inst.name}"[:300],
+                link=f"/instruments/{inst.id}/return", owner_id=owner_id, department_id=inst.department_id,
+                active=day is not None)
 
 
 def watch_switch(switch: Record) -> None:

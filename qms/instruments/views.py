@@ -4,9 +4,10 @@ a technician needs on a phone after scanning the label."""
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+import secrets
+from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Date, bindparam, func, select
@@ -14,14 +15,17 @@ from sqlalchemy import Date, bindparam, func, select
 from ..auth.lookup import names
 from ..auth.models import Department, User
 from ..core import pdf
-from ..core.i18n import current_locale
+from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
+from ..core.writes import web_write
 from ..extensions import db
-from ..records import policy
+from ..records import policy, service
 from ..records import spec as specs
-from ..records.models import Record
-from . import batches, events, permissions, switches
-from .forms import BILLING, CAL, INTAKE, MAINT, SENDOUT
+from ..records.links import linked
+from ..records.models import IN_PROGRESS, Record
+from ..records.webforms import to_formdata
+from . import batches, events, loans, permissions, switches
+from .forms import BILLING, CAL, INTAKE, MAINT, SENDOUT, USAGE
 from .gate import permit_state, refusals
 from .import_views import may_import
 from .models import GONE, STOPPED, Condition, Instrument
@@ -57,6 +61,7 @@ def _list_where(show: str, on, on30) -> list:
     }[show]
 
 
+PICKABLE = ("due30", "overdue")  # the due lists: tick instruments, make a send-out manifest (item 8)
 COUNTED = tuple(k for k in LISTS if k != "all")  # "all" is not counted: it would read the whole table
 
 
@@ -101,8 +106,16 @@ def dashboard():
                            untested=switches.untested(), month=on.isoformat()[:7],
                            may_import=may_import(current_user),
                            may_send=policy.can(current_user, "create", specs.get(SENDOUT)),
+                           pickable=show in PICKABLE, away=_numbers({r.sendout_id for r in rows if r.sendout_id}),
                            may_test=policy.can(current_user, "create", specs.get(BILLING)),
                            intake_spec=specs.get(INTAKE))
+
+
+def _numbers(ids: set) -> dict:
+    """{record id: number} of a page's send-outs, in one query."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Record.id, Record.number).where(Record.id.in_(ids))).all())
 
 
 def _visible(inst: Instrument) -> bool:
@@ -163,13 +176,25 @@ def intake_panel(record, spec, user) -> dict | None:
     if inst is None:
         return None
     lines = events.page(inst.id, limit=PANEL_LINES + 1)
-    people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines])
     maintainer = permissions.maintainer_code(inst)
     # Only the buttons this person can follow through (a clerk does not record calibrations).
+    loan = db.session.get(Record, inst.loan_id) if inst.loan_id else None
     may = {"calibrate": policy.can(user, "create", specs.get(CAL)),
            "maintain": permissions.maintains(user, inst) and policy.can(user, "create", specs.get(MAINT)),
-           "hand_over": permissions.may_hand_over(user, inst)}
+           "hand_over": permissions.may_hand_over(user, inst),
+           "check_out": policy.can(user, "create", specs.get(USAGE)),
+           "accept": permissions.accepts_return(user, inst, loan),
+           "hand_back": permissions.may_hand_back(user, inst, loan)}
+    back = loans.handed_back(loan)
+    # Requests waiting to be approved or handed out (a borrower outside the keeping department);
+    # none can go out while a loan is out, so they are not looked up then.
+    waiting = [] if inst.loan_id else [r for r in linked(USAGE, "instrument", inst.id, statuses=(IN_PROGRESS,))
+                                       if r.current_step != permissions.RETURN_STEP][:5]
+    people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines]
+                   + [r.values.get("borrower") for r in waiting])
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst),
+            "waiting": waiting,
+            "loan": loan, "handed_back": back, "handed_back_on": loans.handed_back_on(back),
             "today": today().isoformat(),
             "reasons": refusals(inst, today()), "lines": lines[:PANEL_LINES], "more": len(lines) > PANEL_LINES,
             "names": people, "kinds": events.KIND_TEXT, "maintainer": Department.by_code(maintainer), "may": may,
@@ -242,3 +267,174 @@ def billing_result(record, locale: str = "zh_CN") -> dict:
 
 def billing_panel(record, spec, user) -> dict:
     return {"template": "instruments/panel_billing.html", **billing_result(record)}
+
+
+# ---- a loan from the label page, one screen each (INS-02, INS-04) ----
+
+
+def _instrument_page(inst: Instrument):
+    return redirect(url_for("records.detail", code=INTAKE, record_id=inst.id))
+
+
+def _loan_of(inst: Instrument) -> Record | None:
+    return db.session.get(Record, inst.loan_id) if inst.loan_id else None
+
+
+def _my_department(spec) -> str:
+    """The borrowing department a short loan starts with: the user's own, when the form lists it."""
+    code = permissions.dept_code(current_user)
+    return code if code in {v for v, _label in spec.field_map["borrowing_department"].choices} else ""
+
+
+def _once(key: str) -> bool:
+    """False when this screen's form was sent already (a double tap, a reload): it is not done twice."""
+    nonce = request.form.get("_nonce", "")[:40]
+    done = session.get(key, [])
+    if nonce and nonce in done:
+        return False
+    session[key] = (done + [nonce])[-20:] if nonce else done
+    return True
+
+
+@bp.route("/instruments/<id:instrument_id>/check-out", methods=["GET", "POST"])
+@login_required
+def check_out(instrument_id: int):
+    """A short loan in one screen: borrower me, my department, a due-date chip, the manual
+    acknowledged, one password (request signed; handed out too when my department keeps it)."""
+    inst = _file_instrument(instrument_id)
+    spec = specs.get(USAGE)
+    policy.require(current_user, "create", spec)
+    form = {"days": request.form.get("days", ""), "purpose": request.form.get("purpose", ""),
+            "department": request.form.get("department") or _my_department(spec),
+            "manual_ack": request.form.get("manual_ack") == "y"}
+    errors: dict = {}
+    if request.method == "POST":
+        if not _once("quick_loans"):
+            return _instrument_page(inst)
+        days = int(form["days"]) if form["days"].isdigit() and int(form["days"]) in loans.SHORT_DAYS else None
+        if days is None:
+            errors = {"days": [_("Choose when you bring it back.")]}
+        else:
+            with web_write(flash_refusal=False) as w:
+                loan = loans.check_out(inst, current_user, days=days, department=form["department"],
+                                       purpose=form["purpose"].strip(), manual_ack=form["manual_ack"],
+                                       password=request.form.get("password", ""), locale=current_locale())
+            if w.ok:
+                handed = loan.current_step == permissions.RETURN_STEP
+                flash(_("Checked out: %(number)s. Bring it back by %(date)s.", number=loan.display_number,
+                        date=loan.values["return_due_on"]) if handed else
+                      _("Loan %(number)s requested; 技术发展部 or the custodian department hands it out.",
+                        number=loan.display_number), "success")
+                return _instrument_page(inst)
+            errors = w.error.errors or {"password": [w.error.message]}
+    on = today()
+    chips = [(d, on + timedelta(days=d)) for d in loans.SHORT_DAYS]
+    dept_field = spec.field_map["borrowing_department"]
+    return render_template("instruments/check_out.html", inst=inst, state=permit_state(inst), form=form,
+                           errors=errors, reasons=refusals(inst), loan=_loan_of(inst), chips=chips,
+                           departments=[(v, tr(label)) for v, label in dept_field.choices],
+                           manual=db.session.get(Record, inst.id).values.get("accessories"),
+                           today=on.isoformat(), nonce=secrets.token_urlsafe(12)), 422 if errors else 200
+
+
+@bp.route("/instruments/<id:instrument_id>/hand-back", methods=["GET", "POST"])
+@login_required
+def hand_back(instrument_id: int):
+    """交回: the borrower hands the instrument back; the keeper is told and checks the return."""
+    inst = _file_instrument(instrument_id)
+    loan = _loan_of(inst)
+    note, errors = request.form.get("note", ""), {}
+    if request.method == "POST":
+        if not _once("hand_backs"):
+            return _instrument_page(inst)
+        with web_write(flash_refusal=False) as w:
+            told = loans.hand_back(inst, loan, current_user, note) if loan else []
+        if w.ok and loan:
+            flash(_("Handed back. %(who)s will check the return.", who="、".join(names(told).values())
+                    or _("技术发展部 or the custodian department")), "success")
+            return _instrument_page(inst)
+        errors = w.error.errors if w.error else {"note": [_("The instrument is not on loan.")]}
+    back = loans.handed_back(loan)
+    return render_template("instruments/hand_back.html", inst=inst, state=permit_state(inst), loan=loan,
+                           may=permissions.may_hand_back(current_user, inst, loan), note=note, errors=errors,
+                           back=back, back_on=loans.handed_back_on(back), nonce=secrets.token_urlsafe(12)
+                           ), 422 if errors else 200
+
+
+@bp.route("/instruments/<id:instrument_id>/return", methods=["GET", "POST"])
+@login_required
+def return_check(instrument_id: int):
+    """归还验收: the keeper checks the instrument back in, date and 完好 prefilled, one password."""
+    inst = _file_instrument(instrument_id)
+    loan = _loan_of(inst)
+    if loan is None:
+        flash(_("The instrument is not on loan."), "info")
+        return _instrument_page(inst)
+    form = loans.return_defaults(loan)
+    errors: dict = {}
+    if request.method == "POST":
+        form = {k: request.form.get(k, "") for k in form}
+        with web_write(flash_refusal=False) as w:
+            loans.accept_return(inst, loan, current_user, **form, password=request.form.get("password", ""),
+                                locale=current_locale())
+        if w.ok:
+            flash(_("Return checked: %(number)s is closed.", number=loan.display_number), "success")
+            return _instrument_page(inst)
+        errors = w.error.errors or {"password": [w.error.message]}
+        db.session.refresh(loan)
+    spec = specs.by_revision(loan.form_revision_id)
+    back = loans.handed_back(loan)
+    return render_template("instruments/return.html", inst=inst, state=permit_state(inst), loan=loan, form=form,
+                           errors=errors, may=permissions.accepts_return(current_user, inst, loan),
+                           refusal=policy.sign_refusal(current_user, spec, loan), back=back,
+                           back_on=loans.handed_back_on(back), holder=names([inst.holder_id]).get(inst.holder_id, ""),
+                           conditions=[(v, tr(label)) for v, label in spec.field_map["condition_in"].choices]
+                           ), 422 if errors else 200
+
+
+def loan_panel(record, spec, user) -> dict | None:
+    """On a loan's page, what its borrower and its keeper do next (hand back, check the return)."""
+    inst = db.session.get(Instrument, record.values.get("instrument") or 0)
+    if inst is None or inst.loan_id != record.id:
+        return None
+    back = loans.handed_back(record)
+    return {"template": "instruments/panel_loan.html", "inst": inst, "back": back,
+            "back_on": loans.handed_back_on(back), "accept": permissions.accepts_return(user, inst, record),
+            "hand_back": permissions.may_hand_back(user, inst, record)}
+
+
+# ---- a send-out manifest from the due lists (INS-03) ----
+
+
+@bp.route("/instruments/send-out", methods=["POST"])
+@login_required
+def make_manifest():
+    """生成送检清单: a draft INS-SENDOUT listing the ticked instruments (those away or on loan are left
+    out and named), on a planned date; opens its edit page."""
+    spec = specs.get(SENDOUT)
+    policy.require(current_user, "create", spec)
+    back = redirect(url_for(".dashboard", show=request.form.get("show", "due30")))
+    ids = [int(x) for x in request.form.getlist("ids") if x.isdigit() and 0 < int(x) < 2**31][:batches.BATCH_MAX]
+    found = db.session.execute(select(Instrument).where(Instrument.id.in_(ids)).order_by(Instrument.asset_no)
+                               ).scalars().all() if ids else []
+    busy = [i for i in found if i.sendout_id or i.loan_id or i.condition in GONE]
+    chosen = [i.asset_no for i in found if i not in busy]
+    if busy:
+        flash(_("Left out (away, on loan or out of service): %(list)s",
+                list="、".join(i.asset_no for i in busy)), "info")
+    if not chosen:
+        flash(_("Tick the instruments to send first."), "error")
+        return back
+    try:
+        sent_on = date.fromisoformat(request.form.get("sent_on") or today().isoformat())
+    except ValueError:
+        flash(_("Not a valid date."), "error")
+        return back
+    values = {**{f.name: f.default for f in spec.fields if f.default is not None}, "sent_on": sent_on.isoformat(),
+              "expected_back_on": (sent_on + timedelta(days=30)).isoformat(), "asset_nos": "\n".join(chosen)}
+    with web_write(_("Manifest drafted with %(n)d instruments: check it, then sign it on the day it goes.",
+                     n=len(chosen))) as w:
+        record = service.create(spec, current_user, to_formdata(spec, values), current_locale())
+    if not w.ok:
+        return back
+    return redirect(url_for("records.edit", code=SENDOUT, record_id=record.id))

@@ -308,3 +308,22 @@ def _insert_notices(rows: list[dict]) -> int:
                 count += 1
                 queue_immediate(new_id, r["recipient_id"])
     return count
+
+
+def notify_now(rule_id: str, subject_type: str, subject_id: int, recipient_ids) -> int:
+    """Tell ``recipient_ids`` at once that a managed watch is due, instead of at the next sweep (its
+    procedure knows somebody must act now: an instrument was handed back and waits for its return
+    check). Each notice has the key the sweep gives the due day's reminder, so nobody gets it twice;
+    the overdue repeats and the ladder follow from the watch as usual. Returns the notices added."""
+    rule = by_id().get(rule_id)
+    db.session.flush()
+    row = db.session.execute(select(ReminderWatch).where(
+        ReminderWatch.rule_id == rule_id, ReminderWatch.subject_type == subject_type,
+        ReminderWatch.subject_id == subject_id, ReminderWatch.period == "")).scalar()
+    if rule is None or row is None or not row.active:
+        return 0
+    key = row.due_at.astimezone(tz()).strftime("%Y-%m-%d")  # the period of the schedule's "due" event
+    now = utcnow()
+    return _insert_notices([{"watch_id": row.id, "rule_id": rule.id, "stage": "due", "period": key,
+                             "recipient_id": uid, "escalation": False, "title": row.title, "body": "",
+                             "link": row.link, "created_at": now} for uid in dict.fromkeys(recipient_ids) if uid])

@@ -45,7 +45,8 @@ def test_scan_check_out_blocked_and_long_loan(app, live_server, browser, tmp_pat
 
     c.goto(f"{live_server}/r/INS-INTAKE/{ids[0]}")
     c.screenshot(path=str(tmp_path / "scan.png"), full_page=True)
-    c.click("#check-out")
+    c.click("#check-out")  # the one-screen short loan; a long loan takes the full form
+    c.click("#long-loan")
     c.select_option("#f_loan_type", "long")
     c.select_option("#f_borrower", clerk_id)
     c.select_option("#f_borrowing_department", "CSD")
