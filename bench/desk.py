@@ -160,13 +160,14 @@ def main():
         return f
 
     cases = [
-        ("desk page, all departments (HTTP, 50 rows + charts)", get(client, "/capa/desk")),
+        # "department=" (empty) asks for everything: a bare /capa/desk opens on the last filter used.
+        ("desk page, all departments (HTTP, 50 rows + charts)", get(client, "/capa/desk?department=")),
         ("desk page filtered: department + stage (HTTP)", get(client, f"/capa/desk?department={dept}&stage=in_capa")),
         ("desk page filtered: source + severity (HTTP)", get(client, "/capa/desk?source=calibration&severity=serious")),
         ("desk page filtered: open > 90 days (HTTP)", get(client, "/capa/desk?age=90%2B")),
         ("desk page filtered: overdue actions (HTTP)", get(client, "/capa/desk?overdue=1")),
         ("desk page, deep (after 2,000 rows) (HTTP)", None),
-        ("desk page as a department (HTTP)", get(dept_client, "/capa/desk")),
+        ("desk page as a department (HTTP)", get(dept_client, "/capa/desk?department=")),
         ("Pareto of causes and departments, all (SQL)", q(lambda: desk.paretos(desk.Filters(), TODAY))),
         ("Pareto, department + stage (SQL)", q(lambda: desk.paretos(filt, TODAY))),
         ("Pareto, source + severity (SQL)", q(lambda: desk.paretos(desk.Filters(source="calibration", severity="serious"), TODAY))),

@@ -19,7 +19,7 @@ from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import policy
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record
-from .forms import ACTION, NC
+from .forms import ACTION, NC, REPLY_STEPS
 from .models import OPEN_STAGES, STAGES, NcDesk, NcMonthly, NcTally, Stage
 from .queries import actions_of, rounds_of
 
@@ -66,6 +66,9 @@ def refresh(nc_id) -> None:
     row.open_actions = len(pending)
     dues = [a.due_on for a in pending if a.due_on]
     row.next_due_on = min(dues) if dues else None
+    owes = latest is not None and latest.status == IN_PROGRESS and latest.current_step in REPLY_STEPS
+    reply = latest.values.get("reply_due_on") if owes else None
+    row.reply_due_on = date.fromisoformat(reply) if reply else None
     if row.stage == Stage.CLOSED and row.closed_on is None:
         row.closed_on = today()
         row.closed_month = row.closed_on.strftime("%Y-%m")
@@ -133,12 +136,14 @@ class Filters:
     severity: str | None = None
     age: str | None = None
     overdue: bool = False
+    reply_overdue: bool = False  # the department has not replied by the round's reply date (CA-02)
     errors: dict = field(default_factory=dict)
 
     def query_args(self) -> dict:
         """The filters as URL parameters (for links and exports)."""
         out = {"stage": self.stage, "department": self.department_id, "source": self.source,
-               "severity": self.severity, "age": self.age, "overdue": "1" if self.overdue else None}
+               "severity": self.severity, "age": self.age, "overdue": "1" if self.overdue else None,
+               "reply_overdue": "1" if self.reply_overdue else None}
         return {k: v for k, v in out.items() if v not in (None, "")}
 
 
@@ -159,6 +164,7 @@ def parse_filters(args, user, sources: tuple, severities: tuple) -> Filters:
     f.severity = pick("severity", severities)
     f.age = pick("age", tuple(a[0] for a in AGES))
     f.overdue = args.get("overdue") in ("1", "true", "on")
+    f.reply_overdue = args.get("reply_overdue") in ("1", "true", "on")
     dept = args.get("department") or None
     if dept is not None:
         if not str(dept).isdigit() or len(str(dept)) > 9:
@@ -191,6 +197,8 @@ def _where(f: Filters, today: date, skip: tuple = ()) -> list:
         conds.append(t.stage.in_(OPEN_STAGES))
     if f.overdue:
         conds.append(t.next_due_on < today)
+    if f.reply_overdue:
+        conds.append(t.reply_due_on < today)
     return conds
 
 
@@ -261,7 +269,7 @@ def paretos(f: Filters, today: date) -> tuple[list, list]:
 
     if f.age and f.stage and f.stage not in OPEN_STAGES + ("active",):
         return [], []  # an age is the time a nonconformity has been open: closed ones have none
-    if f.overdue or (f.age and f.age != AGES[-1][0]):
+    if f.overdue or f.reply_overdue or (f.age and f.age != AGES[-1][0]):
         add(rows(f))
     elif f.age:
         # The oldest bucket: group its rows, or, when they outnumber the younger open ones, take
@@ -303,7 +311,7 @@ def ageing(f: Filters, today: date) -> list[tuple]:
     counts = [db.session.execute(select(func.count()).select_from(NcDesk).where(
         *conds, NcDesk.opened_on <= today - timedelta(days=lo), NcDesk.opened_on >= today - timedelta(days=hi))).scalar()
         for _key, _label, lo, hi in AGES[:-1]]
-    if f.overdue:
+    if f.overdue or f.reply_overdue:
         total = db.session.execute(select(func.count()).select_from(NcDesk).where(*conds)).scalar()
     else:
         total = db.session.execute(select(func.coalesce(func.sum(NcTally.n), 0)).where(

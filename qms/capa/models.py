@@ -52,6 +52,7 @@ class NcDesk(db.Model):
     rounds: Mapped[int] = mapped_column(Integer, default=0)  # CAPA rounds issued (2+ = reopened before)
     open_actions: Mapped[int] = mapped_column(Integer, default=0)  # actions of the round not done
     next_due_on = mapped_column(Date, nullable=True)  # earliest due date of those: overdue when past
+    reply_due_on = mapped_column(Date, nullable=True)  # the round's reply date while its department owes the reply
     summary: Mapped[str] = mapped_column(String(200), default="")  # first words of the description
     updated_at = mapped_column(UTCDateTime, default=utcnow)  # last refresh
 
@@ -67,6 +68,9 @@ class NcDesk(db.Model):
         Index("ix_nc_desk_actions", "opened_on", "nc_id", "next_due_on", "stage",
               sqlite_where=text("next_due_on IS NOT NULL"), postgresql_where=text("next_due_on IS NOT NULL")),
         Index("ix_nc_desk_due", "next_due_on", "department_id", "source", "severity", "cause_category", "stage"),
+        # Those whose department owes its reply (a small part): the reply-overdue filter.
+        Index("ix_nc_desk_reply", "reply_due_on", "department_id",
+              sqlite_where=text("reply_due_on IS NOT NULL"), postgresql_where=text("reply_due_on IS NOT NULL")),
     )
 
 

@@ -21,8 +21,7 @@ from ..core.writes import web_write
 from ..extensions import db
 from ..records import policy, service
 from ..records import spec as specs
-from ..records.links import linked
-from ..records.models import IN_PROGRESS, Record
+from ..records.models import Record
 from ..records.webforms import to_formdata
 from . import batches, events, loans, permissions, switches
 from .forms import BILLING, CAL, INTAKE, MAINT, SENDOUT, USAGE
@@ -188,8 +187,7 @@ def intake_panel(record, spec, user) -> dict | None:
     back = loans.handed_back(loan)
     # Requests waiting to be approved or handed out (a borrower outside the keeping department);
     # none can go out while a loan is out, so they are not looked up then.
-    waiting = [] if inst.loan_id else [r for r in linked(USAGE, "instrument", inst.id, statuses=(IN_PROGRESS,))
-                                       if r.current_step != permissions.RETURN_STEP][:5]
+    waiting = [] if inst.loan_id else loans.waiting_requests(inst.id)
     people = names([inst.holder_id, inst.custodian_id] + [e.person_id for e in lines]
                    + [r.values.get("borrower") for r in waiting])
     return {"template": "instruments/panel.html", "inst": inst, "state": permit_state(inst),

@@ -31,13 +31,13 @@ def linked_ids(form_code: str, field: str, value) -> list[int]:
 def linked(form_code: str, field: str, record_id, *, statuses: tuple | None = None,
            numbered: bool = False) -> list[Record]:
     """Records of ``form_code`` whose link field ``field`` points at ``record_id``, oldest first;
-    only those in ``statuses`` when given, only submitted (numbered) ones with ``numbered``."""
+    only those in ``statuses`` when given, only submitted (numbered) ones with ``numbered``. One
+    statement: the facet index range, then each record by its key."""
     if record_id in (None, ""):
         return []
-    ids = linked_ids(form_code, field, record_id)
-    if not ids:
-        return []
-    stmt = select(Record).where(Record.id.in_(ids))
+    facets = select(RecordFacet.record_id).where(
+        RecordFacet.form_code == form_code, RecordFacet.field == field, RecordFacet.value == str(record_id))
+    stmt = select(Record).where(Record.id.in_(facets))
     if statuses is not None:
         stmt = stmt.where(Record.status.in_(statuses))
     if numbered:

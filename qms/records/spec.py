@@ -334,6 +334,12 @@ def _check_fields(fields: list, workflow: list, source: str) -> list:
         if f.not_future and f.type not in ("date", "datetime"):
             raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
         _check_default(f, source)
+        if isinstance(f.default, dict):
+            link = by_name.get(f.default.get("from"))
+            if set(f.default) != {"from", "field"} or link is None or link.type != "record" \
+                    or not isinstance(f.default.get("field"), str):
+                raise SpecError(f"{source}: field {f.name}: a default from a linked record is "
+                                "{from: <a link field of this form>, field: <a field of the linked record>}")
         out.append(f)
     for s in workflow:
         if s.signer_field and (s.signer_field not in by_name or by_name[s.signer_field].type != "user"):

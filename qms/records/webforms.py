@@ -254,7 +254,7 @@ def resolve_default(f, user, now: datetime | None = None):
     (``now``, ``today``, ``+24h``, ``+3d``, ``me``, ``my_department``; see ``spec.DEFAULT_TOKENS``),
     as form data (text). None when the field has no default."""
     d = f.default
-    if d is None:
+    if d is None or isinstance(d, dict):  # a value from a linked record: see initial_values
         return None
     if not isinstance(d, str):
         return str(d)
@@ -283,7 +283,27 @@ def initial_values(spec, only: tuple, args, user) -> dict:
     for name in only:
         if name in args and spec.field_map[name].type not in ("multichoice", "boolean"):
             data[name] = args.get(name, "")[:200]
+    # Values taken from the record a link field names (``default: {from: link, field: name}``):
+    # a nonconformity raised from a check starts with that check's department, say.
+    for f in spec.fields:
+        if f.name in only and isinstance(f.default, dict) and not data.get(f.name):
+            linked = _linked_record(data.get(f.default["from"]))
+            value = linked.values.get(f.default["field"]) if linked is not None else None
+            if value not in (None, "", []):
+                data[f.name] = str(value)
     return data
+
+
+def _linked_record(text) -> Record | None:
+    """The record a link field's text names (``#6``, ``6`` or its number), or None."""
+    text = str(text or "").strip()
+    if text.lstrip("#").isdigit() and len(text) < 11:
+        rid = int(text.lstrip("#"))
+        return db.session.get(Record, rid) if 0 < rid < 2**31 else None
+    if not text:
+        return None
+    return db.session.execute(select(Record).where(Record.number == text[:60].upper())
+                              .order_by(Record.revision_no.desc()).limit(1)).scalar()
 
 
 def form_class(spec, locale: str, only: tuple | None = None):

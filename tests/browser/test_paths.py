@@ -6,6 +6,7 @@ import pytest
 from qms.extensions import db
 from tests import factories as F
 from tests.capa.helpers import People, add_action, issue_capa, raise_nc
+from tests.support.browser import login
 from tests.support.clock import clock
 from tests.support.records import sign
 
@@ -36,13 +37,7 @@ class Counted:
 
 
 def _login(browser, live_server, username):
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(live_server + "/login")
-    page.fill("#f_username", username)
-    page.fill("#f_password", F.PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(live_server + "/")
-    return page
+    return login(browser, live_server, username, viewport=(1366, 900))
 
 
 def test_a_clerk_records_a_complaint_in_six_clicks(app, live_server, browser):
@@ -107,7 +102,7 @@ def test_the_quality_office_reaches_an_overdue_nonconformity_in_three_clicks(app
     db.session.remove()
     c = Counted(_login(browser, live_server, quality))
     c.click("#desk-link")
-    c.click("#desk-quick a.chip.warn")  # 措施逾期
+    c.click("#quick-actions-overdue")  # 措施逾期
     c.click(f"#desk-rows a:has-text('{number}')")
     c.page.wait_for_load_state()
     assert number in c.page.locator(".titlebar").inner_text()

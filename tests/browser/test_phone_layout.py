@@ -10,6 +10,7 @@ from qms.core import timeutil
 from qms.extensions import db
 from qms.records.models import Record
 from qms.seed import DEMO_USERS
+from tests.support.browser import login
 from tests.support.clock import at
 
 pytestmark = pytest.mark.browser
@@ -17,13 +18,8 @@ PASSWORDS = {u: p for u, *_, p in DEMO_USERS}
 
 
 def _login(browser, live_server, username, width):
-    page = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
-    page.goto(live_server + "/login")
-    page.fill("#f_username", username)
-    page.fill("#f_password", PASSWORDS[username])
-    page.click("button.primary")
-    page.wait_for_url(live_server + "/")
-    return page
+    return login(browser, live_server, username, viewport=(width, 844 if width < 600 else 900),
+                 password=PASSWORDS[username])
 
 
 def _overflow(page) -> int:
@@ -73,12 +69,7 @@ def test_every_demo_page_fits_a_phone(app, live_server, browser, tmp_path):
                        ("instruments", "/instruments"), ("desk", "/capa/desk")):
         phone.goto(live_server + path)
         phone.screenshot(path=str(tmp_path / f"390-{name}.png"), full_page=True)
-    desk = browser.new_page(viewport={"width": 1366, "height": 900})
-    desk.goto(live_server + "/login")
-    desk.fill("#f_username", "quality")
-    desk.fill("#f_password", PASSWORDS["quality"])
-    desk.click("button.primary")
-    desk.wait_for_url(live_server + "/")
+    desk = _login(browser, live_server, "quality", 1366)
     assert desk.locator("nav.main").is_visible() and desk.locator(".menu-button").is_hidden()
     for name, path in (("home", "/"), ("record", f"/r/{code}/{rid}")):
         desk.goto(live_server + path)

@@ -118,3 +118,18 @@ def test_a_default_that_does_not_suit_the_field_is_refused(app):
     with pytest.raises(SpecError, match=r"in hours is for datetime fields"):
         parse({**raw, "fields": bad}, "TEST-DEFAULTS.yaml")
     assert specs.get("TEST-DEFAULTS") is not None
+
+
+def test_a_form_opened_from_a_record_takes_declared_values_from_it(app, client):
+    clerk = F.user("clerk", "CSD")
+    rec = F.record(clerk, "TEST-REC", customer_name="港湾实业")
+    sign(rec, clerk)
+    F.login(client, clerk)
+    html = client.get(f"/r/TEST-LINK/new?source=%23{rec.id}").get_data(as_text=True)
+    assert 'value="港湾实业"' in html
+    assert 'value="港湾实业"' not in client.get("/r/TEST-LINK/new").get_data(as_text=True)
+    raw = yaml.safe_load((MOCK_FORMS_DIR / "TEST-LINK.yaml").read_text(encoding="utf-8"))
+    bad = [dict(f) for f in raw["fields"]]
+    bad[-1]["default"] = {"from": "owner", "field": "customer_name"}  # not a link field
+    with pytest.raises(SpecError, match="a default from a linked record"):
+        parse({**raw, "fields": bad}, "TEST-LINK.yaml")
