@@ -235,7 +235,10 @@ def usage_file_pdf(instrument_id: int):
     # Rendered once per content: its newest line, the instrument's state (and today's, for the
     # permit), the language. A long file takes WeasyPrint seconds; printing it again takes none.
     changed = int(inst.updated_at.timestamp() * 1e6) if inst.updated_at else 0
-    key = f"usage-{inst.id}-{newest[0].id if newest else 0}-{changed}-{today().isoformat()}-{current_locale()}"
+    # "-unstamped": the printed-at line is stamped on as the file is served (it says when it was
+    # printed, not when it was cached), as record printouts are.
+    key = (f"usage-{inst.id}-{newest[0].id if newest else 0}-{changed}-{today().isoformat()}-{current_locale()}"
+           "-unstamped")
 
     def produce() -> bytes:
         lines = list(reversed(events.page(inst.id, None, FILE_PDF_MAX)))
@@ -245,8 +248,9 @@ def usage_file_pdf(instrument_id: int):
                           state_text=STATE_TEXT[state] if current_locale() != "en" else STATE_TEXT_EN[state],
                           custodian=names([inst.custodian_id]).get(inst.custodian_id, ""),
                           department=db.session.get(Department, inst.department_id), locale=current_locale(),
-                          printed_at=utcnow())
-    return pdf.file_response(pdf.cached(key, produce), f"usage-file-{inst.asset_no}.pdf", inline=True)
+                          printed_at=None)
+    data = pdf.stamped(pdf.cached(key, produce), printed_at=utcnow(), locale=current_locale())
+    return pdf.file_response(data, f"usage-file-{inst.asset_no}.pdf", inline=True)
 
 
 def sendout_panel(record, spec, user) -> dict:
