@@ -57,8 +57,8 @@ def desk_view():
     if not request.args and session.get(DESK_FILTER_KEY):
         return redirect(url_for(".desk_view", **session[DESK_FILTER_KEY]))
     f, labels = _filters()
-    if not f.errors:
-        session[DESK_FILTER_KEY] = f.query_args()
+    if not f.errors and session.get(DESK_FILTER_KEY) != f.query_args():
+        session[DESK_FILTER_KEY] = f.query_args()  # written only when it changes: no session save per page
     now = today()
     rows, nxt = desk.page(f, request.args.get("after"), now)
     args = f.query_args()
