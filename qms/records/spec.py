@@ -334,7 +334,9 @@ def _check_fields(fields: list, workflow: list, source: str) -> list:
         if f.not_future and f.type not in ("date", "datetime"):
             raise SpecError(f"{source}: field {f.name}: not_future is for date and datetime fields")
         _check_default(f, source)
-        if isinstance(f.default, dict):
+        if isinstance(f.default, dict) and "by" in f.default:
+            _check_default_by(f, by_name, step_names[0], source)
+        elif isinstance(f.default, dict):
             link = by_name.get(f.default.get("from"))
             if set(f.default) != {"from", "field"} or link is None or link.type != "record" \
                     or not isinstance(f.default.get("field"), str):
@@ -358,6 +360,23 @@ def _check_default(f: FieldSpec, source: str) -> None:
         raise SpecError(f"{source}: field {f.name}: default {d!r} is for date and datetime fields")
     if RELATIVE_DEFAULT.match(d) and d.endswith("h") and f.type != "datetime":
         raise SpecError(f"{source}: field {f.name}: default {d!r} in hours is for datetime fields")
+
+
+def _check_default_by(f: FieldSpec, by_name: dict, first_step: str, source: str) -> None:
+    """``default: {by: <choice field>, values: {<choice>: <default>}, else: <default>}``: a default
+    that follows another field's choice (a reply limit by category); each default suits the field."""
+    d = f.default
+    chooser = by_name.get(d.get("by"))
+    if set(d) - {"by", "values", "else"} or chooser is None or chooser.type != "choice" \
+            or (chooser.step or first_step) != f.step or not isinstance(d.get("values", {}), dict):
+        raise SpecError(f"{source}: field {f.name}: a default by another field is "
+                        "{by: <a choice field of the same step>, values: {<choice>: <default>}, else: <default>}")
+    unknown = set(map(str, d.get("values", {}))) - {v for v, _label in chooser.choices}
+    if unknown:
+        raise SpecError(f"{source}: field {f.name}: default values for unknown choices {sorted(unknown)}")
+    for value in [*d.get("values", {}).values(), d.get("else")]:
+        if value is not None:
+            _check_default(FieldSpec(**{**f.__dict__, "default": value}), source)
 
 
 def _parse_permissions(raw, source: str) -> tuple[dict, tuple]:

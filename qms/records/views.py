@@ -43,7 +43,7 @@ from .present import (
     value_text,
 )
 from .procedures import rules_for
-from .webforms import form_class, initial_values, resolve_default, to_formdata
+from .webforms import defaults_by_choice, form_class, initial_values, resolve_default, to_formdata
 
 bp = Blueprint("records", __name__)
 
@@ -203,9 +203,11 @@ def new(code: str):
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
                                    step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", ""),
                                    departments=departments, may_sign=True, password_errors=_password_errors(exc),
+                                   auto_defaults=defaults_by_choice(spec, only, user()),
                                    department_id=request.form.get("_department", type=int)), 422
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
                            step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12), may_sign=True,
+                           auto_defaults=defaults_by_choice(spec, only, user()),
                            departments=departments, department_id=request.args.get("_department", type=int))
 
 
@@ -278,6 +280,7 @@ def edit(code: str, record_id: int):
             return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                                    step=spec.step(step), values=present_values(spec, record, locale),
                                    conflict=isinstance(exc, service.Conflict), may_sign=may_sign,
+                                   auto_defaults=defaults_by_choice(spec, only, user()),
                                    password_errors=_password_errors(exc),
                                    version=request.form.get("_version")), \
                 409 if isinstance(exc, service.Conflict) else 422
@@ -288,6 +291,7 @@ def edit(code: str, record_id: int):
     form = form_class(spec, locale, only)(formdata=data)
     return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
                            version=record.version, step=spec.step(step), may_sign=may_sign,
+                           auto_defaults=defaults_by_choice(spec, only, user()),
                            values=present_values(spec, record, locale))
 
 

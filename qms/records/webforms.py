@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -254,6 +255,8 @@ def resolve_default(f, user, now: datetime | None = None):
     (``now``, ``today``, ``+24h``, ``+3d``, ``me``, ``my_department``; see ``spec.DEFAULT_TOKENS``),
     as form data (text). None when the field has no default."""
     d = f.default
+    if isinstance(d, dict) and "by" in d:  # follows another field's choice: its "else" until chosen
+        d = d.get("else")
     if d is None or isinstance(d, dict):  # a value from a linked record: see initial_values
         return None
     if not isinstance(d, str):
@@ -271,6 +274,20 @@ def resolve_default(f, user, now: datetime | None = None):
     return d
 
 
+def defaults_by_choice(spec, only: tuple, user) -> dict:
+    """For fields whose default follows another field's choice: {field: {"by": chooser, "map":
+    {choice: value, "": value}}}, worked out now for ``user``. The page's script (qms/static/
+    defaults.js) puts the value in when the choice is made, unless the person typed their own."""
+    out = {}
+    for f in spec.fields:
+        d = f.default
+        if f.name in only and isinstance(d, dict) and "by" in d:
+            values = {str(k): resolve_default(replace(f, default=v), user) for k, v in (d.get("values") or {}).items()}
+            values[""] = resolve_default(replace(f, default=d.get("else")), user) if d.get("else") is not None else ""
+            out[f.name] = {"by": d["by"], "map": values}
+    return out
+
+
 def initial_values(spec, only: tuple, args, user) -> dict:
     """What a new form starts with: declared defaults (worked out for ``user`` now), then values
     handed over in the link (e.g. a finding's source record), limited to the fields of the first step."""
@@ -283,6 +300,11 @@ def initial_values(spec, only: tuple, args, user) -> dict:
     for name in only:
         if name in args and spec.field_map[name].type not in ("multichoice", "boolean"):
             data[name] = args.get(name, "")[:200]
+    # A default that follows a choice handed over in the link (?category=fault) takes its value.
+    for name, rule in defaults_by_choice(spec, only, user).items():
+        chosen = data.get(rule["by"])
+        if name not in args and chosen in rule["map"]:
+            data[name] = rule["map"][chosen]
     # Values taken from the record a link field names (``default: {from: link, field: name}``):
     # a nonconformity raised from a check starts with that check's department, say.
     for f in spec.fields:

@@ -133,3 +133,25 @@ def test_a_form_opened_from_a_record_takes_declared_values_from_it(app, client):
     bad[-1]["default"] = {"from": "owner", "field": "customer_name"}  # not a link field
     with pytest.raises(SpecError, match="a default from a linked record"):
         parse({**raw, "fields": bad}, "TEST-LINK.yaml")
+
+
+def test_a_default_follows_another_fields_choice(app, client):
+    clock(11, 20, 9)
+    clerk = F.user("clerk", "CSD")
+    F.login(client, clerk)
+    html = client.get("/r/TEST-DEFAULTS/new").get_data(as_text=True)
+    # The clerk's department (CSD) is chosen by default: the "else" limit, a day later; the page
+    # carries every choice's date for the script that follows the choice.
+    field = re.search(r'<input[^>]*id="f_answer_by"[^>]*>', html).group(0)
+    assert 'value="2026-11-21"' in field and 'data-default-by="department"' in field
+    assert "2026-11-22" in field  # TDD's limit, in the map
+    html = client.get("/r/TEST-DEFAULTS/new?department=TDD").get_data(as_text=True)
+    assert 'value="2026-11-22"' in re.search(r'<input[^>]*id="f_answer_by"[^>]*>', html).group(0)
+    raw = yaml.safe_load((MOCK_FORMS_DIR / "TEST-DEFAULTS.yaml").read_text(encoding="utf-8"))
+    bad = [dict(f) for f in raw["fields"]]
+    bad[-1]["default"] = {"by": "department", "values": {"XYZ": "+1d"}}
+    with pytest.raises(SpecError, match="unknown choices"):
+        parse({**raw, "fields": bad}, "TEST-DEFAULTS.yaml")
+    bad[-1]["default"] = {"by": "copies", "values": {}}
+    with pytest.raises(SpecError, match="a default by another field"):
+        parse({**raw, "fields": bad}, "TEST-DEFAULTS.yaml")
