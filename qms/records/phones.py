@@ -3,7 +3,7 @@
 A clerk types "0756-2212345", a colleague searches "0756 221 2345", a customer's card says
 "+86 756 2212345", and a Chinese input method gives "０７５６２２１２３４５". They are one number.
 :func:`digits` turns each of them into the same text, which the register stores next to the value as
-typed (``records.service._index``: search text and facets) and compares the query with
+typed (``records.indexing.index_values``: search text and facets) and compares the query with
 (``records.register.build_query``).
 
 The "+86" rule. In the international form a landline drops the trunk prefix "0" of its area code

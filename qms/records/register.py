@@ -129,7 +129,7 @@ def build_query(spec, user, args, messages: dict):
             if f.choices and value not in {v for v, _ in f.choices}:
                 raise BadQuery({name: [messages["choice"]]})
             if f.type == "phone":
-                # The facets hold a phone number's digits (service.facet_value): compare the same.
+                # The facets hold a phone number's digits (indexing.facet_value): compare the same.
                 value = phones.digits(value[:100])
                 if not value:
                     raise BadQuery({name: [messages["phone"]]})
@@ -153,7 +153,7 @@ def _search(spec, q: str):
     searches a phone field, also its digits ("+86 756 221 2345" finds "0756-2212345").
 
     The stored search text holds each phone number's digits beside the value as typed
-    (``service.search_text``; records saved before were given them by a data migration), so the
+    (``indexing.search_text``; records saved before were given them by a data migration), so the
     query is folded, not the column: no function runs per row, and one scan of the form's rows
     answers both spellings."""
     number = phones.digits(q) if phones.looks_like_phone(q) and _searches_phones(spec) else ""

@@ -8,17 +8,13 @@ the record is a draft again that keeps its number.
 
 Services never commit: the request (or CLI command) commits once, so a failure anywhere
 leaves nothing half-written. Immutability of signed records is enforced again at flush time
-(:func:`_guard_flush`), so even code that bypasses these functions cannot change them.
+(``records.guard``), so even code that bypasses these functions cannot change them.
 """
 from __future__ import annotations
 
-import json
 import re
-from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, inspect, select
-from sqlalchemy.orm import Session
 
 from ..auth.models import Department, User
 from ..core import attachments as storage
@@ -34,8 +30,12 @@ from ..core.i18n import RECORD_LOCALE, record_language, tr
 from ..core.numbering import next_number
 from ..core.timeutil import local, utcnow
 from ..extensions import db
-from . import phones, policy
+from . import (
+    guard,  # noqa: F401  (registers the flush guard: signed content never changes)
+    policy,
+)
 from . import spec as specs
+from .indexing import index_values
 from .models import (
     CLOSED,
     DRAFT,
@@ -44,7 +44,6 @@ from .models import (
     VOIDED,
     Attachment,
     Record,
-    RecordFacet,
     Signature,
     SignatureReturn,
 )
@@ -114,51 +113,8 @@ def editable_step(record: Record, spec) -> str | None:
 
 
 def step_names(spec, step: str) -> tuple:
-    return tuple(f.name for f in spec.step_fields(step))
-
-
-def search_text(spec, number: str | None, values: dict) -> str:
-    """What the register's search looks in: the number and the declared search fields, lower case.
-    A phone field is there twice: as typed, and as its digits (``phones.digits``), so "0756 221 2345"
-    and "+86 756 2212345" find "0756-2212345" (``register.build_query`` folds the query alike)."""
-    parts = [number or ""]
-    for name in spec.register_search:
-        v = values.get(name)
-        if v:
-            parts.append(str(v))
-            f = spec.field_map.get(name)
-            if f is not None and f.type == "phone":
-                parts.append(phones.digits(str(v)))
-    return " ".join(parts).lower()[:4000]
-
-
-def facet_value(field, value) -> str:
-    """A value as the filter facets hold it: phone numbers by their digits, the rest as text."""
-    text = phones.digits(str(value)) if field.type == "phone" else str(value)
-    return text[:200]
-
-
-def _index(record: Record, spec, values: dict, fresh: bool = False) -> None:
-    """Refresh the search text, due date and filter facets from the values."""
-    record.search_text = search_text(spec, record.number, values)
-    due = values.get(spec.due_field) if spec.due_field else None
-    record.due_on = date.fromisoformat(due) if due else None
-    if not fresh:
-        db.session.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
-    # Link fields are always indexed (a record lists what links to it), and so are the fields naming
-    # the one person who signs a step (their home page finds what waits for them).
-    named = {s.signer_field for s in spec.workflow if s.signer_field}
-    links = [f.name for f in spec.fields if (f.type == "record" or f.name in named)
-             and f.name not in spec.register_filters]
-    for name in list(spec.register_filters) + links:
-        f = spec.field_map.get(name)
-        if f is None:
-            continue  # a system column: filtered on the records table itself
-        v = values.get(name)
-        for item in (v if isinstance(v, list) else [v]):
-            text = facet_value(f, item) if item not in (None, "") else ""
-            if text:
-                db.session.add(RecordFacet(record=record, form_code=spec.code, field=name, value=text))
+    """The names of the fields filled at ``step``."""
+    return spec.step_field_names(step)
 
 
 def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:
@@ -176,7 +132,7 @@ def create(spec, user, formdata, locale: str, department_id: int | None = None) 
         created_at=now, updated_at=now, values=values,
     )
     db.session.add(record)
-    _index(record, spec, values, fresh=True)  # facets ride on the same flush as the record
+    index_values(record, spec, values, fresh=True)  # facets ride on the same flush as the record
     db.session.flush()
     _audit("create", record, spec, user, changes=_new_values(values))
     _changed(record, spec, new=True)
@@ -203,7 +159,7 @@ def update(record: Record, user, formdata, locale: str, expected_version: int | 
         return record
     record.values = values
     record.updated_at = utcnow()
-    _index(record, spec, values)
+    index_values(record, spec, values)
     _audit("update", record, spec, user, changes=changes)
     _changed(record, spec)
     return record
@@ -303,7 +259,7 @@ def _assign_number(record: Record, spec, fresh: bool = False) -> None:
         year = local(utcnow()).year
         record.number, record.seq = next_number(spec.code, spec.numbering, year)
         record.year = year
-    _index(record, spec, record.values, fresh=fresh)
+    index_values(record, spec, record.values, fresh=fresh)
 
 
 def create_automatic(spec, values: dict, department_id: int, *, cause_record: Record | None = None,
@@ -402,7 +358,7 @@ def send_back(record: Record, user, reason: str, password: str) -> SignatureRetu
     Status: sent back to a later step, the record stays ``IN_PROGRESS`` at that step. Sent back to
     its first step it is a ``DRAFT`` again, in its author's hands, and keeps its number: the draft
     rules apply as they are (the author edits and submits it, the draft checks run again),
-    submitting does not number it twice, and :func:`_guard_flush` refuses a new number. A wrong
+    submitting does not number it twice, and the flush guard (``records.guard``) refuses a new number. A wrong
     password is audited as a refused signature and refused; the reason is checked first.
     """
     spec = specs.by_revision(record.form_revision_id)
@@ -449,7 +405,7 @@ def amend(record: Record, user, reason: str) -> Record:
                  amended_from_id=record.id, values=values)
     db.session.add(new)
     db.session.flush()
-    _index(new, current, values, fresh=True)
+    index_values(new, current, values, fresh=True)
     _audit("amend", new, spec, user, changes={"amended_from": [None, record.id]}, reason=reason)
     _changed(new, current, new=True)
     return new
@@ -474,56 +430,3 @@ def attach(record: Record, user, stream, filename: str) -> Attachment:
     db.session.flush()
     _audit("attach", record, spec, user, changes={"attachment": [None, f"{name} ({size} B, sha256 {sha[:12]})"]})
     return att
-
-
-# Fields of a record that may change after it is signed (lifecycle bookkeeping only).
-_MUTABLE_WHEN_LOCKED = {"status", "current_step", "superseded_by_id", "void_reason", "voided_at",
-                        "updated_at", "version"}
-
-
-def _guard_draft(state, changed: set) -> None:
-    """Drafts are editable and submitting sets the number; a draft sent back to its author
-    (:func:`send_back`) keeps the number it was given."""
-    number = state.attrs.number.history
-    if number.deleted and number.deleted[0] and changed & {"number", "year", "seq"}:
-        raise LockedRecord(_("This record is signed or closed and cannot be changed."))
-
-
-@event.listens_for(Session, "before_flush")
-def _guard_flush(session, flush_context, instances):
-    """Refuse any change to a signed or closed record's content, whoever attempts it."""
-    for obj in session.dirty:
-        if not isinstance(obj, Record):
-            continue
-        state = inspect(obj)
-        hist = state.attrs.status.history
-        old_status = hist.deleted[0] if hist.deleted else obj.status
-        columns = state.mapper.column_attrs.keys()
-        changed = {k for k in columns if state.attrs[k].history.has_changes()}
-        if old_status == DRAFT:
-            _guard_draft(state, changed)
-            continue
-        if old_status == IN_PROGRESS and changed <= _MUTABLE_WHEN_LOCKED | {"data", "search_text", "due_on"}:
-            # Only the fields of the step awaiting its signature may change.
-            spec = specs.by_revision(obj.form_revision_id)
-            hist = state.attrs.data.history
-            if hist.has_changes():
-                if hist.deleted:
-                    stored = hist.deleted[0]
-                else:  # the old value was never loaded (expired): read what the database holds
-                    with session.no_autoflush:
-                        stored = session.execute(select(Record.data).where(Record.id == obj.id)).scalar()
-                before, after = json.loads(stored or "{}"), json.loads(obj.data or "{}")
-                moved = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-                current = state.attrs.current_step.history
-                step = current.deleted[0] if current.deleted else obj.current_step
-                if not moved <= set(step_names(spec, step)):
-                    raise LockedRecord(_("This record is signed or closed and cannot be changed."))
-            continue
-        if old_status in (VOIDED, SUPERSEDED) and changed - {"version"}:
-            raise LockedRecord(_("This record is voided or superseded and cannot be changed."))
-        if changed - _MUTABLE_WHEN_LOCKED:
-            raise LockedRecord(_("This record is signed or closed and cannot be changed."))
-    for obj in session.deleted:
-        if isinstance(obj, (Record, Signature, SignatureReturn, Attachment)):
-            raise LockedRecord(_("Records are never deleted; void them with a reason."))

@@ -153,6 +153,10 @@ class FormSpec:
         """The fields filled at ``step_name``."""
         return [f for f in self.fields if f.step == step_name]
 
+    def step_field_names(self, step_name: str | None) -> tuple:
+        """The names of the fields filled at ``step_name``."""
+        return tuple(f.name for f in self.fields if f.step == step_name)
+
     def fields_upto(self, step_name: str) -> list:
         """Fields filled at ``step_name`` or any step before it (what its signature covers)."""
         names = [s.name for s in self.workflow]

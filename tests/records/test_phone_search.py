@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import select
 
 from qms.extensions import db
-from qms.records import register, service
+from qms.records import indexing, register
 from qms.records import spec as specs
 from qms.records.models import RecordFacet
 from qms.records.phones import digits
@@ -142,6 +142,6 @@ def test_records_saved_before_get_their_digits_from_the_migration(tmp_path):
         spec = specs.parse(raw, "TEST-REC.yaml", extensions={}, strict=False)
         db.session.remove()
         db.engine.dispose()
-    assert searched == service.search_text(spec, "TR-2026-0001", values)  # what a save writes now
+    assert searched == indexing.search_text(spec, "TR-2026-0001", values)  # what a save writes now
     assert "07562212345" in searched
     assert facets == {"phone_number": "07562212345", "channel": "phone"}
