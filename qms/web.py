@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .auth.roles import ROLES
 from .core import audit
@@ -12,6 +11,7 @@ from .core.timeutil import fmt, local
 from .extensions import db
 from .records import policy
 from .records import spec as specs
+from .records.lookup import record_by_text
 from .records.models import STATUSES, Record
 from .records.present import change_label, change_value, status_label, who_signs
 from .records.procedures import registry
@@ -31,15 +31,7 @@ def action_label(code: str) -> str:
 def link_name(text) -> str:
     """A record typed into a link field (``#6``, ``6`` or its number) as people know it: its number
     and its form's title; "" when there is no such record."""
-    text = str(text or "").strip()
-    if not text:
-        return ""
-    if text.lstrip("#").isdigit() and len(text) < 11:
-        rid = int(text.lstrip("#"))
-        r = db.session.get(Record, rid) if 0 < rid < 2**31 else None
-    else:
-        r = db.session.execute(select(Record).where(Record.number == text[:60].upper())
-                               .order_by(Record.revision_no.desc()).limit(1)).scalar()
+    r = record_by_text(text)
     if r is None:
         return ""
     return f"{r.display_number} · {tr(specs.by_revision(r.form_revision_id).title)}"

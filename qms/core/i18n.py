@@ -29,6 +29,12 @@ def record_language():
     return force_locale(_RECORD_CATALOG)
 
 
+def language(locale: str | None):
+    """A context in which gettext speaks ``locale`` (a person's: a mail, a notice for them):
+    English for "en", Chinese otherwise."""
+    return force_locale("en" if locale == "en" else _RECORD_CATALOG)
+
+
 def select_locale() -> str:
     """Flask-Babel selector: explicit ?lang=, then the user's saved choice, then zh_CN."""
     if not has_request_context():

@@ -8,10 +8,24 @@ same job.
 """
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, request, session
 
 from ..extensions import db
 from .errors import ServiceError, SignatureRefused
+
+
+def sent_before(key: str):
+    """What this form (by its ``_nonce``) made when it was sent before — a double tap, a reload —
+    or None: the same form is never acted on twice."""
+    nonce = request.form.get("_nonce", "")[:40]
+    return session.get(key, {}).get(nonce) if nonce else None
+
+
+def remember_sent(key: str, made) -> None:
+    """Keep what this form made under its ``_nonce`` (the newest 20 of each kind of form)."""
+    nonce = request.form.get("_nonce", "")[:40]
+    if nonce:
+        session[key] = dict(list(session.get(key, {}).items())[-19:] + [(nonce, made)])
 
 
 def refusal_text(exc: ServiceError) -> str:

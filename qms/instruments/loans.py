@@ -54,23 +54,14 @@ def _all_or_nothing():
         raise ValidationFailed(exc.errors or {"password": [exc.message]}) from None
 
 
-def _password(user, password: str, obj_type: str, obj_id: int, summary: str, step: str) -> None:
-    """Check the password before anything is written; a wrong one is audited and refused."""
-    if user.check_password(password or ""):
-        return
-    audit.log("signature_failed", actor=user, obj_type=obj_type, obj_id=obj_id, summary=summary,
-              changes={"step": [None, step]})
-    raise SignatureRefused(_("The password is not correct; nothing was signed."),
-                           {"password": [_("The password is not correct.")]})
-
-
 def check_out(inst: Instrument, user, *, days: int, department: str, purpose: str, manual_ack: bool,
               password: str, locale: str) -> Record:
     """A short loan of ``inst`` to ``user``, due in ``days``: created and its request signed; handed
     out with the same signature's password when ``user`` keeps the instrument. Returns the loan."""
     spec = specs.get(USAGE)
     policy.require(user, "create", spec)
-    _password(user, password, "instrument", inst.id, f"{USAGE} {inst.asset_no}", spec.workflow[0].name)
+    service.verify_password(user, password, spec, None, spec.workflow[0].name,
+                            subject=("instrument", inst.id, f"{USAGE} {inst.asset_no}"))
     on = today()
     values = {"instrument": inst.id, "loan_type": "short", "borrower": user.id, "borrowing_department": department,
               "checked_out_on": on.isoformat(), "return_due_on": (on + timedelta(days=days)).isoformat(),
@@ -128,7 +119,7 @@ def accept_return(inst: Instrument, loan: Record, user, *, returned_on: str, con
     if not permissions.accepts_return(user, inst, loan):
         raise ValidationFailed({"password": [policy.sign_refusal(user, spec, loan)
                                              or _("A return is checked by 技术发展部 or the custodian department.")]})
-    _password(user, password, "record", loan.id, f"{spec.code} {loan.display_number}", permissions.RETURN_STEP)
+    service.verify_password(user, password, spec, loan, permissions.RETURN_STEP)
     data = MultiDict({"returned_on": returned_on, "condition_in": condition_in, "return_note": return_note})
     with _all_or_nothing():
         service.update(loan, user, data, locale, expected_version=None)

@@ -7,7 +7,7 @@ import functools
 import secrets
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Date, bindparam, func, select
@@ -17,7 +17,7 @@ from ..auth.models import Department, User
 from ..core import pdf
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
-from ..core.writes import web_write
+from ..core.writes import remember_sent, sent_before, web_write
 from ..extensions import db
 from ..records import policy, service
 from ..records import spec as specs
@@ -288,16 +288,6 @@ def _my_department(spec) -> str:
     return code if code in {v for v, _label in spec.field_map["borrowing_department"].choices} else ""
 
 
-def _once(key: str) -> bool:
-    """False when this screen's form was sent already (a double tap, a reload): it is not done twice."""
-    nonce = request.form.get("_nonce", "")[:40]
-    done = session.get(key, [])
-    if nonce and nonce in done:
-        return False
-    session[key] = (done + [nonce])[-20:] if nonce else done
-    return True
-
-
 @bp.route("/instruments/<id:instrument_id>/check-out", methods=["GET", "POST"])
 @login_required
 def check_out(instrument_id: int):
@@ -311,7 +301,7 @@ def check_out(instrument_id: int):
             "manual_ack": request.form.get("manual_ack") == "y"}
     errors: dict = {}
     if request.method == "POST":
-        if not _once("quick_loans"):
+        if sent_before("quick_loans"):  # a double tap: the loan was made once
             return _instrument_page(inst)
         days = int(form["days"]) if form["days"].isdigit() and int(form["days"]) in loans.SHORT_DAYS else None
         if days is None:
@@ -322,6 +312,7 @@ def check_out(instrument_id: int):
                                        purpose=form["purpose"].strip(), manual_ack=form["manual_ack"],
                                        password=request.form.get("password", ""), locale=current_locale())
             if w.ok:
+                remember_sent("quick_loans", loan.id)
                 handed = loan.current_step == permissions.RETURN_STEP
                 flash(_("Checked out: %(number)s. Bring it back by %(date)s.", number=loan.display_number,
                         date=loan.values["return_due_on"]) if handed else
@@ -347,11 +338,12 @@ def hand_back(instrument_id: int):
     loan = _loan_of(inst)
     note, errors = request.form.get("note", ""), {}
     if request.method == "POST":
-        if not _once("hand_backs"):
+        if sent_before("hand_backs"):
             return _instrument_page(inst)
         with web_write(flash_refusal=False) as w:
             told = loans.hand_back(inst, loan, current_user, note) if loan else []
         if w.ok and loan:
+            remember_sent("hand_backs", loan.id)
             flash(_("Handed back. %(who)s will check the return.", who="、".join(names(told).values())
                     or _("技术发展部 or the custodian department")), "success")
             return _instrument_page(inst)

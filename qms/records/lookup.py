@@ -5,6 +5,8 @@ of each coercing ids and querying by hand.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ..core.timeutil import local
 from ..extensions import db
 from . import spec as specs
@@ -24,6 +26,19 @@ def record_of(values: dict, field: str, form: str | None = None) -> Record | Non
     rid = as_id(values.get(field))
     rec = db.session.get(Record, rid) if rid and 0 < rid < 2**31 else None
     return rec if rec is not None and (form is None or rec.form_code == form) else None
+
+
+def record_by_text(text) -> Record | None:
+    """The record a person typed into a link field or a link carries: ``#6``, ``6`` or its number
+    (any case; the newest revision of an amended one); None when there is none."""
+    text = str(text or "").strip()
+    if text.lstrip("#").isdigit() and len(text) < 11:
+        rid = int(text.lstrip("#"))
+        return db.session.get(Record, rid) if 0 < rid < 2**31 else None
+    if not text:
+        return None
+    return db.session.execute(select(Record).where(Record.number == text[:60].upper())
+                              .order_by(Record.revision_no.desc()).limit(1)).scalar()
 
 
 def display_number(record_id) -> str:

@@ -179,16 +179,20 @@ def sign(record: Record, user, password: str, locale: str = "zh_CN") -> Signatur
 
 
 def verify_password(user, password: str | None, spec, record: Record | None, step: str | None,
-                    refused: str | None = None, changes: dict | None = None) -> None:
+                    refused: str | None = None, changes: dict | None = None, subject: tuple | None = None) -> None:
     """The password typed again to sign (or send back, or void), checked on the server. A wrong one
     is audited as a refused signature (the attempt is evidence: on the record, or on the form when
-    the record is not saved yet) and refused with SignatureRefused and a message on the password
-    field; the caller keeps that audit row and nothing else."""
+    the record is not saved yet, or ``subject`` = (object type, id, summary): an instrument a loan
+    is made from) and refused with SignatureRefused and a message on the password field; the
+    caller keeps that audit row and nothing else."""
     if user.check_password(password or ""):
         return
     changes = changes if changes is not None else {"step": [None, step]}
     if record is not None:
         _audit("signature_failed", record, spec, user, changes=changes)
+    elif subject is not None:
+        audit.log("signature_failed", actor=user, obj_type=subject[0], obj_id=subject[1], summary=subject[2],
+                  changes=changes)
     else:
         with record_language():
             unsaved = _("not saved")

@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,7 +25,7 @@ from ..core import pdf
 from ..core.audit import AuditEvent
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
-from ..core.writes import refusal_text, web_write
+from ..core.writes import refusal_text, remember_sent, sent_before, web_write
 from ..documents import loader as procedures
 from ..extensions import db
 from . import export, links, policy, printing, register, service, waiting
@@ -175,11 +174,9 @@ def new(code: str):
                                           else (MultiDict(initial) if initial else None))
     departments = department_choices(spec)
     if request.method == "POST":
-        nonce = request.form.get("_nonce", "")[:40]
-        done = session.get("created", {})
-        if nonce and nonce in done:
-            # The same form sent twice (double click, reload): show the record it already made.
-            return redirect(url_for(".detail", code=code, record_id=done[nonce]))
+        made = sent_before("created")
+        if made:  # the same form sent twice (double click, reload): show the record it already made
+            return redirect(url_for(".detail", code=code, record_id=made))
         signing = bool(request.form.get("_sign"))
         try:
             if signing:  # the password first: a wrong one keeps the form as typed, nothing saved
@@ -190,8 +187,7 @@ def new(code: str):
             if signing:
                 service.sign_verified(record, user(), locale)
             db.session.commit()
-            if nonce:
-                session["created"] = dict(list(done.items())[-19:] + [(nonce, record.id)])
+            remember_sent("created", record.id)
             if signing:
                 flash(_("Saved and signed."), "success")
                 return redirect(url_for(".detail", code=code, record_id=record.id, signed=1))

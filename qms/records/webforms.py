@@ -32,6 +32,7 @@ from ..core.i18n import tr
 from ..core.timeutil import local, today, utcnow
 from ..extensions import db
 from . import phones
+from .lookup import record_by_text
 from .models import Record
 from .procedures import rules_for
 from .spec import RELATIVE_DEFAULT, conditions_hold
@@ -309,23 +310,11 @@ def initial_values(spec, only: tuple, args, user) -> dict:
     # a nonconformity raised from a check starts with that check's department, say.
     for f in spec.fields:
         if f.name in only and isinstance(f.default, dict) and not data.get(f.name):
-            linked = _linked_record(data.get(f.default["from"]))
+            linked = record_by_text(data.get(f.default["from"]))
             value = linked.values.get(f.default["field"]) if linked is not None else None
             if value not in (None, "", []):
                 data[f.name] = str(value)
     return data
-
-
-def _linked_record(text) -> Record | None:
-    """The record a link field's text names (``#6``, ``6`` or its number), or None."""
-    text = str(text or "").strip()
-    if text.lstrip("#").isdigit() and len(text) < 11:
-        rid = int(text.lstrip("#"))
-        return db.session.get(Record, rid) if 0 < rid < 2**31 else None
-    if not text:
-        return None
-    return db.session.execute(select(Record).where(Record.number == text[:60].upper())
-                              .order_by(Record.revision_no.desc()).limit(1)).scalar()
 
 
 def form_class(spec, locale: str, only: tuple | None = None):

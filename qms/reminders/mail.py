@@ -10,12 +10,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..core.i18n import tr
+from ..core.i18n import language, tr
 from ..core.timeutil import fmt, local, utcnow
 from ..extensions import db
 from . import outbox
@@ -28,7 +27,7 @@ RETRY_MINUTES = (1, 5, 15, 60, 180)  # then every 6 hours
 
 def stage_text(stage: str, locale: str) -> str:
     """People's words for a stage: 'due in 30 days', 'overdue', 'escalated (level 2)'."""
-    with force_locale("zh_Hans_CN" if locale != "en" else "en"):
+    with language(locale):
         if stage.startswith("lead:") and stage.endswith("h"):
             return _("due in %(n)s hours", n=stage[5:-1])
         if stage.startswith("lead:"):
@@ -60,7 +59,7 @@ def compose_notice(notification_id: int, user: User) -> tuple[str, str]:
     n = db.session.get(Notification, notification_id)
     w = db.session.get(ReminderWatch, n.watch_id) if n.watch_id else None
     line = notice_line(n, user.locale)
-    with force_locale("en" if user.locale == "en" else "zh_Hans_CN"):
+    with language(user.locale):
         subject = _("[QMS] Escalation: %(line)s", line=line)
         body = _("%(name)s,\n\n%(line)s\nDeadline: %(due)s\n\nOpen: %(url)s\n", name=user.full_name, line=line,
                  due=fmt(w.due_at) if w else "", url=_url(n.link))
@@ -92,7 +91,7 @@ def queue_digests(now=None) -> int:
     added = 0
     for u, notices in by_user.values():
         lines = "\n".join(f"- {notice_line(n, u.locale, rules)}\n  {_url(n.link)}" for n in notices)
-        with force_locale("en" if u.locale == "en" else "zh_Hans_CN"):
+        with language(u.locale):
             subject = _("[QMS] Daily digest: %(n)d item(s) waiting", n=len(notices))
             body = _("%(name)s,\n\nWaiting for you:\n%(lines)s\n\nInbox: %(url)s\n", name=u.full_name,
                      lines=lines, url=_url("/inbox"))

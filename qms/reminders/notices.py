@@ -8,12 +8,11 @@ this package is one listener. A notice names the record by its number, never ``#
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import User
-from ..core.i18n import tr
+from ..core.i18n import language, tr
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import outbox
@@ -28,7 +27,7 @@ def event_title(event: str, locale: str) -> str | None:
     """The inbox words for a record event in ``locale``, or None when ``event`` is not one."""
     if event not in EVENT_TITLES:
         return None
-    with force_locale("en" if locale == "en" else "zh_Hans_CN"):
+    with language(locale):
         return str(EVENT_TITLES[event])
 
 
@@ -52,7 +51,7 @@ def on_record_event(record, spec, event: str, detail: dict) -> None:
     db.session.add(n)
     db.session.flush()
     if recipient.email:
-        with force_locale("en" if recipient.locale == "en" else "zh_Hans_CN"):
+        with language(recipient.locale):
             subject = _("[QMS] Sent back to you: %(number)s %(form)s", number=record.display_number,
                         form=tr(spec.title, recipient.locale))
             text = _("%(name)s,\n\n%(body)s\n\nOpen: %(url)s\n", name=recipient.full_name, body=body,
@@ -62,6 +61,6 @@ def on_record_event(record, spec, event: str, detail: dict) -> None:
 
 def _body(recipient, spec, step, by, reason: str) -> str:
     """The details of a send-back notice in the recipient's language: which step, who, why."""
-    with force_locale("en" if recipient.locale == "en" else "zh_Hans_CN"):
+    with language(recipient.locale):
         return _("%(step)s was sent back by %(who)s: %(reason)s", step=tr(step.label, recipient.locale),
                  who=by.full_name, reason=reason)

@@ -203,8 +203,10 @@ def rule_summary(rule, spec) -> tuple[str, str]:
     elif rule.kind == "interval":
         when = _("every %(months)d months; reminders %(days)s days before", months=rule.months,
                  days="/".join(map(str, rule.lead_days)))
-    else:
+    elif rule.lead_days:
         when = _("by the due date; reminders %(days)s days before", days="/".join(map(str, rule.lead_days)))
+    else:  # a duty due at once (a handed-back instrument): no reminders before it
+        when = _("due at once")
     if spec is not None and rule.field in spec.field_map:
         what = f"{tr(spec.title)} · {tr(spec.field_map[rule.field].label)}"
     elif rule.form:
