@@ -140,7 +140,7 @@ def decode_drawing(value) -> bytes | None:
 def _drawing_errors(data: bytes | None) -> list[str]:
     if data == b"":
         return [_("The customer has not signed yet: the signature box is empty.")]
-    if len(data) > DRAWN_MAX_BYTES:
+    if data is not None and len(data) > DRAWN_MAX_BYTES:
         return [_("The signature image is larger than %(mb)d MB.", mb=DRAWN_MAX_BYTES // (1024 * 1024))]
     img = _image(data, "png") if data and data.startswith(MAGIC["png"]) else None
     if img is None:
