@@ -27,6 +27,8 @@
     pad.fromData(strokes);
   }
   window.addEventListener("resize", fit);
+  var fold = document.getElementById("cs-capture");  // folded once the customer has signed
+  if (fold) { fold.addEventListener("toggle", function () { if (fold.open) { fit(); } }); }
   fit();
 
   pad.addEventListener("beginStroke", function () { if (empty) { empty.hidden = true; } });
