@@ -145,7 +145,11 @@ def _drawing_errors(data: bytes | None) -> list[str]:
     img = _image(data, "png") if data and data.startswith(MAGIC["png"]) else None
     if img is None:
         return [_("The signature must be a PNG image (data:image/png;base64,...).")]
-    if not has_ink(img):
+    try:
+        inked = has_ink(img)
+    except (ValueError, OSError):  # a pixel format the check cannot read: not what the pad makes
+        return [_("The signature must be a PNG image (data:image/png;base64,...).")]
+    if not inked:
         return [_("The signature box is empty or holds only a dot: ask the customer to sign.")]
     return []
 
