@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import io
 
-from flask import Blueprint, abort, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from PIL import Image
@@ -17,6 +17,7 @@ from ..extensions import db
 from . import customer_sign, views
 from .customer_sign_models import CustomerSignature, Kind
 from .models import Record
+from .present import value_text
 
 bp = Blueprint("customer_sign", __name__)
 PRINT_MAX_SIDE = 1200  # a scan is printed from a copy this size: the page needs no 12 MP photo
@@ -51,8 +52,31 @@ def capture(code: str, record_id: int):
     if w.ok:
         return redirect(url_for("records.detail", code=code, record_id=record_id) + "#customer-signature")
     record, spec = views.load_record(code, record_id)  # as it is now: the refused write was rolled back
-    return views._detail_page(record, spec, {"form": "customer_signature", "mode": mode, "errors": w.error.errors,
-                                             "message": w.error.message, **_typed()}, w.error.status)
+    refused = {"form": "customer_signature", "mode": mode, "errors": w.error.errors, "message": w.error.message,
+               **_typed()}
+    if request.form.get("_screen") and (step := customer_sign.capturable_step(current_user, spec, record)):
+        return _screen(record, spec, step, refused), w.error.status
+    return views._detail_page(record, spec, refused, w.error.status)
+
+
+@bp.route("/r/<code>/<id:record_id>/customer-signature", methods=["GET"])
+@login_required
+def screen(code: str, record_id: int):
+    """The full-screen signing page: handed to the customer on a phone or a counter tablet."""
+    record, spec = views.load_record(code, record_id)
+    step = customer_sign.capturable_step(current_user, spec, record)
+    if step is None:
+        flash(_("No step of this record waits for the customer's signature."), "error")
+        return redirect(url_for("records.detail", code=code, record_id=record_id))
+    return _screen(record, spec, step, {})
+
+
+def _screen(record, spec, step, refused: dict) -> str:
+    """The customer sees the fields they sign for (those the step's signature covers)."""
+    values = record.values
+    items = [(f, value_text(f, values.get(f.name))) for f in spec.fields_upto(step.name)]
+    return render_template("records/_customer_signature_screen.html", record=record, spec=spec, step=step,
+                           items=items, refused=refused)
 
 
 def _load(cs_id: int) -> CustomerSignature:

@@ -1,5 +1,5 @@
 """The customer signs on the screen (issue #12, part 4): on a 390 px phone with touch and on a
-counter tablet with the mouse, the pointer draws in the signature box (the vendored signature pad
+counter tablet with the mouse (on the full-screen signing page), the pointer draws in the signature box (the vendored signature pad
 under the CSP, no inline script), the drawing is saved, the step is signed, and the printout shows
 the customer's name and the image. An empty box is refused before anything is sent. The phone
 draws with a finger (touch events), the tablet with the mouse.
@@ -80,6 +80,13 @@ def test_the_customer_signs_with_the_pointer_and_the_printout_shows_it(app, live
     canvas = page.locator("#cs-canvas").bounding_box()
     assert canvas["width"] <= viewport[0] and canvas["height"] >= 150
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    if not phone:
+        # At the counter the tablet is handed to the customer: a full page with what they sign.
+        page.click("#cs-screen-link")
+        page.wait_for_load_state()
+        assert "请核对签名所确认的内容" in page.content() and "新装宽带一条" in page.content()
+        canvas = page.locator("#cs-canvas").bounding_box()
+        assert canvas["width"] >= 600 and canvas["height"] >= 220, canvas
     # An empty box is refused in the page; nothing is sent.
     page.fill("#cs-name", "陈建国")
     page.click("#cs-save")

@@ -160,3 +160,25 @@ def test_the_api_records_a_witnessed_refusal(app, client):
                        headers=token_for(tech)).status_code == 422  # the witness does not sign the step
     assert client.post(f"/api/v1/records/{rec.id}/sign", json={"password": F.PASSWORD},
                        headers=token_for(clerk)).status_code == 200
+
+
+def test_the_full_screen_signing_page(app, client):
+    """At a counter the device is handed to the customer: what they sign, and a large box."""
+    clerk, head = F.user("clerk"), F.user("department_head")
+    rec = order(clerk)
+    F.login(client, clerk)
+    html = client.get(f"/r/{CODE}/{rec.id}/customer-signature").get_data(as_text=True)
+    assert "请核对签名所确认的内容" in html and "新装宽带一条" in html and "已开通" in html
+    assert 'name="_screen"' in html and 'id="cs-canvas"' in html and "<script>" not in html
+    resp = client.post(f"/r/{CODE}/{rec.id}/customer-signature", data={
+        "mode": "drawn", "_screen": "1", "customer_name": "", "signature": data_url(drawing(ink=False)),
+        "csrf_token": F.csrf(client, f"/r/{CODE}/{rec.id}")})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "请核对签名所确认的内容" in html and "签名框为空或只有一个点" in html
+    assert _count() == 0
+    _capture(client, rec, mode="drawn", customer_name="陈建国", signature=data_url(drawing()))
+    client.post(f"/r/{CODE}/{rec.id}/sign", data={"password": F.PASSWORD,
+                                                  "csrf_token": F.csrf(client, f"/r/{CODE}/{rec.id}")})
+    F.login(client, head)  # the review declares no customer signature: back to the record
+    resp = client.get(f"/r/{CODE}/{rec.id}/customer-signature")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/r/{CODE}/{rec.id}")
