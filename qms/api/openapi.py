@@ -142,6 +142,26 @@ def document() -> dict:
             "responses": {"200": {"description": "The file", "content": {"application/octet-stream": {
                 "schema": {"type": "string", "format": "binary"}}}},
                 **{k: v for k, v in _responses("200", {}, 403, 404).items() if k != "200"}}}},
+        "/api/v1/records/{record_id}/customer-signature": {"post": {
+            "summary": "The customer's signature at the waiting step: drawn (PNG, base64), refused (witnessed), "
+                       "or the signed page (multipart)", "parameters": [id_param],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"type": "object", "required": ["kind", "customer_name"], "properties": {
+                    "kind": {"type": "string", "enum": ["drawn", "refused"]},
+                    "customer_name": {"type": "string", "maxLength": 120},
+                    "signature": {"type": "string", "description": "PNG as data:image/png;base64,... or base64; 2 MB"},
+                    "reason": {"type": "string"}, "witness": {"type": "string", "description": "user name"},
+                    "witness_password": {"type": "string"}}}},
+                "multipart/form-data": {"schema": {"type": "object", "required": ["customer_name", "file"], "properties": {
+                    "customer_name": {"type": "string"},
+                    "file": {"type": "string", "format": "binary", "description": "PNG, JPEG or PDF; 10 MB"}}}}}},
+            "responses": {**_responses("201", {"type": "object"}, 403, 404, 409, 422),
+                          "413": {"description": "Too large", "content": {"application/json": {"schema": ERR}}}}}},
+        "/api/v1/customer-signatures/{cs_id}": {"get": {
+            "parameters": [{"name": "cs_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {"200": {"description": "The file", "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                **{k: v for k, v in _responses("200", {}, 403, 404).items() if k != "200"}}}},
         "/api/v1/records/{record_id}/amend": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
                                                        "responses": _responses("201", rec, 403, 404, 409, 422)}},
     }
@@ -163,7 +183,8 @@ def document() -> dict:
                                           "status": {"type": "string", "enum": list(STATUSES)},
                                           "values": {"type": "object"}, "version": {"type": "integer"},
                                           "signatures": {"type": "array", "items": {"type": "object"}},
-                                          "returned_signatures": {"type": "array", "items": {"type": "object"}}}},
+                                          "returned_signatures": {"type": "array", "items": {"type": "object"}},
+                                          "customer_signatures": {"type": "array", "items": {"type": "object"}}}},
             },
         },
         "security": [{"bearer": []}],

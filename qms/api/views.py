@@ -12,8 +12,9 @@ from ..auth.models import ApiToken
 from ..core import attachments as storage
 from ..core.i18n import current_locale
 from ..extensions import db
-from ..records import policy, register, service
+from ..records import customer_sign, policy, register, service
 from ..records import spec as specs
+from ..records.customer_sign_models import CustomerSignature, Kind
 from ..records.models import Attachment, Record
 from ..records.views import query_messages
 from ..records.webforms import json_to_formdata
@@ -91,6 +92,7 @@ def record_json(record: Record, spec) -> dict:
                                 for s in record.returned_signatures],
         "attachments": [attachment_json(a) for a in db.session.execute(
             select(Attachment).where(Attachment.record_id == record.id).order_by(Attachment.id)).scalars()],
+        **_customer_signatures(record, spec),
     }
 
 
@@ -292,3 +294,63 @@ def amend_record(record_id):
     new = service.amend(record, g.api_user, _text(_body(), "reason"))
     db.session.flush()
     return jsonify(record_json(new, specs.by_revision(new.form_revision_id))), 201
+
+
+def customer_signature_json(cs, counts: bool = True) -> dict:
+    """A customer's signature (or witnessed refusal) as the API returns it; ``counts``: it is the
+    one the step's staff signature covers (not replaced by a later capture, not sent back)."""
+    return {"id": cs.id, "step": cs.step, "kind": cs.kind, "customer_name": cs.customer_name,
+            "sha256": cs.sha256, "content_type": cs.content_type, "size": cs.size,
+            "refusal_reason": cs.refusal_reason, "witness": cs.witness_id, "captured_by": cs.captured_by_id,
+            "captured_at": cs.captured_at.isoformat(), "counts": counts,
+            "file": f"/api/v1/customer-signatures/{cs.id}" if cs.sha256 else None}
+
+
+def _customer_signatures(record, spec) -> dict:
+    """``customer_signatures`` of a record whose form declares them (others: no key, no query)."""
+    if not any(s.customer_signature for s in spec.workflow):
+        return {}
+    counting = {cs.id for cs in customer_sign.for_record(record, spec).values()}
+    return {"customer_signatures": [customer_signature_json(cs, cs.id in counting)
+                                    for cs in customer_sign.history(record)]}
+
+
+@bp.route("/records/<id:record_id>/customer-signature", methods=["POST"])
+@token_required
+@_handle
+def add_customer_signature(record_id):
+    """The customer's signature at the waiting step: JSON ``{kind: drawn, customer_name, signature}``
+    (a PNG, base64 or a data URL, at most 2 MB) or ``{kind: refused, customer_name, reason, witness,
+    witness_password}``; or multipart ``customer_name`` + ``file`` (the signed page: PNG, JPEG or
+    PDF, at most 10 MB). 422 with field messages; nothing is stored then."""
+    record, _spec = _record(record_id)
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        cs = customer_sign.capture_scan(record, g.api_user, request.form.get("customer_name", ""),
+                                        upload.stream if upload else None, upload.filename if upload else "")
+    else:
+        body = _body()
+        kind = body.get("kind")
+        if kind == Kind.DRAWN:
+            cs = customer_sign.capture_drawn(record, g.api_user, body.get("customer_name"), body.get("signature"))
+        elif kind == Kind.REFUSED:
+            cs = customer_sign.record_refusal(record, g.api_user, body.get("customer_name"), body.get("reason"),
+                                              body.get("witness"), body.get("witness_password"))
+        else:
+            raise service.ValidationFailed({"kind": [_("Must be drawn or refused (a scan is sent as multipart).")]})
+    db.session.flush()
+    return jsonify(customer_signature_json(cs)), 201
+
+
+@bp.route("/customer-signatures/<id:cs_id>")
+@token_required
+def get_customer_signature(cs_id):
+    """The file of a customer's signature (the drawing or the signed page), as a file."""
+    cs = db.session.get(CustomerSignature, cs_id)
+    if cs is None or cs.sha256 is None:
+        raise NotFound(_("Not found."))
+    _record(cs.record_id)
+    path = storage.path_for(cs.sha256)
+    if not path.exists():
+        raise NotFound(_("Not found."))
+    return send_file(path, mimetype=cs.content_type, as_attachment=True, download_name=cs.filename)

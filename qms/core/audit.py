@@ -65,6 +65,8 @@ ACTIONS = {
     "user_created": _l("User created"), "user_updated": _l("User changed"),
     "department_created": _l("Department created"), "department_updated": _l("Department changed"),
     "token_created": _l("API token created"),
+    "customer_signature": _l("Customer signature recorded"),
+    "customer_refusal": _l("Customer refused to sign (witnessed)"),
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
+from .customer_sign_models import counting as customer_signature_counting
 
 
 class Status(StrEnum):
@@ -123,33 +124,34 @@ class Record(db.Model):
         """A record with any signature, or past draft, cannot be edited by anyone."""
         return self.status != DRAFT or bool(self.signatures)
 
-    def canonical(self, names=None) -> str:
+    def canonical(self, names=None, customer: dict | None = None) -> str:
         """The signed content in a fixed form: form, revision, number and the values of ``names``
-        (all fields when None). A step's signature covers the fields of that step and the ones before."""
+        (all fields when None). A step's signature covers the fields of that step and the ones before,
+        and the ``customer``'s signature given at that step, if any."""
         values = self.values
         if names is not None:
             values = {k: values.get(k) for k in names}
-        return json.dumps(
-            {
-                "form": self.form_code,
-                "form_revision_id": self.form_revision_id,
-                "number": self.number,
-                "revision_no": self.revision_no,
-                "data": values,
-            },
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        content = {
+            "form": self.form_code,
+            "form_revision_id": self.form_revision_id,
+            "number": self.number,
+            "revision_no": self.revision_no,
+            "data": values,
+        }
+        if customer is not None:  # only then: every other signature's hash stays what it was
+            content["customer_signature"] = customer
+        return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    def content_hash(self, names=None) -> str:
+    def content_hash(self, names=None, customer: dict | None = None) -> str:
         """SHA-256 of :meth:`canonical`; stored in each signature."""
-        return hashlib.sha256(self.canonical(names).encode()).hexdigest()
+        return hashlib.sha256(self.canonical(names, customer).encode()).hexdigest()
 
     def signed_hash(self, step: str, spec) -> str:
         """The hash a signature of ``step`` covers (fields up to that step of ``spec``, the form
-        revision the record was filled under)."""
-        return self.content_hash([f.name for f in spec.fields_upto(step)])
+        revision the record was filled under; and the customer's signature at a step that declares one)."""
+        declared = spec.step(step) is not None and spec.step(step).customer_signature
+        customer = customer_signature_counting(self, step) if declared else None
+        return self.content_hash([f.name for f in spec.fields_upto(step)], customer.evidence() if customer else None)
 
     @property
     def display_number(self) -> str:

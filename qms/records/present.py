@@ -146,6 +146,7 @@ CHANGE_KEYS = {
     "status": _l("Status"), "step": _l("Step"), "meaning": _l("Meaning"), "attachment": _l("Attachment"),
     "returned_signature": _l("Signature returned"), "amended_from": _l("Amends record"),
     "superseded_by": _l("Superseded by"), "locale": _l("Language"),
+    "customer_signature": _l("Customer signature"), "witness": _l("Witness"),
     "role": _l("Role"), "department_id": _l("Department"), "active": _l("Active"), "full_name": _l("Full name"),
     "email": _l("E-mail"), "code": _l("Code"), "name_zh": _l("Name (Chinese)"), "name_en": _l("Name (English)"),
 }

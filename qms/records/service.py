@@ -36,6 +36,7 @@ from . import (
     policy,
 )
 from . import spec as specs
+from .customer_sign_models import sign_blocker as customer_signature_blocker
 from .indexing import index_values
 from .models import (
     CLOSED,
@@ -90,7 +91,8 @@ def check_values(spec, record, values: dict, user, form=None) -> None:
 
 def sign_blockers(record, spec, step, user) -> list[str]:
     """Reasons ``step`` cannot be signed yet (shown before the password is asked for)."""
-    return [m for fn in rules_for(spec.code).sign_checks if (m := fn(record, spec, step, user))]
+    checks = (customer_signature_blocker, *rules_for(spec.code).sign_checks)  # the customer's, declared per step
+    return [m for fn in checks if (m := fn(record, spec, step, user))]
 
 
 def validate(spec, formdata, locale: str, only: tuple | None = None, context: dict | None = None):

@@ -129,6 +129,9 @@ class StepSpec:
     signer_field: str | None = None  # a user field naming the one person who signs (an action's owner)
     only_if: tuple = ()  # ((field, value), ...): the step applies only then (a long loan's approval)
     departments: tuple = ()  # department codes whose people alone sign it (技术发展部 verifies a scrapping)
+    # The customer signs at this step (drawn on screen, a scan, or a witnessed refusal; covered by
+    # this step's signature): {"required": bool, "label": {zh, en}}; None when not declared.
+    customer_signature: dict | None = None
 
     def applies(self, values: dict) -> bool:
         """Whether this step is part of this record's path (its ``only_if`` conditions hold)."""
@@ -238,7 +241,7 @@ TOP_KEYS = {"code", "revision", "title", "procedure", "numbering", "fields", "wo
             "register", "pdf", "due_field", "department_label", "visible_to_all", "description", "import",
             "lookups"}
 STEP_KEYS = {"name", "label", "roles", "meaning", "own_department", "not_same_as", "department_field",
-             "signer_field", "only_if", "departments"}
+             "signer_field", "only_if", "departments", "customer_signature"}
 REGISTER_KEYS = {"columns", "filters", "search", "sort"}
 PDF_KEYS = {"columns"}
 
@@ -474,7 +477,27 @@ def _parse_step(s: dict, where: str) -> StepSpec:
         signer_field=s.get("signer_field"),
         only_if=tuple((k, str(v)) for k, v in (s.get("only_if") or {}).items()),
         departments=_codes(s.get("departments"), where),
+        customer_signature=_customer_signature(s.get("customer_signature"), f"{where}.customer_signature"),
     )
+
+
+CUSTOMER_SIGNATURE_KEYS = {"required", "label"}
+CUSTOMER_SIGNATURE_LABEL = {"zh": "客户签名", "en": "Customer signature"}
+
+
+def _customer_signature(value, where: str) -> dict | None:
+    """A step's ``customer_signature: {required: true, label: {zh, en}}``: the customer signs at this
+    step (``required``: the step cannot be signed without it or a witnessed refusal)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SpecError(f"{where}: must be a mapping such as {{required: true, label: {{zh: 客户签名, en: ...}}}}")
+    _closed(value, CUSTOMER_SIGNATURE_KEYS, where)
+    required = value.get("required", False)
+    if not isinstance(required, bool):
+        raise SpecError(f"{where}.required: must be true or false")
+    label = _bilingual(value["label"], f"{where}.label") if "label" in value else dict(CUSTOMER_SIGNATURE_LABEL)
+    return {"required": required, "label": label}
 
 
 def _check_fields(fields: list, workflow: list, source: str) -> list:
