@@ -65,6 +65,7 @@ ACTIONS = {
     "user_created": _l("User created"), "user_updated": _l("User changed"),
     "department_created": _l("Department created"), "department_updated": _l("Department changed"),
     "token_created": _l("API token created"),
+    "flow_contact_created": _l("Flow contact added"), "flow_contact_updated": _l("Flow contact changed"),
 }
 
 
