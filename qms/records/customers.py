@@ -25,7 +25,7 @@ import json
 import re
 import unicodedata
 
-from sqlalchemy import ForeignKey, Index, String, Text, delete, insert, select
+from sqlalchemy import ForeignKey, Index, String, Text, delete, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import UTCDateTime
@@ -59,7 +59,9 @@ class CustomerEntry(db.Model):
         Index("ix_customer_entries_phone", "phone_key", "at", "record_id"),
         Index("ix_customer_entries_phone_rev", "phone_rev"),
         Index("ix_customer_entries_name", "name_key", "at", "record_id"),
-        Index("ix_customer_entries_account", "account_key", "at", "record_id"),
+        # Partial: most forms declare no account, and an index of NULLs is planned as a scan.
+        Index("ix_customer_entries_account", "account_key", "at", "record_id",
+              sqlite_where=text("account_key IS NOT NULL"), postgresql_where=text("account_key IS NOT NULL")),
     )
 
 

@@ -101,17 +101,19 @@ def _prefix(col, text: str):
     return (col >= text) & (col < text + "\U0010ffff")
 
 
-def _conditions(kind: str, value: str) -> list:
-    """Each an index range, run on its own (an OR of ranges may be planned as a scan)."""
+def _conditions(kind: str, value: str, accounts: bool) -> list:
+    """Each an index range, run on its own (an OR of ranges may be planned as a scan). Accounts are
+    looked up only when a form the reader may view declares one (an index holding nothing but NULLs
+    is planned as a scan)."""
+    acct = CustomerEntry.account_key
+    account = [(acct, acct.is_not(None) & (acct == value))] if accounts else []
     if kind == "phone":
-        conds = [(CustomerEntry.phone_key, CustomerEntry.phone_key == value),
-                 (CustomerEntry.account_key, CustomerEntry.account_key == value)]
+        conds = [(CustomerEntry.phone_key, CustomerEntry.phone_key == value), *account]
         if len(value) >= 4:
             conds += [(CustomerEntry.phone_key, _prefix(CustomerEntry.phone_key, value)),
                       (CustomerEntry.phone_rev, _prefix(CustomerEntry.phone_rev, value[::-1]))]
         return conds
-    return [(CustomerEntry.name_key, _prefix(CustomerEntry.name_key, value)),
-            (CustomerEntry.account_key, CustomerEntry.account_key == value)]
+    return [(CustomerEntry.name_key, _prefix(CustomerEntry.name_key, value)), *account]
 
 
 def search(q: str | None, user, limit: int = 20) -> list[Customer]:
@@ -123,7 +125,8 @@ def search(q: str | None, user, limit: int = 20) -> list[Customer]:
                                    .where(CustomerEntry.name_key == value).limit(1)).first()
         if exact:
             found[key_of("name", value)] = Customer(key_of("name", value), "name", value)
-    for order, cond in _conditions(kind, value):
+    accounts = any(s.customer.get("account") for s in specs.all_specs() if s.customer)
+    for order, cond in _conditions(kind, value, accounts):
         rows = db.session.execute(_scoped(select(CustomerEntry.phone_key, CustomerEntry.name_key,
                                                  CustomerEntry.account_key), user)
                                   .where(cond).order_by(order).limit(SEARCH_ROWS)).all()
@@ -151,7 +154,7 @@ def _fill(customers: list[Customer], user) -> None:
         mine = {c.value: c for c in customers if c.kind == kind}
         if not mine:
             continue
-        stmt = _scoped(select(col, func.count(), func.max(CustomerEntry.at)), user)
+        stmt = _scoped(select(col, func.count(), func.max(CustomerEntry.at)), user).where(col.is_not(None))
         for value, n, last in db.session.execute(stmt.where(col.in_(mine)).group_by(col)).all():
             mine[value].records, mine[value].last_at = n, last
         seen = _scoped(select(col, CustomerEntry.name, CustomerEntry.phone), user).where(col.in_(mine))
@@ -194,7 +197,7 @@ def customer_page(key: str, user, after: str | None = None, size: int = 50) -> C
     customer = Customer(key_of(kind, value), kind, value)
     _fill([customer], user)
     stmt = _scoped(select(CustomerEntry.at, Record).join(Record, Record.id == CustomerEntry.record_id), user)
-    stmt = stmt.where(col == value)
+    stmt = stmt.where(col.is_not(None), col == value)
     if after:
         position = _cursor(after)
         if position is None:

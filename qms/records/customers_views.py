@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..auth.lookup import department_labels
+from ..core.i18n import current_locale
 from .customers_search import customer_of, customer_page, search
 from .register import BadQuery
 
@@ -45,4 +47,5 @@ def show(key: str):
         page = customer_page(key, current_user, None, PAGE_SIZE)
     if page is None:
         abort(404)
-    return render_template("customers/show.html", page=page, customer=page.customer, errors=errors), status
+    return render_template("customers/show.html", page=page, customer=page.customer, errors=errors,
+                           departments=department_labels(current_locale())), status

@@ -189,3 +189,12 @@ def test_a_changed_declaration_rebuilds_the_forms_index(app):
     row.declaration = "{}"  # as if the rows had been built without a declaration
     assert customers.refresh() == ["customer index of TEST-REC: 1 records"]
     assert _entry(rec).phone_key == "07562212345"
+
+
+def test_an_account_is_indexed_folded_beside_the_phone_and_name(app):
+    class Rec:
+        id, form_code, department_id, created_at = 7, "X", 1, None
+        values = {"tel": "０７５６-2212345", "who": "珠海 ABC 公司", "acct": " ＡＣ-001 "}
+    row = customers.entry_values(Rec(), {"phone": "tel", "name": "who", "account": "acct"})
+    assert (row["phone_key"], row["name_key"], row["account_key"]) == ("07562212345", "珠海abc公司", "ac-001")
+    assert customers.entry_values(Rec(), {"name": "missing"}) is None  # names no customer: not indexed

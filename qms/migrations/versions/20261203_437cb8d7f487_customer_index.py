@@ -115,7 +115,8 @@ def upgrade():
     op.create_index('ix_customer_entries_phone', 'customer_entries', ['phone_key', 'at', 'record_id'])
     op.create_index('ix_customer_entries_phone_rev', 'customer_entries', ['phone_rev'])
     op.create_index('ix_customer_entries_name', 'customer_entries', ['name_key', 'at', 'record_id'])
-    op.create_index('ix_customer_entries_account', 'customer_entries', ['account_key', 'at', 'record_id'])
+    op.create_index('ix_customer_entries_account', 'customer_entries', ['account_key', 'at', 'record_id'],
+                    sqlite_where=sa.text('account_key IS NOT NULL'), postgresql_where=sa.text('account_key IS NOT NULL'))
     op.create_table(
         'customer_forms',
         sa.Column('form_code', sa.String(length=40), nullable=False),
