@@ -62,3 +62,16 @@ def test_the_admin_edits_aliases_audited_and_sees_them(app, client):
     resp = client.post("/admin/departments", data={"csrf_token": token, "code": "XYZ", "name_zh": "核算班",
                                                    "name_en": "X", "active": "y"})
     assert resp.status_code == 422
+
+
+def test_the_importer_reads_a_department_choice_by_any_of_its_names(app):
+    """A spreadsheet column of departments (a choice whose values are department codes) takes the
+    department's name or alias as well as its code and label."""
+    from qms.records import spec as specs
+    from qms.records.tables import cell_value, choice_map, with_department_names
+    f = specs.get("CS-KEY").field_map["target_department"]
+    known = with_department_names(f, choice_map(f), departments_by_name())
+    assert cell_value(f, "终端部", known) == "TSD" and cell_value(f, "运维部", known) == "OMD"
+    assert cell_value(f, "TSD", known) == "TSD" and cell_value(f, "无此部门", known) == "无此部门"
+    other = specs.get("CS-INQ").field_map["category"]  # not a choice of departments: unchanged
+    assert with_department_names(other, choice_map(other), departments_by_name()) == choice_map(other)
