@@ -194,3 +194,22 @@ def refresh() -> list[str]:
         db.session.delete(gone)
     db.session.flush()
     return out
+
+
+def records_about(phone: str | None = None, name: str | None = None, form_code: str | None = None,
+                  limit: int = 200) -> list[int]:
+    """Ids of the indexed records about a customer, newest first, for procedures' own rules (a repeat
+    complaint, CS-12): by phone number as typed, else by name; optionally of one form. No reader's
+    scope: pages go through ``customers_search``, which applies it."""
+    key = phones.key(phone) if phone else ""
+    if key:
+        cond = CustomerEntry.phone_key == key
+    elif name and has_letters(name_key(name)):
+        cond = CustomerEntry.name_key == name_key(name)
+    else:
+        return []
+    stmt = select(CustomerEntry.record_id).where(cond)
+    if form_code:
+        stmt = stmt.where(CustomerEntry.form_code == form_code)
+    stmt = stmt.order_by(CustomerEntry.at.desc(), CustomerEntry.record_id.desc()).limit(limit)
+    return list(db.session.execute(stmt).scalars())

@@ -198,3 +198,14 @@ def test_an_account_is_indexed_folded_beside_the_phone_and_name(app):
     row = customers.entry_values(Rec(), {"phone": "tel", "name": "who", "account": "acct"})
     assert (row["phone_key"], row["name_key"], row["account_key"]) == ("07562212345", "珠海abc公司", "ac-001")
     assert customers.entry_values(Rec(), {"name": "missing"}) is None  # names no customer: not indexed
+
+
+def test_procedures_ask_for_the_records_about_a_customer(app):
+    """records_about: what a repeat-complaint rule (CS-12) reads, newest first, any spelling."""
+    clerk = F.user("clerk")
+    first = sign(F.record(clerk, "TEST-REC", phone_number="0756-2212345"), clerk)
+    again = sign(F.record(clerk, "CS-INQ", phone_number="+86 756 221 2345"), clerk)
+    assert customers.records_about(phone="０７５６ ２２１ ２３４５") == [again.id, first.id]
+    assert customers.records_about(phone="0756 2212345", form_code="TEST-REC") == [first.id]
+    assert customers.records_about(name=" 陈 建国") == [again.id, first.id]
+    assert customers.records_about(phone="---") == [] and customers.records_about() == []
