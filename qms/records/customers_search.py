@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from . import phones, policy
@@ -196,7 +197,8 @@ def customer_page(key: str, user, after: str | None = None, size: int = 50) -> C
     col = KINDS[kind]
     customer = Customer(key_of(kind, value), kind, value)
     _fill([customer], user)
-    stmt = _scoped(select(CustomerEntry.at, Record).join(Record, Record.id == CustomerEntry.record_id), user)
+    stmt = _scoped(select(CustomerEntry.at, Record).join(Record, Record.id == CustomerEntry.record_id)
+                   .options(defer(Record.data), defer(Record.search_text)), user)  # the list shows neither
     stmt = stmt.where(col.is_not(None), col == value)
     if after:
         position = _cursor(after)
