@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from qms.auth.models import Department, User
 from qms.extensions import db
 from qms.records.models import Record
+from qms.seed import DEPARTMENTS
 from tests import factories as F
 
 
@@ -14,7 +15,7 @@ def test_init_twice_keeps_data(app):
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert db.session.execute(select(func.count()).select_from(Record)).scalar() == 1
-    assert db.session.execute(select(func.count()).select_from(Department)).scalar() == 12
+    assert db.session.execute(select(func.count()).select_from(Department)).scalar() == len(DEPARTMENTS)
 
 
 def test_demo_creates_one_user_per_role_and_examples(app):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth import session as auth_session
-from ..auth.models import Department, User
+from ..auth.models import Department, DepartmentAlias, User
 from ..auth.roles import ROLES
 from ..core import audit
 from ..core.errors import ValidationFailed
@@ -68,19 +68,45 @@ def update_user(actor, user: User, *, full_name: str, department_id: int, role: 
     return user
 
 
+def _aliases(dept: Department | None, code: str, name_zh: str, aliases) -> list[str]:
+    """The other names given for a department, checked: each at most 80 characters and not a name,
+    an alias or a code of another department (one unit, one department: SEEDS-DIGEST §5 item 5)."""
+    names = []
+    for a in aliases or ():
+        a = a.strip()
+        if a and a not in names and a != name_zh:
+            names.append(a)
+    errors = []
+    for a in names:
+        if len(a) > 80:
+            errors.append(_("At most %(max)d characters.", max=80))
+            continue
+        other = Department.by_name(a) or db.session.execute(select(Department).where(Department.code == a)).scalar()
+        if (other is not None and other is not dept) or a.upper() == code:
+            errors.append(_("%(name)s is already the name of a department.", name=a))
+    if errors:
+        raise ValidationFailed({"aliases": errors})
+    return names
+
+
 def save_department(actor, dept: Department | None, *, code: str, name_zh: str, name_en: str,
-                    active: bool = True) -> Department:
-    """Create or change a department (departments are retired, never deleted)."""
+                    active: bool = True, aliases: list[str] | None = None) -> Department:
+    """Create or change a department (departments are retired, never deleted). ``aliases``: the
+    other names it goes by (None keeps them as they are)."""
     code = code.strip().upper()
     clash = db.session.execute(select(Department).where(
         (Department.code == code) | (Department.name_zh == name_zh.strip()))).scalars().all()
-    if any(d is not dept for d in clash):
+    taken = db.session.execute(select(DepartmentAlias).where(DepartmentAlias.name == name_zh.strip())).scalar()
+    if any(d is not dept for d in clash) or (taken is not None and taken.department is not dept):
         raise ValidationFailed({"code": [_("A department with this code or name exists.")]})
+    names = _aliases(dept, code, name_zh.strip(), aliases) if aliases is not None else None
     if dept is None:
         dept = Department(code=code, name_zh=name_zh.strip(), name_en=name_en.strip(), active=active)
+        dept.aliases = [DepartmentAlias(name=a) for a in names or ()]
         db.session.add(dept)
         db.session.flush()
-        audit.log("department_created", actor=actor, obj_type="department", obj_id=dept.id, summary=name_zh)
+        audit.log("department_created", actor=actor, obj_type="department", obj_id=dept.id, summary=name_zh,
+                  changes={"aliases": [None, names]} if names else None)
         return dept
     if dept.active and not active:
         users = db.session.execute(select(func.count()).select_from(User).where(
@@ -88,11 +114,16 @@ def save_department(actor, dept: Department | None, *, code: str, name_zh: str, 
         if users:
             raise ValidationFailed({"code": [_("%(n)d active users belong to this department: move or "
                                                "deactivate them first.", n=users)]})
-    old = {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en, "active": dept.active}
-    new = {"code": code, "name_zh": name_zh.strip(), "name_en": name_en.strip(), "active": active}
+    old = {"code": dept.code, "name_zh": dept.name_zh, "name_en": dept.name_en, "active": dept.active,
+           "aliases": dept.alias_names}
+    new = {"code": code, "name_zh": name_zh.strip(), "name_en": name_en.strip(), "active": active,
+           "aliases": names if names is not None else dept.alias_names}
     changes = audit.diff(old, new)
-    for k, v in new.items():
-        setattr(dept, k, v)
+    for k in ("code", "name_zh", "name_en", "active"):
+        setattr(dept, k, new[k])
+    if "aliases" in changes:
+        keep = {a.name: a for a in dept.aliases}
+        dept.aliases = [keep.get(a) or DepartmentAlias(name=a) for a in new["aliases"]]
     if changes:
         audit.log("department_updated", actor=actor, obj_type="department", obj_id=dept.id,
                   summary=dept.name_zh, changes=changes)

@@ -1,6 +1,8 @@
 """Admin screens: departments and users."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,12 +18,18 @@ from ..core import audit
 from ..core.errors import ValidationFailed
 from ..core.i18n import current_locale
 from ..core.writes import web_write
+from ..documents import loader
 from ..extensions import db
 from ..records import policy
-from . import service
+from . import contacts, service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 REQ = _l("This field is required.")
+
+
+def _optional_int(value):
+    """A department id from the form; None for the "choose" placeholder."""
+    return int(value) if value not in (None, "") else None
 
 
 class DepartmentForm(FlaskForm):
@@ -29,6 +37,24 @@ class DepartmentForm(FlaskForm):
                                     validators.Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, '-' and '_' only."))])
     name_zh = StringField(_l("Name (Chinese)"), [validators.InputRequired(REQ), validators.Length(max=80)])
     name_en = StringField(_l("Name (English)"), [validators.InputRequired(REQ), validators.Length(max=120)])
+    aliases = StringField(_l("Other names (aliases)"), [validators.Length(max=400)],
+                          description=_l("Other names the procedures use for this department, separated by 、 or commas "
+                                         "(e.g. 客户服务中心 for 客户服务部)."))
+    active = BooleanField(_l("Active"), default=True)
+
+
+ALIAS_SPLIT = re.compile(r"[、,，;；\n]+")
+
+
+class ContactForm(FlaskForm):
+    procedure_code = SelectField(_l("Procedure"), validate_choice=True)
+    flow = StringField(_l("Flow code"), [validators.InputRequired(REQ), validators.Length(max=20)],
+                       description=_l("As the procedure's steps write it, e.g. TS-001."))
+    role_zh = StringField(_l("Role (Chinese)"), [validators.InputRequired(REQ), validators.Length(max=80)])
+    role_en = StringField(_l("Role (English)"), [validators.InputRequired(REQ), validators.Length(max=120)])
+    person = StringField(_l("Person"), [validators.InputRequired(REQ), validators.Length(max=120)])
+    phone = StringField(_l("Phone"), [validators.Length(max=60)])
+    department_id = SelectField(_l("Department"), coerce=_optional_int, validate_choice=True)
     active = BooleanField(_l("Active"), default=True)
 
 
@@ -45,9 +71,6 @@ class UserForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), [validators.Length(max=500)])
 
 
-def _optional_int(value):
-    """A department id from the form; None for the "choose" placeholder."""
-    return int(value) if value not in (None, "") else None
 
 
 def _chosen(form, field):
@@ -75,14 +98,18 @@ def departments(dept_id: int | None = None):
     if dept_id and dept is None:
         abort(404)
     form = DepartmentForm(obj=dept)
+    if dept is not None and request.method == "GET":
+        form.aliases.data = "、".join(dept.alias_names)
     status = 200
     if form.validate_on_submit():
         with web_write(_("Saved."), flash_refusal=False) as w:
             service.save_department(current_user, dept, code=form.code.data, name_zh=form.name_zh.data,
-                                    name_en=form.name_en.data, active=form.active.data)
+                                    name_en=form.name_en.data, active=form.active.data,
+                                    aliases=ALIAS_SPLIT.split(form.aliases.data or ""))
         if w.ok:
             return redirect(url_for(".departments"))
         form.code.errors = w.error.errors.get("code", [])
+        form.aliases.errors = w.error.errors.get("aliases", [])
         status = 422
     elif request.method == "POST":
         status = 422
@@ -148,3 +175,40 @@ def user_edit(user_id: int | None = None):
     elif request.method == "POST":
         status = 422
     return render_template("admin/user_edit.html", form=form, target=target), status
+
+
+def _contact_choices(form) -> None:
+    locale = current_locale()
+    form.procedure_code.choices = [SelectChoice(p.code, f"{p.code} {p.title.get('en' if locale == 'en' else 'zh')}")
+                                   for p in loader.current_all()]
+    form.department_id.choices = [SelectChoice("", _("— none —"))] + [
+        SelectChoice(d.id, d.label(locale)) for d in db.session.execute(
+            select(Department).where(Department.active.is_(True)).order_by(Department.id)).scalars()]
+
+
+@bp.route("/contacts", methods=["GET", "POST"])
+@bp.route("/contacts/<id:contact_id>", methods=["GET", "POST"])
+@login_required
+def contacts_page(contact_id: int | None = None):
+    """Per-flow contacts (person and phone) shown on the procedure pages: list, add, change."""
+    _require_admin()
+    contact = db.session.get(contacts.FlowContact, contact_id) if contact_id else None
+    if contact_id and contact is None:
+        abort(404)
+    form = ContactForm(obj=contact)
+    _contact_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        with web_write(_("Saved."), flash_refusal=False) as w:
+            contacts.save(current_user, contact, {k: form[k].data for k in contacts.FIELDS})
+        if w.ok:
+            return redirect(url_for(".contacts_page"))
+        for k, v in w.error.errors.items():
+            if k in form:
+                form[k].errors = list(v)
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    rows = db.session.execute(select(contacts.FlowContact).order_by(
+        contacts.FlowContact.procedure_code, contacts.FlowContact.position, contacts.FlowContact.id)).scalars().all()
+    return render_template("admin/contacts.html", rows=rows, form=form, contact=contact), status

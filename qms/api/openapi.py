@@ -86,6 +86,32 @@ def _responses(ok: str, ok_schema: dict, *codes) -> dict:
     return out
 
 
+def _customer_paths() -> dict:
+    """The customer index (records.customers_search): find a customer, list their records."""
+    customer = {"type": "object", "properties": {
+        "key": {"type": "string"}, "kind": {"type": "string", "enum": ["phone", "name", "account"]},
+        "value": {"type": "string"}, "phones": {"type": "array", "items": {"type": "string"}},
+        "names": {"type": "array", "items": {"type": "string"}}, "records": {"type": "integer"},
+        "last_at": {"type": "string", "nullable": True}}}
+    return {
+        "/api/v1/customers": {"get": {
+            "summary": "Find customers by phone number (as typed) or name (its beginning), in the caller's scope",
+            "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 100}}],
+            "responses": _responses("200", {"type": "object", "properties": {
+                "customers": {"type": "array", "items": customer}}}, 422)}},
+        "/api/v1/customers/{key}": {"get": {
+            "summary": "Every record about one customer the caller may read, newest first (keyset)",
+            "parameters": [
+                {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 130},
+                 "description": "phone digits (07562212345), n:<name> or a:<account>"},
+                {"name": "after", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+            "responses": _responses("200", {"type": "object", "properties": {
+                "customer": customer, "next": {"type": "string", "nullable": True},
+                "records": {"type": "array", "items": {"type": "object"}}}}, 404, 422)}},
+    }
+
+
 def document() -> dict:
     """The whole OpenAPI 3.0 document."""
     codes = [s.code for s in specs.all_specs()]
@@ -164,6 +190,7 @@ def document() -> dict:
                 **{k: v for k, v in _responses("200", {}, 403, 404).items() if k != "200"}}}},
         "/api/v1/records/{record_id}/amend": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
                                                        "responses": _responses("201", rec, 403, 404, 409, 422)}},
+        **_customer_paths(),
     }
     return {
         "openapi": "3.0.3",

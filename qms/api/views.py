@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request, send_file
+from flask import Blueprint, g, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
@@ -13,6 +13,7 @@ from ..core import attachments as storage
 from ..core.i18n import current_locale
 from ..extensions import db
 from ..records import customer_sign, policy, register, service
+from ..records import customers_search as customer_search
 from ..records import spec as specs
 from ..records.customer_sign_models import CustomerSignature, Kind
 from ..records.models import Attachment, Record
@@ -354,3 +355,35 @@ def get_customer_signature(cs_id):
     if not path.exists():
         raise NotFound(_("Not found."))
     return send_file(path, mimetype=cs.content_type, as_attachment=True, download_name=cs.filename)
+
+
+def _customer_json(c) -> dict:
+    return {"key": c.key, "kind": c.kind, "value": c.value, "phones": c.phones, "names": c.names,
+            "records": c.records, "last_at": c.last_at.isoformat() if c.last_at else None}
+
+
+@bp.route("/customers")
+@token_required
+@_handle
+def customers_search():
+    """Customers found by ``q`` (a phone number as typed, or a name's beginning), in the caller's scope;
+    422 when ``q`` is empty or normalises to nothing ("---", "+86")."""
+    found = customer_search.search(request.args.get("q"), g.api_user)
+    return jsonify({"customers": [_customer_json(c) for c in found]})
+
+
+@bp.route("/customers/<path:key>")
+@token_required
+@_handle
+def customer_records(key):
+    """Every record about the customer ``key`` the caller may read, newest first (keyset: ``after``)."""
+    limit = request.args.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= 200:
+        raise register.BadQuery({"limit": [_("Must be between %(min)s and %(max)s.", min=1, max=200)]})
+    page = customer_search.customer_page(key, g.api_user, request.args.get("after"), int(limit))
+    if page is None:
+        raise NotFound(_("No such customer."))
+    return jsonify({"customer": _customer_json(page.customer), "next": page.next_cursor, "records": [
+        {"id": r.id, "form": r.form_code, "form_title": spec.title, "number": r.display_number, "status": r.status,
+         "created_at": r.created_at.isoformat(), "department_id": r.department_id,
+         "url": url_for("records.detail", code=r.form_code, record_id=r.id)} for r, spec in page.rows]})

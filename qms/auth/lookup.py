@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import Department, User
+from .models import Department, DepartmentAlias, User
 
 
 def names(ids: Iterable) -> dict[int, str]:
@@ -25,6 +25,20 @@ def names(ids: Iterable) -> dict[int, str]:
 def department_labels(locale: str) -> dict[int, str]:
     """{department id: name in ``locale``} of every department (a dozen rows)."""
     return {d.id: d.label(locale) for d in db.session.execute(select(Department)).scalars()}
+
+
+def departments_by_name() -> dict[str, Department]:
+    """{name: department} for every name a department goes by: its Chinese name, its English name
+    and its aliases (a procedure names 客户服务中心 or 终端部: the department 客户服务部 or 终端服务部)."""
+    out: dict[str, Department] = {}
+    depts = db.session.execute(select(Department)).scalars().all()
+    for d in depts:
+        out[d.name_en] = d
+    for a in db.session.execute(select(DepartmentAlias)).scalars():
+        out[a.name] = a.department
+    for d in depts:
+        out[d.name_zh] = d  # a department's own name wins over another's alias
+    return out
 
 
 def department_name(code: str, locale: str) -> str:

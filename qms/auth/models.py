@@ -26,19 +26,57 @@ class Department(db.Model):
         """Name in the given locale."""
         return self.name_en if locale == "en" else self.name_zh
 
+    aliases: Mapped[list[DepartmentAlias]] = relationship(
+        back_populates="department", order_by="DepartmentAlias.id", cascade="all, delete-orphan")
+
+    @property
+    def alias_names(self) -> list[str]:
+        """The other names this department goes by in the procedures (客户服务中心 for 客户服务部)."""
+        return [a.name for a in self.aliases]
+
     @classmethod
     def by_code(cls, code: str | None) -> Department | None:
-        """The department with this code (None when there is none)."""
+        """The department with this code; or, failing that, with this Chinese or English name or one
+        of its aliases (:meth:`by_name`). None when there is none."""
         if not code:
             return None
-        return db.session.execute(db.select(cls).where(cls.code == code)).scalar()
+        return db.session.execute(db.select(cls).where(cls.code == code)).scalar() or cls.by_name(code)
 
     @classmethod
     def id_of(cls, code: str | None) -> int | None:
-        """The id of the department with this code (None when there is none)."""
+        """The id of :meth:`by_code`'s department (None when there is none)."""
         if not code:
             return None
-        return db.session.execute(db.select(cls.id).where(cls.code == code)).scalar()
+        found = db.session.execute(db.select(cls.id).where(cls.code == code)).scalar()
+        if found is None:
+            dept = cls.by_name(code)
+            found = dept.id if dept else None
+        return found
+
+    @classmethod
+    def by_name(cls, name: str | None) -> Department | None:
+        """The department called ``name``: its Chinese or English name, or an alias (终端部 is
+        终端服务部). Surrounding spaces are ignored. None when no department goes by it."""
+        name = (name or "").strip()
+        if not name:
+            return None
+        found = db.session.execute(db.select(cls).where((cls.name_zh == name) | (cls.name_en == name))).scalar()
+        if found is None:
+            found = db.session.execute(
+                db.select(cls).join(DepartmentAlias).where(DepartmentAlias.name == name)).scalar()
+        return found
+
+
+class DepartmentAlias(db.Model):
+    """Another name of one department: the same unit named two ways in the procedures (SEEDS-DIGEST
+    §5 item 5: 核算班 is 核算室, 客户服务中心 is 客户服务部). One department, never two."""
+
+    __tablename__ = "department_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)  # the department
+    name: Mapped[str] = mapped_column(String(80), unique=True)  # the other name, e.g. 客户服务中心
+
+    department: Mapped[Department] = relationship(back_populates="aliases")
 
 
 class User(UserMixin, db.Model):

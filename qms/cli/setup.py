@@ -11,19 +11,23 @@ from sqlalchemy.engine import make_url
 from .. import demo, seed
 from ..documents import loader
 from ..extensions import db
+from ..records import customers
 from ..records import spec as specs
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def initialise() -> list[str]:
-    """Migrate the database, seed departments, load procedures and forms. Idempotent."""
+    """Migrate the database, seed departments and flow contacts, load procedures and forms, keep the
+customer index in step with the forms' declarations. Idempotent."""
     upgrade(directory=str(MIGRATIONS))
     out = [f"departments added: {seed.departments()}"]
     out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
     out += specs.sync(current_app.config["QMS_FORMS_DIR"])
     for folder in current_app.config.get("QMS_EXTRA_FORMS_DIRS", ()):
         out += specs.sync(folder)
+    out.append(f"flow contacts added: {seed.flow_contacts()}")
+    out += customers.refresh()  # a form whose `customer:` declaration changed is indexed again
     db.session.commit()
     return out
 

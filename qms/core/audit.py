@@ -67,6 +67,7 @@ ACTIONS = {
     "token_created": _l("API token created"),
     "customer_signature": _l("Customer signature recorded"),
     "customer_refusal": _l("Customer refused to sign (witnessed)"),
+    "flow_contact_created": _l("Flow contact added"), "flow_contact_updated": _l("Flow contact changed"),
 }
 
 

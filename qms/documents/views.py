@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
-from sqlalchemy import select
 
-from ..auth.models import Department
-from ..extensions import db
+from ..admin import contacts
+from ..auth.lookup import departments_by_name
 from ..records import spec as specs
 from . import loader
 
@@ -14,9 +13,20 @@ bp = Blueprint("documents", __name__, url_prefix="/procedures")
 
 
 def _departments() -> dict:
-    """Departments by their Chinese name (the procedures' own words), to show them in either language."""
+    """Departments by every name the procedures use for them (their Chinese name or an alias such as
+    客户服务中心), to show them in either language."""
+    return departments_by_name()
 
-    return {d.name_zh: d for d in db.session.execute(select(Department)).scalars()}
+
+def _step_contacts(doc, people: list) -> dict:
+    """{step id: [contact]}: the contacts of the flows a step names (its text says "TS-001")."""
+    out: dict = {}
+    for st in doc.meta.get("steps") or ():
+        text = f"{st.get('zh', '')} {st.get('en', '')}"
+        named = [c for c in people if c.flow in text]
+        if named:
+            out[st.get("id")] = named
+    return out
 
 
 @bp.route("/")
@@ -38,6 +48,7 @@ def show(code: str, seq: int | None = None):
     if doc is None:
         abort(404)
     forms = {s.code: s for s in specs.all_specs()}
+    people = contacts.of_procedure(doc.code)
     return render_template("documents/show.html", departments=_departments(), doc=doc, revisions=revs, forms=forms,
                            is_current=doc.seq == current.seq, upcoming=doc.seq > current.seq,
-                           current=current)
+                           current=current, contacts=people, step_contacts=_step_contacts(doc, people))

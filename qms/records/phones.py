@@ -49,3 +49,24 @@ def looks_like_phone(text: str) -> bool:
     parentheses, dots or a leading "+" (full-width forms too), and at least three digits."""
     folded = fold(text).strip()
     return bool(_PHONE_TEXT.fullmatch(folded)) and sum(c.isdigit() for c in folded) >= 3
+
+
+# Where a second number or an extension starts in a phone field ("0756-2212345 转 8001",
+# "13800138000 / 0756-2212345", "0756-2212345，13800138000"): the customer index keeps the first number.
+_SECOND = re.compile(r"(转|分机|ext\.?|x|#|/|,|;|、|或|\|)", re.IGNORECASE)
+
+
+def key(text: str | None) -> str:
+    """The customer index's key of a phone field (``records.customers``): the national digits of its
+    first number (:func:`digits`), an extension or a second number left out; "" when it holds fewer
+    than three digits (nothing a person could look up). At most 40 digits."""
+    first = _SECOND.split(fold(str(text or "")), maxsplit=1)[0]
+    number = digits(first)
+    return number[:40] if len(number) >= 3 else ""
+
+
+def phone_query(text: str) -> bool:
+    """True when a search is written only with what a phone number is written with (digits, spaces,
+    dashes, brackets, dots, "+"; full-width forms too), even with no digit at all: "---" and "+86"
+    are phone searches that hold no number, not names."""
+    return bool(_PHONE_TEXT.fullmatch(fold(text).strip()))

@@ -32,6 +32,7 @@ from ..core.timeutil import local, utcnow
 from ..extensions import db
 from . import (
     compute,
+    customers,
     guard,  # noqa: F401  (registers the flush guard: signed content never changes)
     policy,
 )
@@ -67,6 +68,7 @@ def _new_values(values: dict) -> dict:
 def _changed(record: Record, spec, new: bool = False) -> None:
     """Run the after-change hooks: those for every form (reminder watches), then the form's own.
     ``new`` is true once, right after the record was created. Same transaction as the change."""
+    customers.keep(record, spec, new)  # the customer index (engine machinery, like the facets)
     reg = registry()
     for hook in reg.every_change + reg.rules(spec.code).on_change:
         hook(record, spec, new)

@@ -161,6 +161,7 @@ class FormSpec:
     description: dict | None = None
     extensions: dict = field(default_factory=dict, compare=False)  # procedures' own keys, parsed
     import_spec: object = None  # the `import:` block (import_spec.ImportSpec): rows may be imported from a file
+    customer: dict | None = None  # `customer:` {phone|name|account: field}: the fields naming the customer
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     lookups: dict = field(default_factory=dict, compare=False)  # {name: {key, rows}} read by lookup()
 
@@ -239,7 +240,7 @@ def _bilingual(value, where: str) -> dict:
 # Top-level keys of a declaration the engine reads; procedure packages add theirs (``extensions``).
 TOP_KEYS = {"code", "revision", "title", "procedure", "numbering", "fields", "workflow", "permissions",
             "register", "pdf", "due_field", "department_label", "visible_to_all", "description", "import",
-            "lookups"}
+            "lookups", "customer"}
 STEP_KEYS = {"name", "label", "roles", "meaning", "own_department", "not_same_as", "department_field",
              "signer_field", "only_if", "departments", "customer_signature"}
 REGISTER_KEYS = {"columns", "filters", "search", "sort"}
@@ -309,10 +310,35 @@ def parse(raw: dict, source: str = "?", extensions: dict | None = None, strict: 
             extensions={key: parser(raw[key], f"{source}: {key}", code)
                         for key, parser in extensions.items() if key in raw},
             import_spec=parse_import(raw.get("import"), source, tuple(fields), workflow[0].name),
+            customer=_parse_customer(raw.get("customer"), fields, source),
             raw=raw, lookups=lookups,
         )
     except KeyError as exc:
         raise SpecError(f"{source}: missing key {exc}") from None
+
+
+# `customer:` keys and the field types each may name (records.customers indexes these fields).
+CUSTOMER_KEYS = {"phone": ("phone", "string"), "name": ("string",), "account": ("string", "integer")}
+
+
+def _parse_customer(raw, fields: list, source: str) -> dict | None:
+    """``customer: {phone: <field>, name: <field>, account: <field>}``: which fields identify the
+    customer a record is about (at least the phone or the name), each naming a field of a suitable type."""
+    if raw is None:
+        return None
+    where = f"{source}: customer"
+    decl = _closed(raw, set(CUSTOMER_KEYS), where)
+    if not decl.get("phone") and not decl.get("name"):
+        raise SpecError(f"{where}: needs at least phone or name (the field that holds it)")
+    by_name = {f.name: f for f in fields}
+    for key, name in decl.items():
+        f = by_name.get(name) if isinstance(name, str) else None
+        if f is None:
+            raise SpecError(f"{where}.{key}: {name!r} is not a field of this form")
+        if f.type not in CUSTOMER_KEYS[key]:
+            raise SpecError(f"{where}.{key}: field {name} is a {f.type} field; "
+                            f"{key} must be a {' or '.join(CUSTOMER_KEYS[key])} field")
+    return dict(decl)
 
 
 def _parse_field(f: dict, where: str) -> FieldSpec:

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from ..auth.lookup import departments_by_name
 from ..auth.models import User
 from ..core.i18n import tr
 from ..extensions import db
@@ -223,6 +224,14 @@ def choice_map(f) -> dict:
     return out
 
 
+def with_department_names(f, known: dict, named: dict) -> dict:
+    """``known`` (a choice's spellings) and, for a choice of departments (its values are department
+    codes), every name such a department goes by: 终端部 is 终端服务部's code (``auth.lookup.departments_by_name``)."""
+    codes = {v for v, _label in f.choices}
+    extra = {name.strip().lower(): d.code for name, d in named.items() if d.code in codes}
+    return {**extra, **known}
+
+
 def split_choices(s: str) -> list[str]:
     """The items of a several-choices cell ("公用、专用", "a, b")."""
     return [p.strip() for p in re.split(r"[,，、;；\n]", s) if p.strip()]
@@ -316,7 +325,8 @@ def read_sheet(spec, data: bytes, filename: str) -> Sheet:
     if len(body) > MAX_ROWS:
         raise ImportRefused(_("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS))
     fmap = spec.field_map
-    choice_maps = {f.name: choice_map(f) for f in spec.fields if f.choices}
+    named = departments_by_name()
+    choice_maps = {f.name: with_department_names(f, choice_map(f), named) for f in spec.fields if f.choices}
     user_cols = [i for i, name in enumerate(fields) if name and fmap[name].type == "user"]
     # One query for every person the file names, not one per cell.
     people = _users({_username(text(cells[i])) for _n, cells in body for i in user_cols if i < len(cells)})
