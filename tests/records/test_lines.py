@@ -226,7 +226,7 @@ def test_record_page_printout_and_export_show_the_rows(app, client):
     db.session.commit()
     F.login(client, clerk)
     page = client.get(f"/r/TEST-LINES/{rec.id}").get_data(as_text=True)
-    assert "<th>单价</th>" in page and "第200条" in page and "2010.00" in page  # 0.1 × (1+…+200)
+    assert ">单价</th>" in page and "第200条" in page and "2010.00" in page  # 0.1 × (1+…+200)
     assert "按第 A 版表单计算" in page
     pdf = client.get(f"/r/TEST-LINES/{rec.id}.pdf").data
     if os.environ.get("QMS_SHOTS"):
