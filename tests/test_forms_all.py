@@ -60,7 +60,9 @@ def test_every_form_renders_everywhere(app, client):
             allowed = not spec.create_departments or "CSD" in spec.create_departments
             assert client.get(f"/r/{spec.code}/new").status_code == (200 if allowed else 403), spec.code
         from qms.records import service
-        data = MultiDict({f.name: _sample(f, links) for f in spec.fields})
+        data = MultiDict({f.name: _sample(f, links) for f in spec.fields if f.type != "table"})
+        for table in (f for f in spec.fields if f.type == "table"):  # one row of sample cells
+            data.update({f"{table.name}-0-{c.name}": _sample(c, links) for c in table.columns})
         author = F.user(spec.permissions["create"][0], (spec.create_departments or ("CSD",))[0])
         rec = service.create(spec, author, data, "zh_CN")
         links.setdefault(spec.code, rec.id)

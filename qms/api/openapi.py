@@ -27,6 +27,11 @@ def _field_schema(f) -> dict:
         s = {"type": "string", "description": "record number or #id"}
     elif f.type == "choice":
         s = {"type": "string", "enum": [v for v, _ in f.choices]}
+    elif f.type == "table":  # line items: rows of column values (computed columns are worked out)
+        s = {"type": "array", "minItems": f.min_rows, "maxItems": f.max_rows,
+             "items": {"type": "object", "additionalProperties": False,
+                       "properties": {c.name: _field_schema(c) for c in f.columns},
+                       "required": [c.name for c in f.columns if c.required]}}
     else:
         s = {"type": "array", "items": {"type": "string", "enum": [v for v, _ in f.choices]}}
     if f.type in ("integer",) and (f.min is not None or f.max is not None):
@@ -35,6 +40,9 @@ def _field_schema(f) -> dict:
         if f.max is not None:
             s["maximum"] = f.max
     s["description"] = f"{f.label['zh']} / {f.label['en']}"
+    if f.compute is not None:
+        s["readOnly"] = True
+        s["description"] += " (computed)"
     return s
 
 
@@ -42,18 +50,28 @@ def form_description(spec) -> dict:
     """A form's declaration as API clients need it."""
     return {
         "code": spec.code, "revision": spec.revision, "title": spec.title, "procedure": spec.procedure,
-        "fields": [{"name": f.name, "type": f.type, "label": f.label, "required": f.required,
-                    "choices": [{"value": v, "label": label} for v, label in f.choices]} for f in spec.fields],
+        "fields": [_field_description(f) for f in spec.fields],
         "workflow": [{"step": s.name, "label": s.label, "roles": list(s.roles), "meaning": s.meaning}
                      for s in spec.workflow],
         "schema": values_schema(spec),
     }
 
 
+def _field_description(f) -> dict:
+    out = {"name": f.name, "type": f.type, "label": f.label, "required": f.required,
+           "choices": [{"value": v, "label": label} for v, label in f.choices]}
+    if f.compute is not None:
+        out["computed"] = True
+    if f.type == "table":
+        out.update(columns=[_field_description(c) for c in f.columns], min_rows=f.min_rows, max_rows=f.max_rows,
+                   totals=list(f.totals))
+    return out
+
+
 def values_schema(spec) -> dict:
     return {"type": "object", "additionalProperties": False,
             "properties": {f.name: _field_schema(f) for f in spec.fields},
-            "required": [f.name for f in spec.fields if f.required]}
+            "required": [f.name for f in spec.fields if f.required and f.compute is None]}
 
 
 ERR = {"$ref": "#/components/schemas/Error"}

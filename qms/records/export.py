@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from ..core import pdf
 from ..core.i18n import tr
 from ..core.timeutil import fmt, local
+from . import lines
 from .present import cell, column_label
 
 PDF_ROW_LIMIT = 2000  # a printed register longer than this is a job for XLSX
@@ -71,11 +72,19 @@ def _native(spec, record, col, values, locale):
 
 
 def to_xlsx(spec, records, locale, caption: str | None = None) -> bytes:
-    """The register as a workbook (see :func:`write_xlsx`); ``caption`` from :func:`caption`."""
+    """The register as a workbook (see :func:`write_xlsx`); ``caption`` from :func:`caption`. A form
+    with line items (table fields) gets a second sheet, one line per row with the record's number."""
     header = [column_label(spec, c, locale) for c in spec.register_columns]
-    rows = ([_native(spec, r, c, values, locale) for c in spec.register_columns]
-            for r in records for values in (r.values,))
-    return write_xlsx(spec.code, header, rows, caption)
+    lines_header, line_rows = lines.sheet_header(spec, locale), []
+
+    def rows():
+        for r in records:
+            values = r.values
+            if lines_header:
+                line_rows.extend(lines.record_lines(spec, r, values, locale))
+            yield [_native(spec, r, c, values, locale) for c in spec.register_columns]
+    more = [(f"{spec.code}-{_('Lines')}", lines_header, line_rows)] if lines_header else []
+    return write_xlsx(spec.code, header, rows(), caption, more=more)
 
 
 def caption(filters: str, exported_by: str, moment: datetime) -> str:
@@ -100,10 +109,21 @@ def _width(value) -> int:
                 for line in text.splitlines() or [""]), default=0)
 
 
-def write_xlsx(title: str, header: list, rows, caption: str | None = None) -> bytes:
-    """A one-sheet workbook: the ``caption`` line (when given), the bold header row, frozen and with
-    an autofilter, then rows of native values (dates stay dates), in columns fitted to their content."""
+def write_xlsx(title: str, header: list, rows, caption: str | None = None, more: list = ()) -> bytes:
+    """A workbook: the ``caption`` line (when given), the bold header row, frozen and with an
+    autofilter, then rows of native values (dates stay dates), in columns fitted to their content.
+    ``more``: further sheets as (title, header, rows), written after the first (its rows may be
+    filled while the first sheet's are read)."""
     wb = Workbook(write_only=True)
+    _sheet(wb, title, header, rows, caption)
+    for sheet_title, sheet_header, sheet_rows in more:
+        _sheet(wb, sheet_title, sheet_header, sheet_rows, caption)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet(wb, title: str, header: list, rows, caption: str | None) -> None:
     ws = wb.create_sheet(title=title[:31])
     rows = iter(rows)
     sample = list(itertools.islice(rows, WIDTH_SAMPLE))
@@ -138,9 +158,6 @@ def write_xlsx(title: str, header: list, rows, caption: str | None = None) -> by
         last += 1
     if header:
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(header))}{last}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def to_pdf(spec, records, locale, **context) -> bytes:

@@ -57,6 +57,9 @@ def parse_import(block, source: str, fields, first_step: str) -> ImportSpec | No
     if unknown:
         _refuse(f"{where}: unknown keys {sorted(map(str, unknown))}")
     by_name = {f.name: f for f in fields}
+    tables = [f.name for f in fields if f.type == "table" and f.step == first_step]
+    if tables:  # a spreadsheet row is one record: rows of rows have no column to go in yet
+        _refuse(f"{where}: a form with line items (table fields {tables}) cannot be imported yet")
     unique = block.get("unique_in_file") or []
     if not isinstance(unique, list):
         _refuse(f"{where}.unique_in_file: must be a list of field names")

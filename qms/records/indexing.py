@@ -19,11 +19,25 @@ def search_text(spec, number: str | None, values: dict) -> str:
     for name in spec.register_search:
         v = values.get(name)
         if v:
-            parts.append(str(v))
-            f = spec.field_map.get(name)
-            if f is not None and f.type == "phone":
-                parts.append(phones.digits(str(v)))
+            parts.extend(_text(spec.field_map.get(name), v))
     return " ".join(parts).lower()[:4000]
+
+
+def _value(values: dict, name: str):
+    """A field's value, or for ``table.column`` the column's values in every row."""
+    if "." in name:
+        table, column = name.split(".", 1)
+        return [row.get(column) for row in values.get(table) or [] if isinstance(row, dict)]
+    return values.get(name)
+
+
+def _text(f, value) -> list:
+    """What the search reads of one value: a table's cells, a phone number also as its digits."""
+    if f is not None and f.type == "table":
+        return [str(cell) for row in value if isinstance(row, dict) for cell in row.values() if cell not in (None, "")]
+    if f is not None and f.type == "phone":
+        return [str(value), phones.digits(str(value))]
+    return [str(value)]
 
 
 def facet_value(field, value) -> str:
@@ -45,10 +59,10 @@ def index_values(record: Record, spec, values: dict, fresh: bool = False) -> Non
     links = [f.name for f in spec.fields if (f.type == "record" or f.name in named)
              and f.name not in spec.register_filters]
     for name in list(spec.register_filters) + links:
-        f = spec.field_map.get(name)
+        f = spec.filter_fields.get(name)
         if f is None:
             continue  # a system column: filtered on the records table itself
-        v = values.get(name)
+        v = _value(values, name)
         for item in (v if isinstance(v, list) else [v]):
             text = facet_value(f, item) if item not in (None, "") else ""
             if text:

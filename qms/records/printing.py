@@ -13,6 +13,7 @@ from ..core import pdf
 from ..core.i18n import tr
 from ..core.timeutil import utcnow
 from ..documents import loader as procedures
+from . import lines
 from .models import DRAFT
 from .present import status_label, templates_for, value_text
 from .procedures import rules_for
@@ -31,6 +32,12 @@ def pdf_layout(spec, values: dict, locale: str) -> list:
                 current = []
             rows.append(("section", title))
         section = title
+        if f.type == "table":  # its own table, after the fields before it (its header repeats on each page)
+            if current:
+                rows.append(("fields", current))
+                current = []
+            rows.append(("table", (f, lines.display(f, values.get(f.name) or [], locale))))
+            continue
         item = (f, value_text(f, values.get(f.name), locale))
         if f.wide or per_row == 1:
             if current:

@@ -109,7 +109,7 @@ def build_query(spec, user, args, messages: dict):
         if not str(dept).isdigit() or len(str(dept)) > 9:
             raise BadQuery({"department": [messages["choice"]]})
         stmt = stmt.where(Record.department_id == int(dept))
-    fields = spec.field_map
+    fields = spec.filter_fields  # a table's columns too, as table.column
     for name in spec.register_filters:
         f = fields.get(name)
         if f is None:

@@ -31,6 +31,7 @@ from ..core.numbering import next_number
 from ..core.timeutil import local, utcnow
 from ..extensions import db
 from . import (
+    compute,
     guard,  # noqa: F401  (registers the flush guard: signed content never changes)
     policy,
 )
@@ -101,7 +102,19 @@ def validate(spec, formdata, locale: str, only: tuple | None = None, context: di
     form._context_values = context or {}
     if not form.validate():
         raise ValidationFailed({k: [str(m) for m in v] for k, v in form.errors.items()}, form)
-    return form, clean_values(spec, form)
+    values = clean_values(spec, form)
+    # Computed values are worked out here, on every save, from the stored values and the new ones.
+    merged = {**(context or {}), **values}
+    problems = compute.apply(spec, merged, only)
+    values.update({f.name: merged[f.name] for f in spec.computed_fields if f.name in merged
+                   and (only is None or f.name in only)})
+    if problems:
+        form.computed_errors = problems
+        for name, messages in problems.items():
+            if name in form._fields:
+                form[name].errors = list(form[name].errors) + messages
+        raise ValidationFailed(problems, form)
+    return form, values
 
 
 def editable_step(record: Record, spec) -> str | None:

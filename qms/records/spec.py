@@ -20,14 +20,18 @@ from sqlalchemy import func, select
 from ..auth.roles import ROLES
 from ..core.errors import SpecError
 from ..extensions import db
+from . import compute
 from .import_spec import parse_import
 from .models import FormRevision
 from .procedures import registry
 
 FIELD_TYPES = {
     "string", "text", "integer", "decimal", "date", "datetime", "choice", "multichoice",
-    "boolean", "phone", "email", "user", "record",
+    "boolean", "phone", "email", "user", "record", "table",
 }
+# A table's rows hold these (no table in a table); ``max_rows`` may not exceed MAX_ROWS.
+COLUMN_TYPES = FIELD_TYPES - {"table"}
+MAX_ROWS = 1000
 # What each signature means, shown beside the name on the page and the PDF.
 MEANINGS = {
     "prepared": {"zh": "编制", "en": "Prepared"},
@@ -44,7 +48,11 @@ MEANINGS = {
 ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
 FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
               "pattern_message", "section", "wide", "step", "not_before", "roles", "form", "default",
-              "not_future", "required_if", "required_message"}
+              "not_future", "required_if", "required_message",
+              "columns", "min_rows", "max_rows", "totals", "compute", "places"}
+# Keys a table column may not use: a column belongs to its table's step and section, and a new row
+# starts empty.
+NOT_IN_COLUMNS = {"step", "section", "default", "columns", "min_rows", "max_rows", "totals"}
 SYSTEM_COLUMNS = {
     "number": {"zh": "编号", "en": "No."},
     "status": {"zh": "状态", "en": "Status"},
@@ -85,6 +93,17 @@ class FieldSpec:
     required_if: tuple = ()  # ((field, value), ...): required when these hold (a long loan's reason)
     required_message: dict | None = None  # what to say when required_if is not met ({zh, en})
     default: object = None  # value a new form starts with (e.g. 30 days before verification)
+    columns: tuple = ()  # a table's columns (FieldSpec each)
+    min_rows: int = 0  # a table's fewest rows (1 when required and not declared)
+    max_rows: int = 100  # a table's most rows
+    totals: tuple = ()  # a table's columns summed under it
+    compute: object = None  # compute.Expr: the value is worked out, not typed
+    places: int | None = None  # decimals a computed decimal keeps (2 when not declared)
+
+    @property
+    def computed_columns(self) -> tuple:
+        """A table's computed columns, in the order they are worked out."""
+        return tuple(compute.row_order(self, self.name)) if self.columns else ()
 
     def choice_label(self, value) -> dict | None:
         for v, label in self.choices:
@@ -143,11 +162,28 @@ class FormSpec:
     extensions: dict = field(default_factory=dict, compare=False)  # procedures' own keys, parsed
     import_spec: object = None  # the `import:` block (import_spec.ImportSpec): rows may be imported from a file
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    lookups: dict = field(default_factory=dict, compare=False)  # {name: {key, rows}} read by lookup()
 
     @cached_property
     def field_map(self) -> dict:
         """Fields by name (built once per spec: specs never change)."""
         return {f.name: f for f in self.fields}
+
+    @cached_property
+    def computed_fields(self) -> tuple:
+        """Computed top-level fields in the order they are worked out."""
+        return tuple(compute.order(list(self.fields), self.code))
+
+    @cached_property
+    def filter_fields(self) -> dict:
+        """The fields a register filter may name: the form's, and a table's columns as
+        ``table.column`` (labelled "table · column")."""
+        out = dict(self.field_map)
+        for f in self.fields:
+            for c in f.columns:
+                label = {k: f"{f.label[k]} · {c.label[k]}" for k in ("zh", "en")}
+                out[f"{f.name}.{c.name}"] = FieldSpec(**{**c.__dict__, "name": f"{f.name}.{c.name}", "label": label})
+        return out
 
     def step(self, name: str) -> StepSpec | None:
         return next((s for s in self.workflow if s.name == name), None)
@@ -202,7 +238,8 @@ def _bilingual(value, where: str) -> dict:
 
 # Top-level keys of a declaration the engine reads; procedure packages add theirs (``extensions``).
 TOP_KEYS = {"code", "revision", "title", "procedure", "numbering", "fields", "workflow", "permissions",
-            "register", "pdf", "due_field", "department_label", "visible_to_all", "description", "import"}
+            "register", "pdf", "due_field", "department_label", "visible_to_all", "description", "import",
+            "lookups"}
 STEP_KEYS = {"name", "label", "roles", "meaning", "own_department", "not_same_as", "department_field",
              "signer_field", "only_if", "departments", "customer_signature"}
 REGISTER_KEYS = {"columns", "filters", "search", "sort"}
@@ -248,8 +285,11 @@ def parse(raw: dict, source: str = "?", extensions: dict | None = None, strict: 
         if workflow[0].only_if:
             raise SpecError(f"{source}: the first step cannot be conditional (only_if)")
         fields = _check_fields(fields, workflow, source)
+        lookups = _parse_lookups(raw.get("lookups"), source)
+        fields = _check_computed(fields, workflow, lookups, source)
         perms, create_departments = _parse_permissions(raw.get("permissions"), source)
-        columns, filters, search, sort = _parse_register(raw.get("register"), names, source)
+        columns, filters, search, sort = _parse_register(
+            raw.get("register"), names, source, {f"{f.name}.{c.name}" for f in fields for c in f.columns})
         numbering = raw.get("numbering", code + "-{yyyy}-{####}")
         if not re.search(r"\{#{3,6}\}", numbering):
             raise SpecError(f"{source}: numbering needs a {{####}} sequence placeholder")
@@ -269,7 +309,7 @@ def parse(raw: dict, source: str = "?", extensions: dict | None = None, strict: 
             extensions={key: parser(raw[key], f"{source}: {key}", code)
                         for key, parser in extensions.items() if key in raw},
             import_spec=parse_import(raw.get("import"), source, tuple(fields), workflow[0].name),
-            raw=raw,
+            raw=raw, lookups=lookups,
         )
     except KeyError as exc:
         raise SpecError(f"{source}: missing key {exc}") from None
@@ -287,7 +327,8 @@ def _parse_field(f: dict, where: str) -> FieldSpec:
         raise SpecError(f"{where}: a {f['type']} field needs choices")
     if f.get("pattern"):
         re.compile(f["pattern"])
-    return FieldSpec(
+    table = _parse_table(f, where)
+    return FieldSpec(**table,
         name=f["name"], type=f["type"], label=_bilingual(f.get("label"), where + ".label"),
         required=bool(f.get("required", False)),
         help=_bilingual(f["help"], where + ".help") if f.get("help") else None,
@@ -300,7 +341,124 @@ def _parse_field(f: dict, where: str) -> FieldSpec:
         required_if=tuple((k, str(v)) for k, v in (f.get("required_if") or {}).items()),
         required_message=_bilingual(f["required_message"], where) if f.get("required_message") else None,
         roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
+        compute=f.get("compute"), places=_places(f, where),
     )
+
+
+def _places(f: dict, where: str) -> int | None:
+    if "places" not in f:
+        return None
+    if f.get("type") != "decimal" or "compute" not in f or not isinstance(f["places"], int) \
+            or not 0 <= f["places"] <= 6:
+        raise SpecError(f"{where}: places (0-6) is for computed decimal fields")
+    return f["places"]
+
+
+def _parse_table(f: dict, where: str) -> dict:
+    """A table field's columns, row limits and totals (empty for other types, which may not
+    declare them)."""
+    keys = {"columns", "min_rows", "max_rows", "totals"} & set(f)
+    if f["type"] != "table":
+        if keys:
+            raise SpecError(f"{where}: {sorted(keys)} are for table fields")
+        return {}
+    columns = _parse_columns(f.get("columns"), where)
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise SpecError(f"{where}: column names repeat")
+    for c in columns:
+        if c.not_before and c.not_before not in names or any(k not in names for k, _v in c.required_if):
+            raise SpecError(f"{where}: column {c.name}: not_before and required_if name other columns")
+    lo, hi = f.get("min_rows", 1 if f.get("required") else 0), f.get("max_rows", 100)
+    if not isinstance(lo, int) or not isinstance(hi, int) or not 0 <= lo <= hi <= MAX_ROWS or hi < 1:
+        raise SpecError(f"{where}: 0 <= min_rows <= max_rows <= {MAX_ROWS}, max_rows at least 1")
+    totals = tuple(f.get("totals") or ())
+    by_name = {c.name: c for c in columns}
+    for t in totals:
+        if t not in by_name or by_name[t].type not in ("integer", "decimal"):
+            raise SpecError(f"{where}: totals must name integer or decimal columns, not {t!r}")
+    return {"columns": tuple(columns), "min_rows": lo, "max_rows": hi, "totals": totals}
+
+
+def _parse_columns(raw, where: str) -> list:
+    """A table's ``columns``: fields of any type but a table, without step, section or default."""
+    if not isinstance(raw, list) or not raw:
+        raise SpecError(f"{where}: a table field needs columns (a list of fields)")
+    columns = []
+    for i, c in enumerate(raw):
+        at = f"{where}.columns[{i}]"
+        if not isinstance(c, dict):
+            raise SpecError(f"{at}: must be a mapping")
+        if c.get("type") not in COLUMN_TYPES:
+            raise SpecError(f"{at}: type must be one of {sorted(COLUMN_TYPES)}")
+        if NOT_IN_COLUMNS & set(c):
+            raise SpecError(f"{at}: a column may not declare {sorted(NOT_IN_COLUMNS & set(c))}")
+        columns.append(_parse_field(c, at))
+    return columns
+
+
+def _parse_lookups(raw, source: str) -> dict:
+    """``lookups:`` tables read by ``lookup(table, key, column)``: {name: {key: column, rows: [...]}}."""
+    out = {}
+    for name, table in _closed(raw, set(raw or ()), f"{source}: lookups").items():
+        where = f"{source}: lookups.{name}"
+        table = _closed(table, {"key", "rows"}, where)
+        rows, key = table.get("rows"), table.get("key")
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,59}", str(name)) or not isinstance(rows, list) or not rows \
+                or not all(isinstance(r, dict) for r in rows) or not isinstance(key, str):
+            raise SpecError(f"{where}: a lookup table is {{key: <column>, rows: [{{<column>: value, ...}}, ...]}}")
+        if any(key not in r for r in rows):
+            raise SpecError(f"{where}: every row needs the key column {key!r}")
+        keys = [str(r[key]) for r in rows]
+        if len(set(keys)) != len(keys):
+            raise SpecError(f"{where}: key {key!r} repeats")
+        out[name] = {"key": key, "rows": [{str(k): v for k, v in r.items()} for r in rows],
+                     "columns": frozenset(str(k) for r in rows for k in r)}
+    return out
+
+
+def _check_computed(fields: list, workflow: list, lookups: dict, source: str) -> list:
+    """Compile every ``compute:`` against what it may read: the record's fields filled at its own
+    step or before, a table's columns in aggregates, the row's other columns in a column."""
+    steps = [w.name for w in workflow]
+    tables = {f.name: frozenset(c.name for c in f.columns) for f in fields if f.type == "table"}
+    plain = frozenset(f.name for f in fields if f.type != "table")
+    lookup_columns = {n: t["columns"] for n, t in lookups.items()}
+    by_name = {f.name: f for f in fields}
+    out = []
+    for f in fields:
+        where = f"{source}: field {f.name}"
+        if f.compute is not None:
+            if f.type not in compute.COMPUTED_TYPES:
+                raise SpecError(f"{where}: a computed field is one of {list(compute.COMPUTED_TYPES)}")
+            expr = compute.compile_expr(f.compute, where, compute.Scope(plain - {f.name}, tables, lookup_columns))
+            _not_later(f, expr, by_name, steps, where)
+            f = FieldSpec(**{**f.__dict__, "compute": expr, "required": False})
+        if f.columns:
+            columns = []
+            for c in f.columns:
+                if c.compute is not None:
+                    at = f"{where}.{c.name}"
+                    if c.type not in compute.COMPUTED_TYPES:
+                        raise SpecError(f"{at}: a computed column is one of {list(compute.COMPUTED_TYPES)}")
+                    scope = compute.Scope(plain, tables, lookup_columns, row=tables[f.name] - {c.name})
+                    expr = compute.compile_expr(c.compute, at, scope)
+                    _not_later(f, expr, by_name, steps, at)
+                    c = FieldSpec(**{**c.__dict__, "compute": expr, "required": False})
+                columns.append(c)
+            f = FieldSpec(**{**f.__dict__, "columns": tuple(columns)})
+            compute.row_order(f, source)  # a circle between columns is refused now
+        out.append(f)
+    compute.order(out, source)
+    return out
+
+
+def _not_later(f, expr, by_name: dict, steps: list, where: str) -> None:
+    """A value worked out at a step may read only what is filled by then (it is frozen when signed)."""
+    for name in expr.names | expr.tables:
+        other = by_name.get(name)
+        if other is not None and steps.index(other.step) > steps.index(f.step):
+            raise SpecError(f"{where}: compute reads {name!r}, filled at the later step {other.step!r}")
 
 
 def _parse_step(s: dict, where: str) -> StepSpec:
@@ -417,13 +575,13 @@ def _parse_permissions(raw, source: str) -> tuple[dict, tuple]:
     return perms, _codes(raw.get("departments"), f"{source}: permissions")
 
 
-def _parse_register(raw, names: list, source: str) -> tuple:
+def _parse_register(raw, names: list, source: str, line_columns: set = frozenset()) -> tuple:
     """``register``: columns, filters, search fields and sort keys, each naming a field or a system column."""
     reg = _closed(raw, REGISTER_KEYS, f"{source}: register")
     columns = tuple(reg.get("columns", ["number", "status", "updated_at"]))
     filters, search = tuple(reg.get("filters", ())), tuple(reg.get("search", ()))
     for c in columns + filters + search:
-        if c not in names and c not in SYSTEM_COLUMNS:
+        if c not in names and c not in SYSTEM_COLUMNS and not (c in filters and c in line_columns):
             raise SpecError(f"{source}: register names unknown field {c!r}")
     sort = tuple(reg.get("sort", ("id", "number", "updated_at")))
     for c in sort:

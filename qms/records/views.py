@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -28,7 +29,7 @@ from ..core.timeutil import utcnow
 from ..core.writes import refusal_text, remember_sent, sent_before, web_write
 from ..documents import loader as procedures
 from ..extensions import db
-from . import export, links, policy, printing, register, service, waiting
+from . import export, lines, links, policy, printing, register, service, waiting
 from . import spec as specs
 from .models import Attachment, Record
 from .present import (
@@ -150,7 +151,7 @@ def filter_summary(spec, args, locale: str) -> str:
     if args.get("status") in STATUS_LABELS:
         parts.append(status_label(args["status"]))
     for name in spec.register_filters:
-        f = spec.field_map.get(name)
+        f = spec.filter_fields.get(name)
         if f is None:
             continue
         if args.get(name):
@@ -173,6 +174,12 @@ def new(code: str):
     form = form_class(spec, locale, only)(formdata=request.form if request.method == "POST"
                                           else (MultiDict(initial) if initial else None))
     departments = department_choices(spec)
+    page = dict(record=None, step=spec.workflow[0], values={}, departments=departments, may_sign=True,
+                auto_defaults=defaults_by_choice(spec, only, user()))
+    if request.method == "POST" and request.form.get("_rows"):  # a row added or removed, without script
+        data = lines.rearranged(spec, request.form, request.form["_rows"]) or request.form
+        return _form_page(spec, form_class(spec, locale, only)(formdata=data), nonce=request.form.get("_nonce", ""),
+                          department_id=request.form.get("_department", type=int), **page)
     if request.method == "POST":
         made = sent_before("created")
         if made:  # the same form sent twice (double click, reload): show the record it already made
@@ -196,15 +203,45 @@ def new(code: str):
         except service.ServiceError as exc:
             _form_refused(exc)
             form = getattr(exc, "form", None) or _with_errors(form, exc)
-            return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                                   step=spec.workflow[0], values={}, nonce=request.form.get("_nonce", ""),
-                                   departments=departments, may_sign=True, password_errors=_password_errors(exc),
-                                   auto_defaults=defaults_by_choice(spec, only, user()),
-                                   department_id=request.form.get("_department", type=int)), 422
-    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=None,
-                           step=spec.workflow[0], values={}, nonce=secrets.token_urlsafe(12), may_sign=True,
-                           auto_defaults=defaults_by_choice(spec, only, user()),
-                           departments=departments, department_id=request.args.get("_department", type=int))
+            return _form_page(spec, form, nonce=request.form.get("_nonce", ""), password_errors=_password_errors(exc),
+                              department_id=request.form.get("_department", type=int), status=422, **page)
+    return _form_page(spec, form, nonce=secrets.token_urlsafe(12),
+                      department_id=request.args.get("_department", type=int), **page)
+
+
+def _form_page(spec, form, status: int = 200, **page):
+    """The form page (a new record, or the step being filled) with its line items, its computed
+    values as typed so far, and where its script asks for them again while the person types."""
+    record, locale = page.get("record"), current_locale()
+    context = record.values if record is not None else {}
+    tables = {f.name: lines.display(f, context.get(f.name) or [], locale)
+              for f in spec.fields if f.type == "table" and f.name not in form._fields}
+    blanks = {f.name: lines.blank_row(form, f) for f in spec.fields if f.type == "table"}
+    computed = lines.preview(spec, form, context, locale)
+    compute_url = (url_for(".compute_preview", code=spec.code, record_id=record.id) if record is not None
+                   else url_for(".compute_preview", code=spec.code)) if computed else None
+    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, tables=tables, blanks=blanks,
+                           computed=computed, compute_url=compute_url, **page), status
+
+
+@bp.route("/r/<code>/compute", methods=["POST"])
+@bp.route("/r/<code>/<id:record_id>/compute", methods=["POST"])
+@login_required
+def compute_preview(code: str, record_id: int | None = None):
+    """The computed values and totals of a form as typed so far (the page's script asks while the
+    person types; the server works them out again on saving)."""
+    if record_id is None:
+        spec = load_spec(code)
+        policy.require(user(), "create", spec)
+        step, context = spec.workflow[0].name, {}
+    else:
+        record, spec = load_record(code, record_id)
+        policy.require(user(), "edit", spec, record)
+        step, context = service.editable_step(record, spec), record.values
+        if step is None:
+            return jsonify({}), 409
+    form = form_class(spec, current_locale(), service.step_names(spec, step))(formdata=request.form)
+    return jsonify(lines.preview(spec, form, context, current_locale()))
 
 
 def _form_refused(exc) -> None:
@@ -253,6 +290,12 @@ def edit(code: str, record_id: int):
     locale = current_locale()
     only = service.step_names(spec, step)
     may_sign = _signs_this_step(record, spec, step)
+    page = dict(record=record, step=spec.step(step), may_sign=may_sign,
+                auto_defaults=defaults_by_choice(spec, only, user()))
+    if request.method == "POST" and request.form.get("_rows"):  # a row added or removed, without script
+        data = lines.rearranged(spec, request.form, request.form["_rows"]) or request.form
+        return _form_page(spec, form_class(spec, locale, only)(formdata=data), version=request.form.get("_version"),
+                          values=present_values(spec, record, locale), **page)
     if request.method == "POST":
         signing = may_sign and bool(request.form.get("_sign"))
         try:
@@ -272,23 +315,17 @@ def edit(code: str, record_id: int):
             form = getattr(exc, "form", None) or form_class(spec, locale, only)(formdata=request.form)
             if isinstance(exc, service.Conflict) or not getattr(exc, "form", None):
                 form = _with_errors(form, exc)
-            record = db.session.get(Record, record_id)
-            return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
-                                   step=spec.step(step), values=present_values(spec, record, locale),
-                                   conflict=isinstance(exc, service.Conflict), may_sign=may_sign,
-                                   auto_defaults=defaults_by_choice(spec, only, user()),
-                                   password_errors=_password_errors(exc),
-                                   version=request.form.get("_version")), \
-                409 if isinstance(exc, service.Conflict) else 422
+            page["record"] = record = db.session.get(Record, record_id)
+            return _form_page(spec, form, values=present_values(spec, record, locale),
+                              conflict=isinstance(exc, service.Conflict), password_errors=_password_errors(exc),
+                              version=request.form.get("_version"),
+                              status=409 if isinstance(exc, service.Conflict) else 422, **page)
     data = to_formdata(spec, record.values)
     for f in spec.step_fields(step):  # a later step opens with its defaults (a return dated today)
         if record.values.get(f.name) in (None, "", []) and (value := resolve_default(f, user())) is not None:
             data[f.name] = value
     form = form_class(spec, locale, only)(formdata=data)
-    return render_template(templates_for(spec, "edit.html"), spec=spec, form=form, record=record,
-                           version=record.version, step=spec.step(step), may_sign=may_sign,
-                           auto_defaults=defaults_by_choice(spec, only, user()),
-                           values=present_values(spec, record, locale))
+    return _form_page(spec, form, version=record.version, values=present_values(spec, record, locale), **page)
 
 
 def _signs_this_step(record, spec, step: str) -> bool:
@@ -334,7 +371,8 @@ def _detail_page(record, spec, refused: dict | None = None, status: int = 200):
         title = tr(f.section, locale) if f.section else ""
         if not sections or sections[-1][0] != title:
             sections.append((title, []))
-        sections[-1][1].append((f, value_text(f, values.get(f.name), locale)))
+        sections[-1][1].append((f, lines.display(f, values.get(f.name) or [], locale) if f.type == "table"
+                                else value_text(f, values.get(f.name), locale)))
     history = db.session.execute(
         select(AuditEvent).where(AuditEvent.object_type == "record", AuditEvent.object_id == str(record.id))
         .order_by(AuditEvent.id)).scalars().all()

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtf_translations
 from sqlalchemy import case, literal, select
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -18,6 +19,9 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -198,7 +202,80 @@ def _field(f, locale):
                            validators=vals, validate_choice=True, **kw)
     if f.type == "multichoice":
         return SelectMultipleField(choices=choices, validators=vals, **kw)
+    if f.type == "table":
+        # One more entry than allowed is read, so "too many rows" can be said; more are not read at all.
+        return _Table(FormField(_row_class(f, locale)), table=f, max_entries=f.max_rows + 1,
+                      min_entries=max(f.min_rows, 1), **kw)
     raise ValueError(f.type)
+
+
+def is_blank(entry) -> bool:
+    """A row nobody typed in (an extra empty row on the page): left out, not refused."""
+    return not any((x or "").strip() if isinstance(x, str) else x
+                   for sub in entry.form for x in (sub.raw_data or []))
+
+
+class _Table(FieldList):
+    """A table field's rows. Empty rows are dropped; each cell is validated with its column's
+    rules; the messages name the row and the column ("第2行「金额」：…")."""
+
+    def __init__(self, *args, table=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = table
+
+    def filled(self) -> list:
+        """The rows with something typed in them."""
+        return [e for e in self.entries if not is_blank(e)]
+
+    def validate(self, form, extra_validators=()):
+        self.errors = []
+        for n, entry in enumerate(self.entries, 1):
+            if is_blank(entry):
+                continue
+            entry.validate(form)
+            for col in entry.form:
+                for message in col.errors:
+                    self.errors.append(_("Row %(row)d, %(column)s: %(message)s",
+                                         row=n, column=col.label.text, message=message))
+        count = len(self.filled())
+        t = self.table
+        if count > t.max_rows:
+            self.errors.append(_("At most %(max)d rows.", max=t.max_rows))
+        elif count < t.min_rows:
+            self.errors.append(_("This field is required.") if t.min_rows == 1
+                               else _("At least %(min)d rows.", min=t.min_rows))
+        return not self.errors
+
+
+def _decorated(f, fm: dict, locale: str):
+    """The WTForms field for ``f`` with the checks that read other fields (``fm``: its siblings)."""
+    fld = _field(f, locale)
+    if f.not_before:
+        fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [
+            _NotBefore(f.not_before, tr(fm[f.not_before].label, locale))]
+    if f.not_future:
+        fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [_not_future]
+    if f.required_if:  # before Optional(), which would end the chain on an empty value
+        message = tr(f.required_message, locale) if f.required_message else _("Required.")
+        chain = list(fld.kwargs.get("validators", []))
+        fld.kwargs["validators"] = [_RequiredIf(f.required_if, message), *chain]
+    return fld
+
+
+def _row_class(table, locale: str):
+    """The form of one row of a table field: its typed columns (computed ones are worked out)."""
+    fm = {c.name: c for c in table.columns}
+    attrs = {c.name: _decorated(c, fm, locale) for c in table.columns if c.compute is None}
+    attrs["_context_values"] = {}
+    attrs["Meta"] = _RowMeta
+    return type(f"Row_{table.name}", (Form,), attrs)
+
+
+class _RowMeta:
+    """A row speaks the page's language, as the form around it does (WTForms' own messages)."""
+
+    def get_translations(self, form):
+        return wtf_translations
 
 
 _classes: dict = {}
@@ -326,19 +403,9 @@ def form_class(spec, locale: str, only: tuple | None = None):
         fm = spec.field_map
         attrs = {}
         for f in spec.fields:
-            if only is not None and f.name not in only:
-                continue
-            fld = _field(f, locale)
-            if f.not_before:
-                fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [
-                    _NotBefore(f.not_before, tr(fm[f.not_before].label, locale))]
-            if f.not_future:
-                fld.kwargs["validators"] = list(fld.kwargs.get("validators", [])) + [_not_future]
-            if f.required_if:  # before Optional(), which would end the chain on an empty value
-                message = tr(f.required_message, locale) if f.required_message else _("Required.")
-                chain = list(fld.kwargs.get("validators", []))
-                fld.kwargs["validators"] = [_RequiredIf(f.required_if, message), *chain]
-            attrs[f.name] = fld
+            if (only is not None and f.name not in only) or f.compute is not None:
+                continue  # a computed value is worked out (compute.apply), never typed
+            attrs[f.name] = _decorated(f, fm, locale)
 
         class Meta:
             csrf = False  # CSRFProtect checks every POST before the view runs
@@ -360,39 +427,60 @@ def _plain(value):
     return value
 
 
-def clean_values(spec, form) -> dict:
-    """JSON-ready values from a validated form (ISO dates, decimals as strings)."""
+def _clean(f, field):
+    """One validated field's value, JSON-ready."""
+    value = field.data
+    if f.type == "table":
+        return [{c.name: _clean(c, entry.form[c.name]) for c in f.columns if c.compute is None}
+                for entry in field.filled()]
+    if f.type in ("string", "text", "phone", "email", "choice") and value == "":
+        value = None
+    if f.type == "multichoice":
+        value = list(value or [])
+    if f.type == "user":
+        value = int(value) if value else None
+    if f.type == "record":
+        value = field.record_id if value else None
+    return _plain(value)
+
+
+def clean_values(spec, form, lenient: bool = False) -> dict:
+    """JSON-ready values from a validated form (ISO dates, decimals as strings). ``lenient``: a
+    field (or a row's cell) that did not validate reads as empty (the live preview of computed values)."""
     out = {}
     for f in spec.fields:
         if f.name not in form._fields:
             continue
-        value = form[f.name].data
-        if f.type in ("string", "text", "phone", "email") and value == "":
-            value = None
-        if f.type == "choice" and value == "":
-            value = None
-        if f.type == "multichoice":
-            value = list(value or [])
-        if f.type == "user":
-            value = int(value) if value else None
-        if f.type == "record":
-            value = form[f.name].record_id if value else None
-        out[f.name] = _plain(value)
+        field = form[f.name]
+        if lenient and f.type == "table":
+            out[f.name] = [{c.name: (None if e.form[c.name].errors or e.form[c.name].process_errors
+                                     else _clean(c, e.form[c.name]))
+                            for c in f.columns if c.compute is None} for e in field.filled()]
+            continue
+        try:
+            out[f.name] = None if lenient and (field.errors or field.process_errors) else _clean(f, field)
+        except ValueError:  # only when lenient: a value validation would have refused
+            out[f.name] = None
     return out
 
 
 def json_to_formdata(spec, payload: dict) -> tuple[MultiDict, dict]:
-    """Turn an API JSON body into form data; return it with errors for shapes JSON cannot mean."""
+    """Turn an API JSON body into form data; return it with errors for shapes JSON cannot mean.
+    Computed values are worked out, so any sent are left unread."""
     md, errors = MultiDict(), {}
     known = spec.field_map
     for key in payload:
         if key not in known:
             errors[key] = [_("Unknown field.")]
     for name, f in known.items():
-        if name not in payload or payload[name] is None:
+        if name not in payload or payload[name] is None or f.compute is not None:
             continue
         v = payload[name]
-        if f.type == "multichoice":
+        if f.type == "table":
+            problems = _json_rows(f, v, md)
+            if problems:
+                errors[name] = problems
+        elif f.type == "multichoice":
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 errors[name] = [_("Must be a list of choices.")]
                 continue
@@ -411,21 +499,67 @@ def json_to_formdata(spec, payload: dict) -> tuple[MultiDict, dict]:
     return md, errors
 
 
+def _json_rows(table, rows, md: MultiDict) -> list:
+    """A table's rows from JSON (a list of objects by column name) into form data; the shapes
+    JSON cannot mean are refused by row ("第2行：…")."""
+    if not isinstance(rows, list):
+        return [_("Must be a list of rows.")]
+    if len(rows) > table.max_rows:
+        return [_("At most %(max)d rows.", max=table.max_rows)]
+    columns = {c.name: c for c in table.columns}
+    errors = []
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            errors.append(_("Row %(row)d: must be an object of column values.", row=n))
+            continue
+        unknown = [k for k in row if k not in columns]
+        if unknown:
+            errors.append(_("Row %(row)d: unknown columns %(columns)s.", row=n, columns="、".join(map(str, unknown))))
+        for name, c in columns.items():
+            v = row.get(name)
+            if v is None or c.compute is not None:
+                continue
+            key = f"{table.name}-{n - 1}-{name}"
+            if c.type == "multichoice" and isinstance(v, list) and all(isinstance(x, str) for x in v):
+                for x in v:
+                    md.add(key, x)
+            elif c.type == "boolean" and isinstance(v, bool):
+                if v:
+                    md.add(key, "y")
+            elif isinstance(v, (dict, list, bool)) or c.type in ("multichoice", "boolean"):
+                errors.append(_("Row %(row)d, %(column)s: %(message)s", row=n, column=tr(c.label),
+                                message=_("The format is not valid.")))
+            else:
+                md.add(key, str(v))
+    return errors
+
+
+def _add_value(md: MultiDict, key: str, f, v) -> None:
+    """One stored value into form data under ``key``."""
+    if f.type == "multichoice":
+        for x in v:
+            md.add(key, x)
+    elif f.type == "boolean":
+        if v:
+            md.add(key, "y")
+    elif f.type == "record":
+        md.add(key, f"#{v}")
+    else:
+        md.add(key, str(v))
+
+
 def to_formdata(spec, values: dict) -> MultiDict:
     """Stored values back into form data (to pre-fill an edit form)."""
     md = MultiDict()
     for f in spec.fields:
         v = values.get(f.name)
-        if v is None:
+        if v is None or f.compute is not None:
             continue
-        if f.type == "multichoice":
-            for x in v:
-                md.add(f.name, x)
-        elif f.type == "boolean":
-            if v:
-                md.add(f.name, "y")
-        elif f.type == "record":
-            md.add(f.name, f"#{v}")
+        if f.type == "table":
+            for i, row in enumerate(v):
+                for c in f.columns:
+                    if row.get(c.name) is not None and c.compute is None:
+                        _add_value(md, f"{f.name}-{i}-{c.name}", c, row[c.name])
         else:
-            md.add(f.name, str(v))
+            _add_value(md, f.name, f, v)
     return md
