@@ -1,6 +1,7 @@
 """The customer's signature on the record page and the printout: capture it (drawn on the screen
 with the self-hosted signature pad, ``static/customer-signature.js``; a scan of the signed page; a
-witnessed refusal), show it, serve its file. The work is ``records.customer_sign``'s."""
+witnessed refusal), show it, serve its file; a full-screen page for a device handed to the customer.
+The work is ``records.customer_sign``'s. CS-02, CS-05, CP-05, IT-03."""
 from __future__ import annotations
 
 import base64
