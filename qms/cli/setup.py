@@ -12,18 +12,22 @@ from .. import demo, seed
 from ..documents import loader
 from ..extensions import db
 from ..records import spec as specs
+from ..reminders import holidays
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def initialise() -> list[str]:
-    """Migrate the database, seed departments, load procedures and forms. Idempotent."""
+    """Migrate the database, seed departments, load procedures and forms, seed the working calendar
+    with the years of public holidays it has not had yet. Idempotent."""
     upgrade(directory=str(MIGRATIONS))
     out = [f"departments added: {seed.departments()}"]
     out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
     out += specs.sync(current_app.config["QMS_FORMS_DIR"])
     for folder in current_app.config.get("QMS_EXTRA_FORMS_DIRS", ()):
         out += specs.sync(folder)
+    if current_app.config.get("QMS_SEED_HOLIDAYS", True):  # the tests' template starts with an empty calendar
+        out.append(f"working calendar seeded ({holidays.SOURCE}): {holidays.seed() or 'nothing new'}")
     db.session.commit()
     return out
 
