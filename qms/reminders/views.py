@@ -265,7 +265,7 @@ def _admin_page(errors: dict | None = None, entered=None) -> str:
 
 def duty_states() -> dict:
     """How a duty's period reads (``duties`` states), in the reader's language."""
-    return {duties.DONE: _("Done"), duties.OPEN: _("Open"), duties.OVERDUE: _("Overdue"),
+    return {duties.DONE: _("Done"), duties.OPEN: _("Not yet due"), duties.OVERDUE: _("Overdue"),
             duties.REMINDER_ONLY: _("Reminder only")}
 
 
