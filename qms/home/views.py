@@ -12,9 +12,9 @@ from ..extensions import db
 from ..records import policy, service, waiting
 from ..records import spec as specs
 from ..records.models import DRAFT, IN_PROGRESS, Record
-from ..reminders import duties, engine
+from ..reminders import duties
 from ..reminders import rules as reminder_rules
-from ..reminders.views import duty_states
+from ..reminders.views import duty_context
 
 bp = Blueprint("home", __name__)
 
@@ -47,5 +47,4 @@ def index():
     return render_template("home/index.html", drafts=drafts, to_sign=to_sign, overdue=overdue,
                            department=blocked + waiting.department_open(user, exclude={r.id for r in signable}),
                            recent=recent, creatable=creatable, specs=specs,
-                           duties=duties.table(mine, utcnow()) if mine else [], duty_states=duty_states(),
-                           duty_link=engine.duty_link)
+                           **duty_context(mine, utcnow()))

@@ -255,18 +255,26 @@ def _admin_page(errors: dict | None = None, entered=None) -> str:
     described = [(r, rule_summary(r, specs.get(r.form) if r.form else None)) for r in all_rules]
     now = utcnow()
     return render_template("reminders/admin.html", rules=described, jobs=jobs, failures=failures, pending=pending,
-                           duties=duties.table(rules_mod.calendar(), now), duty_states=duty_states(),
-                           duty_link=engine.duty_link,
+                           **duty_context(rules_mod.calendar(), now),
                            coverage=holidays.coverage(today()), sent=sent, job_text=job_text, job_names=JOB_NAMES,
                            recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days,
                            weekday=lambda d: workcal.weekday_name(d, locale), kinds=_kind_labels(),
                            errors=errors or {}, entered=entered or {})
 
 
-def duty_states() -> dict:
-    """How a duty's period reads (``duties`` states), in the reader's language."""
-    return {duties.DONE: _("Done"), duties.OPEN: _("Not yet due"), duties.OVERDUE: _("Overdue"),
-            duties.REMINDER_ONLY: _("Reminder only")}
+def duty_context(rule_list: list, now) -> dict:
+    """What ``templates/reminders/_duties.html`` needs to show ``rule_list`` per period: the table
+    (``duties.table``), the states in the reader's language, the closing forms' titles, the links
+    that open the closing form for a period."""
+    titles = {}
+    for rule in rule_list:
+        if rule.closes_with is not None:
+            spec = specs.get(rule.closes_with.form)
+            titles[rule.closes_with.form] = tr(spec.title) if spec is not None else rule.closes_with.form
+    states = {duties.DONE: _("Done"), duties.OPEN: _("Not yet due"), duties.OVERDUE: _("Overdue"),
+              duties.REMINDER_ONLY: _("Reminder only")}
+    return {"duties": duties.table(rule_list, now), "duty_states": states, "duty_forms": titles,
+            "duty_link": engine.duty_link}
 
 
 def _kind_labels() -> dict:

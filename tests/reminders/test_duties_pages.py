@@ -73,8 +73,12 @@ def test_the_owners_home_shows_their_duties_only(filed, client):
     assert _cell(html, "测试月度汇总", "2026-10")[0].startswith("2026-10 已逾期")
     assert "测试年度征询" not in html  # the quality manager's, not a clerk's
     assert "核算室每月28日前处理完话费" not in html  # 核算室's (BIL), not 客户服务部's
+    # "去填写" opens the closing form with the period filled in.
+    form = client.get("/r/TEST-PERIOD/new?month=2026-10").get_data(as_text=True)
+    assert re.search(r'name="month"[^>]*value="2026-10"|value="2026-10"[^>]*name="month"', form)
     F.login(client, F.user("quality_manager", "EMD"))
     html = client.get("/").get_data(as_text=True)
-    assert _cell(html, "测试年度征询", "2026")[0].startswith("2026 未到期") and "测试月度汇总" not in html
+    assert _cell(html, "测试年度征询", "2026")[0].startswith("2026 未到期")
+    assert "<tr><td>测试月度汇总<" not in html and ">测试月度汇总表</a>" in html  # the closing form, by its title
     F.login(client, F.user("technician", "TSD"))
     assert 'id="my-duties"' not in client.get("/").get_data(as_text=True)  # no duties: no card
