@@ -12,7 +12,7 @@ from .. import demo, seed
 from ..documents import loader
 from ..extensions import db
 from ..records import spec as specs
-from ..reminders import holidays
+from ..reminders import duties, holidays
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -26,6 +26,7 @@ def initialise() -> list[str]:
     out += specs.sync(current_app.config["QMS_FORMS_DIR"])
     for folder in current_app.config.get("QMS_EXTRA_FORMS_DIRS", ()):
         out += specs.sync(folder)
+    duties.rebuild()  # a rule that gained closes_with counts the records signed before it
     if current_app.config.get("QMS_SEED_HOLIDAYS", True):  # the tests' template starts with an empty calendar
         out.append(f"working calendar seeded ({holidays.SOURCE}): {holidays.seed() or 'nothing new'}")
     db.session.commit()

@@ -5,7 +5,7 @@ covers: CS-07, DA-02"""
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 import qms
 from qms.core import timeutil
@@ -17,6 +17,7 @@ from qms.reminders.models import DutyClosure, Notification, ReminderWatch
 from tests import factories as F
 from tests.conftest import make_app
 from tests.reminders.helpers import MONTHLY, YEARLY, summary
+from tests.support.api import token_for
 from tests.support.clock import SH, at
 from tests.support.records import fill, sign
 
@@ -177,3 +178,36 @@ def test_closes_with_and_on_holiday_only_where_they_mean_something(raw, message)
 def test_the_deadline_in_local_time(app):
     rule = rules.by_id()[RULE]
     assert engine.deadline_for_period(rule, "2026-12") == datetime(2026, 12, 10, 17, 30, tzinfo=SH)
+
+
+def test_through_the_api_signing_closes_and_voiding_reopens_at_once(app, client, people):
+    clerk, head, _qm = people
+    _sweep(at(12, 3))
+    as_clerk, as_head = token_for(clerk), token_for(head)
+    # A month the form's pattern refuses: 422 beside the field, nothing saved, nothing closed.
+    bad = client.post("/api/v1/forms/TEST-PERIOD/records", json={"values": {"month": "2026年12月", "summary": "x"}},
+                      headers=as_clerk)
+    assert bad.status_code == 422 and "month" in bad.get_json()["fields"]
+    made = client.post("/api/v1/forms/TEST-PERIOD/records", json={"values": {"month": "2026-12", "summary": "汇总"}},
+                       headers=as_clerk)
+    rid = made.get_json()["id"]
+    assert client.post(f"/api/v1/records/{rid}/sign", json={"password": F.PASSWORD}, headers=as_clerk).status_code == 200
+    assert _watch("2026-12").active
+    assert client.post(f"/api/v1/records/{rid}/sign", json={"password": F.PASSWORD}, headers=as_head).status_code == 200
+    assert not _watch("2026-12").active
+    resp = client.post(f"/api/v1/records/{rid}/void", json={"reason": "重复", "password": F.PASSWORD}, headers=as_head)
+    assert resp.status_code == 200 and _watch("2026-12").active
+
+
+def test_the_closures_are_derived_again_from_the_signed_records(app, people):
+    clerk, head, _qm = people
+    _sweep(at(12, 3))
+    rec = sign(sign(summary(clerk), clerk), head)
+    sign(summary(clerk, month="2026-11"), clerk)  # filed, not approved: does nothing
+    db.session.execute(delete(DutyClosure))  # as if the rule had just gained closes_with
+    db.session.execute(update(ReminderWatch).where(ReminderWatch.rule_id == RULE).values(active=True))
+    db.session.commit()
+    assert duties.rebuild() == 2
+    db.session.commit()
+    assert db.session.execute(select(DutyClosure.record_id, DutyClosure.period)).all() == [(rec.id, "2026-12")]
+    assert not _watch("2026-12").active
