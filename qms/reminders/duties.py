@@ -30,12 +30,13 @@ from ..extensions import db
 from ..records import spec as specs
 from ..records.models import CLOSED, DRAFT, IN_PROGRESS, SUPERSEDED, VOIDED, Record
 from . import engine, rules
-from .models import DutyClosure
+from .models import DutyClosure, ReminderWatch
 from .rules import Rule
 
 MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
 YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 DONE, OPEN, OVERDUE, REMINDER_ONLY = "done", "open", "overdue", "reminder"
+UNWATCHED = "unwatched"  # past, not done, and never watched: before the system reminded anyone of it
 
 
 def period_of(rule: Rule, value) -> str | None:
@@ -117,7 +118,7 @@ class Duty:
 
     period: str
     due_at: datetime
-    state: str  # DONE, OPEN, OVERDUE, or REMINDER_ONLY (no closes_with: no record says it is done)
+    state: str  # DONE, OPEN, OVERDUE, UNWATCHED, or REMINDER_ONLY (no closes_with: no record says it is done)
     record: Record | None = None  # the record that did it (the first signed)
     closed_at: datetime | None = None  # when it was signed
 
@@ -156,6 +157,11 @@ def table(rule_list: list[Rule], now: datetime, months: int = 3, years: int = 2)
             first.setdefault((c.rule_id, c.period), c)
     records = {r.id: r for r in db.session.execute(select(Record).where(
         Record.id.in_({c.record_id for c in first.values()}))).scalars()} if first else {}
+    # The periods the sweep watched: a past period it never watched (before the system was installed
+    # or the rule declared) is not called overdue. One query by the watches' unique key.
+    watched = set(db.session.execute(select(ReminderWatch.rule_id, ReminderWatch.period).where(
+        ReminderWatch.rule_id.in_({k[0] for k in keys}), ReminderWatch.subject_type == "calendar",
+        ReminderWatch.period.in_({k[1] for k in keys}))).all()) if keys else set()
     out = []
     for rule, ps in wanted:
         row = []
@@ -165,7 +171,8 @@ def table(rule_list: list[Rule], now: datetime, months: int = 3, years: int = 2)
             if rule.closes_with is None:
                 state = REMINDER_ONLY
             else:
-                state = DONE if c is not None else (OVERDUE if due < now else OPEN)
+                state = DONE if c is not None else OPEN if due >= now else \
+                    OVERDUE if (rule.id, p) in watched else UNWATCHED
             row.append(Duty(p, due, state, records.get(c.record_id) if c else None, c.closed_at if c else None))
         out.append((rule, row))
     return out

@@ -272,7 +272,7 @@ def duty_context(rule_list: list, now) -> dict:
             spec = specs.get(rule.closes_with.form)
             titles[rule.closes_with.form] = tr(spec.title) if spec is not None else rule.closes_with.form
     states = {duties.DONE: _("Done"), duties.OPEN: _("Not yet due"), duties.OVERDUE: _("Overdue"),
-              duties.REMINDER_ONLY: _("Reminder only")}
+              duties.REMINDER_ONLY: _("Reminder only"), duties.UNWATCHED: _("Before reminders started")}
     return {"duties": duties.table(rule_list, now), "duty_states": states, "duty_forms": titles,
             "duty_link": engine.duty_link}
 

@@ -9,6 +9,7 @@ import qms
 from qms.core import timeutil
 from qms.records import service
 from qms.records.procedures import Procedure, load
+from qms.reminders import engine, rules
 from tests import factories as F
 from tests.reminders.helpers import MONTHLY, YEARLY, summary
 from tests.support.clock import at
@@ -31,6 +32,8 @@ def _cell(html, rule_title, period):
 def filed(app):
     """November done (signed late, on 2 December), October never filed, December not yet due."""
     clerk, head = F.user("clerk", "CSD"), F.user("department_head", "CSD")
+    for month in (10, 11, 12):  # the sweep has watched these months since October
+        engine.ensure_calendar_watches(rules.all_rules(), at(month, 1))
     timeutil.set_clock(at(12, 1))
     rec = sign(summary(clerk, month="2026-11"), clerk)
     timeutil.set_clock(at(12, 2))
@@ -57,6 +60,8 @@ def test_the_admin_page_shows_each_duty_per_period(filed, client):
     # The yearly one (by a date in the year) and a rule with no form yet.
     assert _cell(html, "测试年度征询", "2026")[0].startswith("2026 未到期")
     assert 'href="/r/TEST-PERIOD/new?held_on=2026-01-01"' in html
+    # Last year was never watched (the system started in October): not called overdue.
+    assert _cell(html, "测试年度征询", "2025")[0].startswith("2025 提醒启用前 截止 2025-12-15")
     # 「每月28日(除节假日)」: 28 November 2026 is a Saturday, so the Friday before.
     assert _cell(html, "核算室每月28日前处理完话费", "2026-11")[0] == "2026-11 仅提醒 截止 2026-11-27"
     assert "遇节假日提前至前一个工作日" in html and "尚无表单：仅提醒" in html
