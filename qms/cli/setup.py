@@ -28,7 +28,8 @@ def initialise() -> list[str]:
         out += specs.sync(folder)
     duties.rebuild()  # a rule that gained closes_with counts the records signed before it
     if current_app.config.get("QMS_SEED_HOLIDAYS", True):  # the tests' template starts with an empty calendar
-        out.append(f"working calendar seeded ({holidays.SOURCE}): {holidays.seed() or 'nothing new'}")
+        seeded = holidays.year_ranges(holidays.seed())
+        out.append(f"working calendar seeded ({holidays.SOURCE}): {seeded or 'nothing new'}")
     db.session.commit()
     return out
 

@@ -57,7 +57,7 @@ def seed() -> list[int]:
     db.session.add_all(rows)
     db.session.add_all(CalendarSeedYear(year=y, source=SOURCE, days=n) for y, n in per_year.items())
     audit.log("calendar_seeded", obj_type="calendar", obj_id=f"{todo[0]}-{todo[-1]}",
-              summary=f"{SOURCE}: {_ranges(todo)} ({len(rows)})", changes={"years": [None, _ranges(todo)]})
+              summary=f"{SOURCE}: {year_ranges(todo)} ({len(rows)})", changes={"years": [None, year_ranges(todo)]})
     return todo
 
 
@@ -81,11 +81,11 @@ def coverage(today: date) -> Coverage:
         select(CalendarDay.id).where(CalendarDay.kind == DayKind.HOLIDAY, CalendarDay.day >= date(y, 1, 1),
                                      CalendarDay.day <= date(y, 12, 31)).limit(1)).first())
     nxt = today.year + 1
-    return Coverage(seeded=_ranges(sorted(years)), sources=tuple(dict.fromkeys(s for _y, s in seeded)), typed=typed,
+    return Coverage(seeded=year_ranges(sorted(years)), sources=tuple(dict.fromkeys(s for _y, s in seeded)), typed=typed,
                     missing_next=None if nxt in years or nxt in typed else nxt)
 
 
-def _ranges(years: list[int]) -> str:
+def year_ranges(years: list[int]) -> str:
     """2004, 2005, 2006, 2010 -> "2004–2006, 2010"."""
     out, start, prev = [], None, None
     for y in years:
