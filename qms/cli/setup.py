@@ -12,7 +12,8 @@ from .. import demo, seed
 from ..documents import loader
 from ..extensions import db
 from ..records import spec as specs
-from ..reminders import duties, holidays
+from ..reminders import duties, engine, holidays
+from ..reminders import rules as reminder_rules
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -29,6 +30,8 @@ def initialise() -> list[str]:
     duties.rebuild()  # a rule that gained closes_with counts the records signed before it
     if current_app.config.get("QMS_SEED_HOLIDAYS", True):  # the tests' template starts with an empty calendar
         seeded = holidays.year_ranges(holidays.seed())
+        if seeded:  # a newer package knows next year: the watches already made move off its holidays
+            engine.retime_calendar_watches(reminder_rules.calendar())
         out.append(f"working calendar seeded ({holidays.SOURCE}): {seeded or 'nothing new'}")
     db.session.commit()
     return out
