@@ -136,11 +136,12 @@ def configure_procedures(app: Flask, procedures: tuple | None = None) -> None:
     """Merge the declarations of the procedure packages into the app's registry: their rules,
     hooks, panels, blueprints, reminder rules and declaration keys (``qms.records.procedures``)."""
     from .records.procedures import Registry, load
-    from .reminders.rules import parse as parse_rule
+    from .reminders.rules import check_procedure_rules
 
     registry = Registry(load(PROCEDURES) if procedures is None else tuple(procedures))
-    for raw in registry.reminders:  # a package's own rules are checked here, as forms' are at load
-        parse_rule(raw)
+    # A package's own rules are checked here, as forms' are at load (closes_with: against the YAML).
+    folders = (app.config["QMS_FORMS_DIR"], *app.config.get("QMS_EXTRA_FORMS_DIRS", ()))
+    check_procedure_rules(registry.reminders, folders)
     app.extensions["qms.procedures"] = registry
 
 

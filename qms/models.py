@@ -16,6 +16,8 @@ from .records.models import (  # noqa: F401
 )
 from .reminders.models import (  # noqa: F401
                              CalendarDay,
+                             CalendarSeedYear,
+                             DutyClosure,
                              JobState,
                              MailOutbox,
                              Notification,

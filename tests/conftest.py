@@ -105,6 +105,7 @@ def _config(url: str, instance: Path, **extra) -> dict:
         "QMS_PASSWORD_METHOD": "scrypt:1024:8:1",
         "QMS_BASE_URL": "http://127.0.0.1:5000",
         "QMS_EXTRA_FORMS_DIRS": [str(MOCK_FORMS_DIR)],
+        "QMS_SEED_HOLIDAYS": False,  # an empty working calendar; tests/reminders/test_duties_calendar.py seeds
     }
     cfg.update(extra)
     return cfg

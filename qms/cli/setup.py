@@ -13,13 +13,16 @@ from ..documents import loader
 from ..extensions import db
 from ..records import customers
 from ..records import spec as specs
+from ..reminders import duties, engine, holidays
+from ..reminders import rules as reminder_rules
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def initialise() -> list[str]:
     """Migrate the database, seed departments and flow contacts, load procedures and forms, keep the
-customer index in step with the forms' declarations. Idempotent."""
+    customer index in step with the forms' declarations, seed the working calendar with the years of
+    public holidays it has not had yet. Idempotent."""
     upgrade(directory=str(MIGRATIONS))
     out = [f"departments added: {seed.departments()}"]
     out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
@@ -28,6 +31,12 @@ customer index in step with the forms' declarations. Idempotent."""
         out += specs.sync(folder)
     out.append(f"flow contacts added: {seed.flow_contacts()}")
     out += customers.refresh()  # a form whose `customer:` declaration changed is indexed again
+    duties.rebuild()  # a rule that gained closes_with counts the records signed before it
+    if current_app.config.get("QMS_SEED_HOLIDAYS", True):  # the tests' template starts with an empty calendar
+        seeded = holidays.year_ranges(holidays.seed())
+        if seeded:  # a newer package knows next year: the watches already made move off its holidays
+            engine.retime_calendar_watches(reminder_rules.calendar())
+        out.append(f"working calendar seeded ({holidays.SOURCE}): {seeded or 'nothing new'}")
     db.session.commit()
     return out
 

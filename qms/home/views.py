@@ -1,4 +1,5 @@
-"""Home: what waits for this user (to fill, to sign, overdue) and recent activity."""
+"""Home: what waits for this user (to fill, to sign, overdue), their calendar duties per period
+(done, open, overdue) and recent activity."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -6,11 +7,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..core.audit import AuditEvent
-from ..core.timeutil import today
+from ..core.timeutil import today, utcnow
 from ..extensions import db
 from ..records import policy, service, waiting
 from ..records import spec as specs
 from ..records.models import DRAFT, IN_PROGRESS, Record
+from ..reminders import duties
+from ..reminders import rules as reminder_rules
+from ..reminders.views import duty_context
 
 bp = Blueprint("home", __name__)
 
@@ -38,6 +42,9 @@ def index():
     for r in signable:
         spec = specs.by_revision(r.form_revision_id)
         (blocked if service.sign_blockers(r, spec, spec.step(r.current_step), user) else to_sign).append(r)
+    # 我的定期工作: the calendar duties this person is reminded of, this period and the ones before.
+    mine = duties.owned_by(user, reminder_rules.calendar())
     return render_template("home/index.html", drafts=drafts, to_sign=to_sign, overdue=overdue,
                            department=blocked + waiting.department_open(user, exclude={r.id for r in signable}),
-                           recent=recent, creatable=creatable, specs=specs)
+                           recent=recent, creatable=creatable, specs=specs,
+                           **duty_context(mine, utcnow()))

@@ -14,6 +14,7 @@ PROCEDURE = Procedure(
     every_change=(hooks.on_record_change,),
     record_events=(notices.on_record_event,),
     blueprints=(views.bp,),
-    audit_actions={"calendar_changed": _l("Working calendar changed")},
+    audit_actions={"calendar_changed": _l("Working calendar changed"),
+                   "calendar_seeded": _l("Working calendar seeded with public holidays")},
     extensions={"reminders": rules.parse_form_rules},
 )

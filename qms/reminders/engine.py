@@ -17,9 +17,10 @@ from sqlalchemy import bindparam, select, update
 from ..auth.models import Department, User
 from ..core.timeutil import tz, utcnow
 from ..extensions import db
+from ..records import spec as specs
 from . import workcal
 from .mail import queue_immediate
-from .models import Notification, ReminderWatch
+from .models import DutyClosure, Notification, ReminderWatch
 from .outbox import insert_ignoring_duplicates
 from .rules import Rule, by_id
 
@@ -124,12 +125,16 @@ def _deadline(rule: Rule, values: dict) -> datetime | None:
 
 
 def deadline_for_period(rule: Rule, period: str) -> datetime:
-    """Deadline of a calendar rule's period ('2026-11' monthly, '2026' yearly): end of working day."""
+    """Deadline of a calendar rule's period ('2026-11' monthly, '2026' yearly): end of working day.
+    A rule with ``on_holiday`` moves a deadline on a weekend or public holiday to the working day
+    before (``earlier``) or after it (``later``), by the working calendar (调休 days work)."""
     if rule.kind == "monthly":
         y, m = map(int, period.split("-"))
         d = workcal.day_of_month(y, m, rule.day)
     else:
         d = workcal.day_of_month(int(period), rule.month, rule.day)
+    if rule.on_holiday:
+        d = workcal.working_day_near(d, rule.on_holiday)
     return datetime.combine(d, workcal.WORK_END, tz()).astimezone(UTC)
 
 
@@ -187,26 +192,94 @@ def watch_until(rule_id: str, subject_type: str, subject_id: int, day: date | No
 
 def ensure_calendar_watches(rules: list[Rule], now: datetime) -> int:
     """Make sure each calendar rule watches this period and the next. A new watch starts from
-    ``now``: installing the system does not send reminders for duties already past."""
+    ``now``: installing the system does not send reminders for duties already past. A period a
+    signed record has already done (``closes_with``) gets a stopped watch."""
     added = 0
     for rule in rules:
         if rule.kind not in ("monthly", "yearly"):
             continue
         for period in periods(rule, now):
-            exists = db.session.execute(select(ReminderWatch.id).where(
-                ReminderWatch.rule_id == rule.id, ReminderWatch.subject_type == "calendar",
-                ReminderWatch.subject_id == 0, ReminderWatch.period == period)).first()
-            if exists:
+            exists = _calendar_watch(rule.id, period)
+            if exists is not None:
                 continue
             due_at = deadline_for_period(rule, period)
             nxt = _next_after(schedule(rule, due_at), now)
             db.session.add(ReminderWatch(rule_id=rule.id, subject_type="calendar", subject_id=0, period=period,
-                                         title=period, link="/inbox", owner_id=None,
-                                         department_id=None, due_at=due_at, swept_at=now,
-                                         next_at=nxt or due_at, active=nxt is not None))
+                                         title=period, link=duty_link(rule, period), owner_id=None,
+                                         department_id=None, due_at=due_at, swept_at=now, next_at=nxt or due_at,
+                                         active=nxt is not None and not _closed(rule, period)))
             added += 1
     db.session.flush()
     return added
+
+
+def _calendar_watch(rule_id: str, period: str) -> ReminderWatch | None:
+    return db.session.execute(select(ReminderWatch).where(
+        ReminderWatch.rule_id == rule_id, ReminderWatch.subject_type == "calendar",
+        ReminderWatch.subject_id == 0, ReminderWatch.period == period)).scalar()
+
+
+def _closed(rule: Rule, period: str) -> bool:
+    if rule.closes_with is None:
+        return False
+    return db.session.execute(select(DutyClosure.id).where(
+        DutyClosure.rule_id == rule.id, DutyClosure.period == period).limit(1)).first() is not None
+
+
+def duty_link(rule: Rule, period: str) -> str:
+    """Where a calendar reminder leads: the closing form, opened with the period filled in
+    (``?period_field=2026-11``; a date field gets the period's first day); else the inbox."""
+    cw = rule.closes_with
+    if cw is None:
+        return "/inbox"
+    spec = specs.get(cw.form)
+    field = spec.field_map.get(cw.period_field) if spec is not None else None
+    if field is not None and field.type == "date":
+        period = f"{period}-01" if rule.kind == "monthly" else f"{period}-01-01"
+    return f"/r/{cw.form}/new?{cw.period_field}={period}"
+
+
+def set_period_done(rule: Rule, period: str, done: bool, now: datetime | None = None) -> None:
+    """Stop a calendar watch whose period a signed record did (no reminder, no escalation after
+    that, even past the deadline), or start it again when that record is voided. Started again,
+    the sweep catches up from where it stopped: the latest reminder once and each escalation rung
+    whose time passed meanwhile (the duty is open again and late)."""
+    row = _calendar_watch(rule.id, period)
+    if row is None:
+        return
+    now = now or utcnow()
+    if done:
+        if row.active:
+            row.active, row.updated_at = False, now
+        return
+    if row.active:
+        return
+    nxt = _next_after(schedule(rule, row.due_at), row.swept_at)
+    if nxt is None:
+        return  # every event of the schedule had passed before it was done: nothing left to send
+    row.active, row.next_at, row.updated_at = True, min(nxt, now), now
+
+
+def retime_calendar_watches(rules: list[Rule], now: datetime | None = None) -> int:
+    """After the working calendar changed: move the deadlines of the current calendar watches of
+    rules with ``on_holiday`` (a holiday added on the 28th moves "by the 28th" off it). Events
+    already handled are not sent again. Returns how many moved."""
+    moved = 0
+    now = now or utcnow()
+    for rule in rules:
+        if not rule.on_holiday:
+            continue
+        for period in periods(rule, now):
+            row = _calendar_watch(rule.id, period)
+            due_at = deadline_for_period(rule, period)
+            if row is None or row.due_at == due_at:
+                continue
+            row.due_at, row.updated_at = due_at, now
+            nxt = _next_after(schedule(rule, due_at), row.swept_at)
+            row.next_at = nxt or due_at
+            row.active = nxt is not None and not _closed(rule, period)
+            moved += 1
+    return moved
 
 
 class Recipients:

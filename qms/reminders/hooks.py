@@ -1,14 +1,17 @@
-"""Keep reminder watches in step with records: the one after-change hook that applies to every form."""
+"""Keep reminder watches in step with records: the one after-change hook that applies to every form
+(and the calendar duties records close, ``duties``)."""
 from __future__ import annotations
 
 from ..records.lookup import record_name
 from ..records.models import DRAFT, IN_PROGRESS
 from ..records.spec import conditions_hold
-from . import engine, rules
+from . import duties, engine, rules
 
 
 def on_record_change(record, spec, new: bool = False) -> None:
-    """Create, move or close the watches of ``record`` for every rule declared on its form."""
+    """Create, move or close the watches of ``record`` for every rule declared on its form; and
+    the calendar duties a signed record of its form does (``duties``: a rule's ``closes_with``)."""
+    duties.record_changed(record, spec, new)
     form_rules = rules.for_form(spec.code)
     if not form_rules:
         return

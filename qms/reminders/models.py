@@ -27,6 +27,36 @@ class CalendarDay(db.Model):
     name: Mapped[str] = mapped_column(String(80), default="")  # e.g. 春节 / 春节调休
 
 
+class CalendarSeedYear(db.Model):
+    """A year whose public holidays and make-up working days were seeded from a maintained package
+    (``reminders.holidays``). Seeded once: the admin's later changes to its days are never undone."""
+
+    __tablename__ = "calendar_seed_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # e.g. 2026
+    source: Mapped[str] = mapped_column(String(60))  # package and version, e.g. chinese-calendar 1.11.0
+    days: Mapped[int] = mapped_column(Integer, default=0)  # days written (the admin's own were kept)
+    seeded_at = mapped_column(UTCDateTime, default=utcnow)  # when
+
+
+class DutyClosure(db.Model):
+    """A signed record that does a calendar duty for a period (a rule's ``closes_with``). A read
+    model: the records are the truth; ``reminders.duties.record_changed`` keeps one row per record
+    that closes a period now (voided or amended away: the row goes) and reopens the period when
+    none is left."""
+
+    __tablename__ = "duty_closures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(60))  # the calendar rule
+    period: Mapped[str] = mapped_column(String(20))  # 2026-11 or 2026
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))  # the closing record
+    closed_at = mapped_column(UTCDateTime)  # when the closing signature was given
+
+    __table_args__ = (
+        UniqueConstraint("rule_id", "record_id"),
+        Index("ix_duty_closures_period", "rule_id", "period"),
+    )
+
+
 class ReminderWatch(db.Model):
     """One thing a rule watches (a record, or a calendar period) and when it next needs attention."""
 

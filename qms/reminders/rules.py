@@ -7,6 +7,9 @@ declares. The scheduler only runs what is declared.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from ..auth.roles import ROLES
 from ..records import spec as specs
@@ -21,10 +24,25 @@ class RuleError(ValueError):
     """A rule declaration that cannot be used."""
 
 
+@dataclass(frozen=True)
+class ClosesWith:
+    """A calendar duty done by a record: a signed record of ``form`` whose ``period_field`` names the
+    period (``duties.period_of``). ``step``: the step whose signature is the filing (default: the
+    record's last signature, i.e. the record closed)."""
+
+    form: str
+    period_field: str
+    step: str | None = None
+
+
 RULE_KEYS = {"id", "title", "requirement", "kind", "form", "field", "lead_days", "daily_repeats", "weekly_repeats",
              "months", "hours", "working_hours", "faster", "remind_before_hours", "day", "month",
              "remind_days_before", "recipients", "ladder", "hour", "owner_field", "when", "at_steps", "days_field",
-             "remind_owner", "managed"}
+             "remind_owner", "managed", "closes_with", "on_holiday"}
+CLOSES_WITH_KEYS = {"form", "period_field", "step"}
+ON_HOLIDAY = ("earlier", "later")
+# What a period field may be, per kind of rule (``duties.period_of`` reads each).
+PERIOD_TYPES = {"monthly": ("date", "string"), "yearly": ("date", "string", "integer")}
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,8 @@ class Rule:
     days_field: str | None = None  # due: an integer field of days added to the date (verify after N days)
     remind_owner: bool = True  # false: only the ladder is told (a serious nonconformity goes straight up)
     managed: bool = False  # its procedure package keeps the watches (per instrument, not per record)
+    closes_with: ClosesWith | None = None  # monthly/yearly: the record that does the duty of a period
+    on_holiday: str = ""  # monthly/yearly: a deadline on a non-working day moves "earlier" or "later"
 
 
 def parse(raw: dict, form: str | None = None) -> Rule:
@@ -91,6 +111,9 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             raise RuleError(f"rule {raw['id']}: day must be 1..31")
         if kind == "yearly" and not 1 <= int(raw.get("month", 0)) <= 12:
             raise RuleError(f"rule {raw['id']}: month must be 1..12")
+        on_holiday = raw.get("on_holiday") or ""
+        if on_holiday and (on_holiday not in ON_HOLIDAY or kind not in ("monthly", "yearly")):
+            raise RuleError(f"rule {raw['id']}: on_holiday is one of {ON_HOLIDAY}, on a monthly or yearly rule")
         return Rule(
             id=raw["id"], title=dict(title), requirement=raw.get("requirement", ""), kind=kind,
             form=form or raw.get("form"), field=raw.get("field"),
@@ -106,9 +129,75 @@ def parse(raw: dict, form: str | None = None) -> Rule:
             when=tuple((k, str(v)) for k, v in (raw.get("when") or {}).items()),
             at_steps=tuple(raw.get("at_steps", ())), days_field=raw.get("days_field"),
             remind_owner=bool(raw.get("remind_owner", True)), managed=bool(raw.get("managed", False)),
+            closes_with=_closes_with(raw, kind), on_holiday=on_holiday,
         )
     except KeyError as exc:
         raise RuleError(f"rule {raw.get('id', '?')}: missing key {exc}") from None
+
+
+def _closes_with(raw: dict, kind: str) -> ClosesWith | None:
+    """The shape of ``closes_with`` (whether the form and field exist is checked against the
+    declarations: :func:`check_closes_with`)."""
+    value = raw.get("closes_with")
+    if value is None:
+        return None
+    rid = raw.get("id")
+    if kind not in ("monthly", "yearly"):
+        raise RuleError(f"rule {rid}: closes_with is for monthly or yearly rules")
+    if not isinstance(value, dict) or set(value) - CLOSES_WITH_KEYS or not value.get("form") \
+            or not value.get("period_field"):
+        raise RuleError(f"rule {rid}: closes_with is {{form: CODE, period_field: NAME}} (and optionally step)")
+    return ClosesWith(str(value["form"]), str(value["period_field"]), value.get("step") or None)
+
+
+def check_closes_with(rule: Rule, declaration: dict | None) -> None:
+    """Refuse a ``closes_with`` whose form (``declaration``: its parsed YAML, None when there is no
+    such form), period field or step does not exist, or whose field cannot name a period: a ``date``
+    (any day of the period), an ``integer`` year (yearly rules), or a ``string`` that declares a
+    ``pattern`` (so the form refuses anything but '2026-11' / '2026' before it is signed)."""
+    cw = rule.closes_with
+    if cw is None:
+        return
+    if declaration is None:
+        raise RuleError(f"rule {rule.id}: closes_with names form {cw.form!r}, which is not declared")
+    fields = {f.get("name"): f for f in declaration.get("fields") or () if isinstance(f, dict)}
+    field = fields.get(cw.period_field)
+    if field is None:
+        raise RuleError(f"rule {rule.id}: form {cw.form} has no field {cw.period_field!r}")
+    allowed = PERIOD_TYPES[rule.kind]
+    if field.get("type") not in allowed:
+        raise RuleError(f"rule {rule.id}: {cw.form}.{cw.period_field} is a {field.get('type')} field; "
+                        f"a {rule.kind} period field is one of {allowed}")
+    if field.get("type") == "string" and not field.get("pattern"):
+        raise RuleError(f"rule {rule.id}: {cw.form}.{cw.period_field} needs a pattern "
+                        f"('^\\d{{4}}-(0[1-9]|1[0-2])$' for a month, '^\\d{{4}}$' for a year)")
+    steps = [s.get("name") for s in declaration.get("workflow") or () if isinstance(s, dict)]
+    if cw.step and cw.step not in steps:
+        raise RuleError(f"rule {rule.id}: form {cw.form} has no step {cw.step!r}")
+
+
+def declaration_in(folders, code: str) -> dict | None:
+    """The parsed YAML of form ``code`` in the declaration folders (the last folder wins, as it
+    is loaded last); ``<CODE>.yaml`` first, else any file declaring that code."""
+    found = None
+    for folder in folders:
+        path = Path(folder) / f"{code}.yaml"
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if raw is None:
+            raw = next((r for _p, _t, r in specs.read_dir(folder) if isinstance(r, dict) and r.get("code") == code),
+                       None)
+        found = raw if isinstance(raw, dict) and raw.get("code") == code else found
+    return found
+
+
+def check_procedure_rules(raw_rules, folders) -> list[Rule]:
+    """The procedures' own rules, parsed and checked against the form declarations in ``folders``
+    when the app starts: a mistake stops the app with the rule's id."""
+    out = [parse(raw) for raw in raw_rules]
+    for rule in out:
+        if rule.closes_with is not None:
+            check_closes_with(rule, declaration_in(folders, rule.closes_with.form))
+    return out
 
 
 _cache: dict = {}
@@ -130,6 +219,9 @@ def all_rules() -> list[Rule]:
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise RuleError(f"rule ids declared twice: {sorted(dupes)}")
+    for rule in out:  # a form rule's closes_with, or a procedure's against the loaded revisions
+        if rule.closes_with is not None:
+            check_closes_with(rule, _declared(specs.get(rule.closes_with.form)))
     _cache.clear()
     _cache[key] = out
     return out
@@ -149,8 +241,26 @@ def parse_form_rules(value, where: str, code: str) -> tuple[Rule, ...]:
     return tuple(out)
 
 
+def _declared(spec) -> dict | None:
+    """What :func:`check_closes_with` reads of a loaded form."""
+    if spec is None:
+        return None
+    return {"fields": [{"name": f.name, "type": f.type, "pattern": f.pattern} for f in spec.fields],
+            "workflow": [{"name": s.name} for s in spec.workflow]}
+
+
 def by_id() -> dict[str, Rule]:
     return {r.id: r for r in all_rules()}
+
+
+def closing(code: str) -> list[Rule]:
+    """The calendar rules a record of form ``code`` can close (``closes_with``)."""
+    return [r for r in all_rules() if r.closes_with is not None and r.closes_with.form == code]
+
+
+def calendar() -> list[Rule]:
+    """The monthly and yearly duties, in declaration order."""
+    return [r for r in all_rules() if r.kind in ("monthly", "yearly")]
 
 
 def for_form(code: str) -> list[Rule]:

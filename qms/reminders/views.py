@@ -22,13 +22,13 @@ from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..core.i18n import current_locale, tr
-from ..core.timeutil import utcnow
+from ..core.timeutil import today, utcnow
 from ..core.writes import web_write
 from ..extensions import db
 from ..records import policy
 from ..records import spec as specs
+from . import duties, engine, holidays, workcal
 from . import rules as rules_mod
-from . import workcal
 from .mail import notice_line, stage_text
 from .models import CalendarDay, JobState, MailOutbox, Notification, ReminderWatch
 
@@ -219,8 +219,9 @@ def rule_summary(rule, spec) -> tuple[str, str]:
 @bp.route("/admin/reminders", methods=["GET", "POST"])
 @login_required
 def admin():
-    """Rules, job runs, what was sent to whom, mail failures, and the working calendar: a range of
-    days (from, to) marked as public holidays or make-up working days in one submission."""
+    """Rules, the calendar duties of the recent periods (done with their record, open, overdue), job
+    runs, what was sent to whom, mail failures, and the working calendar (which years it knows; a
+    range of days (from, to) marked as public holidays or make-up working days in one submission)."""
     policy.require(current_user, "admin")
     if request.method == "POST":
         form = request.form
@@ -228,6 +229,7 @@ def admin():
             start, end = workcal.parse_range(form.get("day", ""), form.get("day_to", ""))
             workcal.change_days(start, end, form.get("kind", ""), form.get("name", ""),
                                 current_user._get_current_object(), current_locale())
+            engine.retime_calendar_watches(rules_mod.calendar())  # "by the 28th (除节假日)" may move
         if w.ok:
             return redirect(url_for(".admin"))
         flash(w.error.message, "error")
@@ -251,11 +253,28 @@ def _admin_page(errors: dict | None = None, entered=None) -> str:
     rules = {r.id: r for r in all_rules}
     locale = current_locale()
     described = [(r, rule_summary(r, specs.get(r.form) if r.form else None)) for r in all_rules]
+    now = utcnow()
     return render_template("reminders/admin.html", rules=described, jobs=jobs, failures=failures, pending=pending,
-                           sent=sent, job_text=job_text, job_names=JOB_NAMES,
+                           **duty_context(rules_mod.calendar(), now),
+                           coverage=holidays.coverage(today()), sent=sent, job_text=job_text, job_names=JOB_NAMES,
                            recent=[(n, u, notice_line(n, locale, rules)) for n, u in recent], days=days,
                            weekday=lambda d: workcal.weekday_name(d, locale), kinds=_kind_labels(),
                            errors=errors or {}, entered=entered or {})
+
+
+def duty_context(rule_list: list, now) -> dict:
+    """What ``templates/reminders/_duties.html`` needs to show ``rule_list`` per period: the table
+    (``duties.table``), the states in the reader's language, the closing forms' titles, the links
+    that open the closing form for a period."""
+    titles = {}
+    for rule in rule_list:
+        if rule.closes_with is not None:
+            spec = specs.get(rule.closes_with.form)
+            titles[rule.closes_with.form] = tr(spec.title) if spec is not None else rule.closes_with.form
+    states = {duties.DONE: _("Done"), duties.OPEN: _("Not yet due"), duties.OVERDUE: _("Overdue"),
+              duties.REMINDER_ONLY: _("Reminder only"), duties.UNWATCHED: _("Before reminders started")}
+    return {"duties": duties.table(rule_list, now), "duty_states": states, "duty_forms": titles,
+            "duty_link": engine.duty_link}
 
 
 def _kind_labels() -> dict:

@@ -1,5 +1,6 @@
 """Working time: weekends, public holidays and make-up working days (调休) from the admin's calendar,
 and the admin's changes to that calendar (:func:`parse_range`, :func:`change_days`; issue #11 item 10).
+A deadline moved off a non-working day: :func:`working_day_near` (issue #12, "每月28日(除节假日)").
 
 All arithmetic is in local time (QMS_TIMEZONE); results are returned as aware datetimes.
 """
@@ -41,6 +42,19 @@ def is_working_day(d: date, exc: dict[date, str]) -> bool:
     if kind == WORKDAY:
         return True
     return d.weekday() < 5
+
+
+def working_day_near(d: date, direction: str) -> date:
+    """``d`` when it is a working day, else the working day before it (``earlier``) or after it
+    (``later``): a deadline "每月28日(除节假日)" that falls on a holiday or a weekend. Make-up working
+    days (调休) count as working days. Looks at most 31 days away (the longest break is 9 days)."""
+    step = -1 if direction == "earlier" else 1
+    exc = exceptions(d - timedelta(days=31), d + timedelta(days=31))
+    for i in range(32):
+        cand = d + timedelta(days=step * i)
+        if is_working_day(cand, exc):
+            return cand
+    return d
 
 
 def add_working_hours(start: datetime, hours: float) -> datetime:
