@@ -169,6 +169,8 @@ def _fill(customers: list[Customer], user) -> None:
 
 @dataclass
 class CustomerPage:
+    """One page of a customer's records: who they are, the records, the link to the next page."""
+
     customer: Customer
     rows: list  # [(Record, spec)] newest first
     next_cursor: str | None
