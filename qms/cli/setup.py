@@ -19,7 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def initialise() -> list[str]:
     """Migrate the database, seed departments and flow contacts, load procedures and forms, keep the
-customer index in step with the forms' declarations. Idempotent."""
+    customer index in step with the forms' declarations. Idempotent."""
     upgrade(directory=str(MIGRATIONS))
     out = [f"departments added: {seed.departments()}"]
     out += loader.sync(current_app.config["QMS_PROCEDURES_DIR"])
