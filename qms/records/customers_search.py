@@ -128,6 +128,8 @@ def search(q: str | None, user, limit: int = 20) -> list[Customer]:
             found[key_of("name", value)] = Customer(key_of("name", value), "name", value)
     accounts = any(s.customer.get("account") for s in specs.all_specs() if s.customer)
     for order, cond in _conditions(kind, value, accounts):
+        if len(found) >= limit:
+            break
         rows = db.session.execute(_scoped(select(CustomerEntry.phone_key, CustomerEntry.name_key,
                                                  CustomerEntry.account_key), user)
                                   .where(cond).order_by(order).limit(SEARCH_ROWS)).all()
