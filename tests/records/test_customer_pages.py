@@ -118,6 +118,7 @@ def test_the_api_refuses_a_search_that_normalises_to_nothing(app, client):
         body = resp.get_json()
         assert resp.status_code == 422 and body["fields"]["q"], q
     assert client.get("/api/v1/customers/---", headers=auth).status_code == 404
+    assert client.get("/api/v1/customers/n:陈%00", headers=auth).status_code == 404
     assert client.get("/api/v1/customers/07562212345", query_string={"after": "x"}, headers=auth).status_code == 422
     assert client.get("/api/v1/customers/07562212345", query_string={"limit": "0"}, headers=auth).status_code == 422
     assert client.get("/api/v1/customers", query_string={"q": "陈"}).status_code == 401
