@@ -1,4 +1,4 @@
-"""Admin screens: departments and users."""
+"""Admin screens: departments (with their aliases), users, and the per-flow contacts of the procedures."""
 from __future__ import annotations
 
 import re

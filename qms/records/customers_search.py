@@ -14,6 +14,7 @@ typed: "2212345" finds "0756-2212345"); anything else is a name, found by its be
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -51,9 +52,16 @@ def key_of(kind: str, value: str) -> str:
     return PREFIX.get(kind, "") + value
 
 
+def _control(text: str) -> bool:
+    """Holds a control character (NUL and the like: no name or number does; PostgreSQL refuses NUL)."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def parse_key(key: str) -> tuple[str, str] | None:
     """(kind, folded value) of a URL key, or None when it is not one."""
     key = (key or "")[:130]
+    if _control(key):
+        return None
     for kind, prefix in PREFIX.items():
         if key.startswith(prefix):
             value = name_key(key[len(prefix):])
@@ -70,6 +78,8 @@ def parse_query(q: str | None) -> tuple[str, str]:
         raise BadQuery({"q": [_("Enter a phone number or a name.")]})
     if len(q) > 100:
         raise BadQuery({"q": [_("The search text is too long.")]})
+    if _control(q):
+        raise BadQuery({"q": [_("Contains characters that are not allowed.")]})
     if phones.phone_query(q):
         number = phones.key(q)
         if not number:
@@ -128,6 +138,8 @@ def search(q: str | None, user, limit: int = 20) -> list[Customer]:
             found[key_of("name", value)] = Customer(key_of("name", value), "name", value)
     accounts = any(s.customer.get("account") for s in specs.all_specs() if s.customer)
     for order, cond in _conditions(kind, value, accounts):
+        if len(found) >= limit:
+            break
         rows = db.session.execute(_scoped(select(CustomerEntry.phone_key, CustomerEntry.name_key,
                                                  CustomerEntry.account_key), user)
                                   .where(cond).order_by(order).limit(SEARCH_ROWS)).all()
@@ -169,6 +181,8 @@ def _fill(customers: list[Customer], user) -> None:
 
 @dataclass
 class CustomerPage:
+    """One page of a customer's records: who they are, the records, the link to the next page."""
+
     customer: Customer
     rows: list  # [(Record, spec)] newest first
     next_cursor: str | None

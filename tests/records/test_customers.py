@@ -79,7 +79,7 @@ def test_a_search_is_a_phone_number_or_a_name(app, q, parsed):
     assert parse_query(q) == parsed
 
 
-@pytest.mark.parametrize("q", ["", "   ", "---", "+86", "0086", "( )", "12", "！！", "x" * 101])
+@pytest.mark.parametrize("q", ["", "   ", "---", "+86", "0086", "( )", "12", "！！", "x" * 101, "陈\x00", "0756\x002212345"])
 def test_a_search_that_normalises_to_nothing_is_refused_on_its_field(app, q):
     with pytest.raises(BadQuery) as exc:
         parse_query(q)
