@@ -100,9 +100,10 @@ def configure_blueprints(app: Flask) -> None:
     from .documents.views import bp as docs_bp
     from .home.views import bp as home_bp
     from .records.import_views import bp as records_import_bp
+    from .records.search_views import bp as search_bp
     from .records.views import bp as records_bp
 
-    for bp in (auth_bp, home_bp, records_bp, records_import_bp, docs_bp, audit_bp, admin_bp, api_bp,
+    for bp in (auth_bp, home_bp, records_bp, records_import_bp, search_bp, docs_bp, audit_bp, admin_bp, api_bp,
                *app.extensions["qms.procedures"].blueprints):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request, send_file
+from flask import Blueprint, g, jsonify, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
@@ -12,9 +12,10 @@ from ..auth.models import ApiToken
 from ..core import attachments as storage
 from ..core.i18n import current_locale
 from ..extensions import db
-from ..records import policy, register, service
+from ..records import policy, register, search_all, service
 from ..records import spec as specs
 from ..records.models import Attachment, Record
+from ..records.search_views import search_messages
 from ..records.views import query_messages
 from ..records.webforms import json_to_formdata
 from . import openapi
@@ -292,3 +293,25 @@ def amend_record(record_id):
     new = service.amend(record, g.api_user, _text(_body(), "reason"))
     db.session.flush()
     return jsonify(record_json(new, specs.by_revision(new.form_revision_id))), 201
+
+
+@bp.route("/search")
+@token_required
+@_handle
+def search_everywhere():
+    """``?q=`` over every register the caller may read, grouped by form (the header's search box);
+    ``per_form`` hits per form (1-50, default 5)."""
+    per_form = request.args.get("per_form", str(search_all.PER_FORM))
+    if not per_form.isdigit() or not 1 <= int(per_form) <= search_all.MAX_PER_FORM:
+        raise register.BadQuery({"per_form": [_("Must be between %(min)s and %(max)s.", min=1,
+                                                max=search_all.MAX_PER_FORM)]})
+    q = search_all.checked_query(request.args, search_messages())
+    found = search_all.everywhere(g.api_user, q, search_messages(), int(per_form), current_locale())
+    return jsonify({"q": found.q, "broad": found.broad, "groups": [
+        {"form": grp.spec.code, "title": grp.spec.title, "more": grp.more, "partial": grp.partial,
+         "records": [{"id": h.record.id, "number": h.record.number, "display_number": h.record.display_number,
+                      "status": h.record.status, "summary": h.summary,
+                      "url": url_for("records.detail", code=h.record.form_code, record_id=h.record.id)}
+                     for h in grp.hits],
+         "register_url": url_for("records.register_view", code=grp.spec.code, q=found.q)}
+        for grp in found.groups]})

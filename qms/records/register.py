@@ -134,7 +134,7 @@ def build_query(spec, user, args, messages: dict):
                 if not value:
                     raise BadQuery({name: [messages["phone"]]})
             stmt = stmt.where(_facet_filter(spec, name, [RecordFacet.value == value[:200]], ("eq", value[:200])))
-    q = (args.get("q") or "").strip().lower()
+    q = str(args.get("q") or "").replace("\x00", "").strip().lower()  # PostgreSQL text holds no NUL
     if q:
         if len(q) > 100:
             raise BadQuery({"q": [messages["long"]]})

@@ -60,7 +60,7 @@ def contains(form_code: str | None, term: str):
     exact = like(term)
     if not term or db.engine.dialect.name != "sqlite":
         return exact
-    if form_code is not None and _remembered(("dense", form_code, term), lambda: _dense(form_code, term)):
+    if form_code is not None and dense(form_code, term):
         return exact
     match = _match(term)  # not remembered: a new record may add a trigram that begins a short term
     if match is None:
@@ -78,6 +78,13 @@ def broad(term: str) -> bool:
         return False
     match = _match(term)
     return match is None or (match is not False and _remembered(("count", match), lambda: _count(match)) >= CAP)
+
+
+def dense(form_code: str, term: str) -> bool:
+    """``term`` is in at least DENSE_HITS of the form's newest PROBE_ROWS records (SQLite; remembered)."""
+    if db.engine.dialect.name != "sqlite":
+        return False
+    return _remembered(("dense", form_code, term), lambda: _dense(form_code, term))
 
 
 def candidates(match: str):
