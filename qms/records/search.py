@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import time
 
+from flask import has_request_context, request
 from sqlalchemy import and_, false, literal, literal_column, select, table, text
 
 from ..extensions import db
@@ -38,6 +39,7 @@ PAD = "\x01\x01"  # after every indexed text (the migration's char(1, 1))
 PROBE_ROWS = 2_000
 DENSE_HITS = 10
 CAP = 10_000  # at most this many candidates are listed; more: the scan plan
+FEW = 1_000  # this few candidates are listed without asking whether the term is dense
 TERMS_MAX = 300  # at most this many trigrams begin a short term; more: the scan plan
 TTL = 60.0
 
@@ -58,26 +60,59 @@ def contains(form_code: str | None, term: str):
     """The condition "the search text contains ``term``" for records of ``form_code`` (None: any
     form), on the index when it narrows the search (see the module docstring)."""
     exact = like(term)
-    if not term or db.engine.dialect.name != "sqlite":
+    if not term:
         return exact
-    if form_code is not None and dense(form_code, term):
-        return exact
-    match = _match(term)  # not remembered: a new record may add a trigram that begins a short term
+    if db.engine.dialect.name != "sqlite":
+        # pg_trgm finds no trigram in one or two characters and would read its whole index: the
+        # register's own index walk with LIKE is the better plan there, so the column is hidden
+        # from the trigram index (an expression it does not cover).
+        return exact if len(term) >= 3 else (Record.search_text + "").like(_pattern(term), escape="\\")
+    if len(term) < 3 and form_code is not None and dense(form_code, term):
+        return exact  # a common short term: no need to read the index's vocabulary
+    match, count = planned(term)
     if match is None:
         return exact
     if match is False:
         return false()
-    if _remembered(("count", match), lambda: _count(match)) >= CAP:
-        return exact
-    return and_(Record.id.in_(candidates(match)), exact)
+    if count < FEW or (count < CAP and not (form_code is not None and dense(form_code, term))):
+        return and_(Record.id.in_(candidates(match)), exact)
+    return exact
+
+
+def planned(term: str) -> tuple:
+    """(the FTS5 query of ``term`` (see ``_match``), how many records match it, counted up to CAP).
+    Worked out once per request: a short term's query lists trigrams from the index, so it is not
+    kept longer (a new record may add one)."""
+    memo = request.environ.setdefault("qms.search.plans", {}) if has_request_context() else {}
+    if term not in memo:
+        match = _match(term)
+        count = _remembered(("count", match), lambda: _count(match)) if isinstance(match, str) else 0
+        memo[term] = (match, count)
+    return memo[term]
 
 
 def broad(term: str) -> bool:
     """The term has so many candidates that a search over forms where it is rare reads their rows."""
     if db.engine.dialect.name != "sqlite" or not term:
         return False
-    match = _match(term)
-    return match is None or (match is not False and _remembered(("count", match), lambda: _count(match)) >= CAP)
+    match, count = planned(term)
+    return match is None or count >= CAP
+
+
+def forms_with_candidates(terms: list[str]) -> set | None:
+    """The forms holding a candidate record for any of ``terms`` (a superset of the forms with a
+    hit), or None when that cannot be told cheaply (PostgreSQL, or a broad term)."""
+    if db.engine.dialect.name != "sqlite":
+        return None
+    found: set = set()
+    for term in terms:
+        match, count = planned(term)
+        if match is None or count >= CAP:
+            return None
+        if match is not False:
+            found |= set(db.session.execute(select(Record.form_code).where(
+                Record.id.in_(candidates(match))).distinct()).scalars())
+    return found
 
 
 def dense(form_code: str, term: str) -> bool:

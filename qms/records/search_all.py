@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..extensions import db
-from . import policy, register, search
+from . import phones, policy, register, search
 from . import spec as specs
 from .models import Record
 from .present import cell, prefetch_links
@@ -66,9 +66,12 @@ def everywhere(user, q: str, messages: dict, per_form: int = PER_FORM, locale: s
     hit are left out), each group newest first with at most ``per_form`` hits."""
     term = q.strip().lower()
     wide = search.broad(term)
+    number = phones.digits(term) if phones.looks_like_phone(term) else ""
+    # Forms with no candidate at all are passed over without a query (a rare term: most forms).
+    forms = search.forms_with_candidates([term, number] if number and number != term else [term])
     groups = []
     for spec in specs.all_specs():
-        if not policy.can(user, "view", spec):
+        if (forms is not None and spec.code not in forms) or not policy.can(user, "view", spec):
             continue
         stmt = register.build_query(spec, user, {"q": q}, messages)
         partial = wide and not search.dense(spec.code, term)
