@@ -19,7 +19,6 @@ header search p95 <= 100 ms.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
 import sqlite3
