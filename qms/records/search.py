@@ -7,21 +7,26 @@ narrows down which rows LIKE has to look at (``tests/records/test_search_index.p
 a few hundred generated terms, both databases).
 
 **PostgreSQL**: a ``pg_trgm`` GIN index on ``search_text`` (migration ``e5a1c3f7b920``); the planner
-uses it for the LIKE itself, and rechecks. Nothing else is needed.
+uses it for the LIKE of a rare term of three or more characters, and rechecks. A shorter term has no
+trigram (pg_trgm would read its whole index), and a term dense in the form (below) matches most of
+the index: both are matched against an expression the index does not cover, so the register's own
+index walk answers (fast for a common term; a rare short one reads the form's rows, as before).
 
 **SQLite**: ``records_fts``, a contentless FTS5 table with the trigram tokenizer over each record's
-search text followed by two U+0001 (:data:`PAD`), kept by triggers on ``records``. One of three plans,
-chosen per form and term and remembered for a minute (the choice never changes the result):
+search text followed by two U+0001 (:data:`PAD`), kept by triggers on ``records``. For one form:
 
-* *dense*: the term is in at least :data:`DENSE_HITS` of the form's newest :data:`PROBE_ROWS`
-  records, so walking the register's own index with LIKE fills a page at once (the old plan, and
-  the fastest for a common term);
-* *candidates*: the records holding every trigram of the term (three or more characters), or,
-  for one or two characters, any trigram that *begins* with the term (listed from the index's
-  vocabulary, ``records_fts_terms``: the padding makes every short part of a text begin a
-  trigram): fewer than :data:`CAP` of them, so LIKE checks only those;
-* *scan*: too many candidates to list (a term common in other forms) or too many trigrams to
-  name: LIKE over the form's rows, as before the index.
+* when the term is *dense* in the form (in at least :data:`DENSE_HITS` of its newest
+  :data:`PROBE_ROWS` records), LIKE while walking the register's own index, which fills a page at
+  once (the old plan, the fastest for a common term);
+* else the *candidates*: the records holding every trigram of the term (three or more
+  characters), or, for one or two characters, any trigram that *begins* with it (listed from the
+  index's vocabulary, ``records_fts_terms``: the padding makes every short part of a text begin a
+  trigram). Fewer than :data:`CAP` of them: LIKE checks only those (a rare term: a few index reads);
+* else (a term common in other forms, or beginning more than :data:`TERMS_MAX` trigrams): LIKE
+  over the form's rows, as before the index.
+
+The candidate count and the density are remembered for a minute per database; they choose a plan
+and never change a result. The trigrams a short term begins are listed again on every request.
 """
 from __future__ import annotations
 
@@ -36,10 +41,9 @@ from .models import Record
 FTS = "records_fts"
 TERMS = "records_fts_terms"  # the fts5vocab table: one row per distinct trigram
 PAD = "\x01\x01"  # after every indexed text (the migration's char(1, 1))
-PROBE_ROWS = 2_000
-DENSE_HITS = 10
+PROBE_ROWS = 1_000
+DENSE_HITS = 5
 CAP = 10_000  # at most this many candidates are listed; more: the scan plan
-FEW = 1_000  # this few candidates are listed without asking whether the term is dense
 TERMS_MAX = 300  # at most this many trigrams begin a short term; more: the scan plan
 TTL = 60.0
 
@@ -63,20 +67,20 @@ def contains(form_code: str | None, term: str):
     if not term:
         return exact
     if db.engine.dialect.name != "sqlite":
-        # pg_trgm finds no trigram in one or two characters and would read its whole index: the
-        # register's own index walk with LIKE is the better plan there, so the column is hidden
-        # from the trigram index (an expression it does not cover).
-        return exact if len(term) >= 3 else (Record.search_text + "").like(_pattern(term), escape="\\")
-    if len(term) < 3 and form_code is not None and dense(form_code, term):
-        return exact  # a common short term: no need to read the index's vocabulary
+        # pg_trgm finds no trigram in one or two characters and would read its whole index, and a
+        # common term's trigrams match most rows: there the register's own index walk with LIKE is
+        # the better plan, so the column is hidden from the trigram index (an expression it does not cover).
+        if len(term) < 3 or (form_code is not None and dense(form_code, term)):
+            return (Record.search_text + "").like(_pattern(term), escape="\\")
+        return exact
+    if form_code is not None and dense(form_code, term):
+        return exact  # a common term: the register's own index walk fills a page at once
     match, count = planned(term)
     if match is None:
         return exact
     if match is False:
         return false()
-    if count < FEW or (count < CAP and not (form_code is not None and dense(form_code, term))):
-        return and_(Record.id.in_(candidates(match)), exact)
-    return exact
+    return and_(Record.id.in_(candidates(match)), exact) if count < CAP else exact
 
 
 def planned(term: str) -> tuple:
@@ -116,9 +120,7 @@ def forms_with_candidates(terms: list[str]) -> set | None:
 
 
 def dense(form_code: str, term: str) -> bool:
-    """``term`` is in at least DENSE_HITS of the form's newest PROBE_ROWS records (SQLite; remembered)."""
-    if db.engine.dialect.name != "sqlite":
-        return False
+    """``term`` is in at least DENSE_HITS of the form's newest PROBE_ROWS records (remembered)."""
     return _remembered(("dense", form_code, term), lambda: _dense(form_code, term))
 
 

@@ -8,8 +8,8 @@ an asset number or words of the free text find what the register's search box wo
 whose register the person may open, and nothing they may not read.
 
 A term so common that the index cannot list its records (``search.broad``) is looked for in the
-newest :data:`WIDE_ROWS` records of each form where it is rare, so that one broad word does not read
-every form's rows; the page says so, and each form's register (the "more" link) searches all of it.
+newest :data:`WIDE_ROWS` records of each form, so that one broad word does not read every form's
+rows; the page says so, and each form's register (the "more" link) searches all of it.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .present import cell, prefetch_links
 
 PER_FORM = 5  # hits shown per form
 MAX_PER_FORM = 50
-WIDE_ROWS = 20_000
+WIDE_ROWS = 5_000
 NOT_SUMMARY = ("number", "status", "created_at", "updated_at")  # shown apart, or not telling
 DATES = ("date", "datetime")
 
@@ -74,15 +74,14 @@ def everywhere(user, q: str, messages: dict, per_form: int = PER_FORM, locale: s
         if (forms is not None and spec.code not in forms) or not policy.can(user, "view", spec):
             continue
         stmt = register.build_query(spec, user, {"q": q}, messages)
-        partial = wide and not search.dense(spec.code, term)
-        if partial:
+        if wide:
             stmt = stmt.where(Record.id >= _newest_floor(spec.code))
         rows = db.session.execute(stmt.order_by(Record.id.desc()).limit(per_form + 1)).scalars().all()
         # The register's scope already limits the rows; each one is checked again as its page would be.
         shown = [r for r in rows[:per_form] if policy.can(user, "view", specs.by_revision(r.form_revision_id), r)]
         if shown:
-            groups.append(Group(spec, _hits(spec, shown, locale), more=len(rows) > per_form, partial=partial))
-    return Found(q, groups, broad=any(g.partial for g in groups) or wide)
+            groups.append(Group(spec, _hits(spec, shown, locale), more=len(rows) > per_form, partial=wide))
+    return Found(q, groups, broad=wide)
 
 
 def _newest_floor(form_code: str):

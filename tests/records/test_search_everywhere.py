@@ -129,3 +129,24 @@ def test_the_api_twin(app, people, client):
         bad = client.get("/api/v1/search", query_string=params, headers=headers)
         assert bad.status_code == 422 and field in bad.get_json()["fields"], params
     assert client.get("/api/v1/search", query_string={"q": "赵"}).status_code == 401
+
+
+def test_a_broad_term_is_looked_for_in_each_forms_newest_records(app, people, client, monkeypatch, backend):
+    """So common that the index cannot list its records: each form's newest records are searched, the
+    page says so, and the register behind "more" searches all of it."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's planner reads its trigram index itself: no term is broad there")
+    csd = people["csd"]
+    old = F.record(csd, "TEST-REC", customer_name="周杰")
+    newer = [F.record(csd, "TEST-REC", customer_name=f"周杰{i}").id for i in range(3)]
+    monkeypatch.setattr(search, "CAP", 2)
+    monkeypatch.setattr(search_all, "WIDE_ROWS", 3)
+    search._plans.clear()
+    found = _everywhere(app, csd, "周杰")
+    assert found.broad and _codes(found) == {"TEST-REC": sorted(newer, reverse=True)}
+    F.login(client, csd)
+    search._plans.clear()
+    html = client.get("/search", query_string={"q": "周杰"}).get_data(as_text=True)
+    assert 'id="search-broad"' in html
+    register = client.get("/r/TEST-REC/", query_string={"q": "周杰"}).get_data(as_text=True)
+    assert f"/r/TEST-REC/{old.id}" in register

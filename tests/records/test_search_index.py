@@ -85,9 +85,8 @@ def _ids(spec, cond):
 # The plans the index can choose (module docstring of records.search); each must agree with LIKE.
 PLANS = {
     "chosen": {},
-    "dense asked first": {"FEW": 0},
     "always candidates": {"DENSE_HITS": 10**9, "CAP": 10**9},
-    "scan when listed": {"DENSE_HITS": 10**9, "CAP": 1, "FEW": 0},
+    "scan when listed": {"DENSE_HITS": 10**9, "CAP": 1},
     "few trigrams named": {"DENSE_HITS": 10**9, "CAP": 10**9, "TERMS_MAX": 2},
 }
 
