@@ -29,6 +29,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/instruments.py
+	$(BIN)/python bench/search.py
 
 setup: system-packages $(STAMP)
 

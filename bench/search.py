@@ -157,7 +157,8 @@ def prepare(app, n: int, load) -> tuple[list, float]:
         try:
             have = db.session.execute(text("SELECT count(*) FROM records")).scalar()
         except Exception:  # a fresh database
-            db.session.rollback()
+            pass
+        db.session.remove()  # release SQLite's write lock before the migration's own connection
         if have:
             upgrade(directory=str(MIGRATIONS))
             return users(app), 0.0
@@ -274,8 +275,12 @@ def main():
     pg = pg_took = pg_size = None
     if not args.no_pg:
         t = time.perf_counter()
-        pg, pg_took, pg_size = run_pg(args.records)
-        print(f"PostgreSQL: {time.perf_counter() - t:.0f} s (index migration {pg_took:.1f} s, {pg_size})", flush=True)
+        try:
+            pg, pg_took, pg_size = run_pg(args.records)
+            print(f"PostgreSQL: {time.perf_counter() - t:.0f} s (index migration {pg_took:.1f} s, {pg_size})",
+                  flush=True)
+        except RuntimeError as exc:  # no PostgreSQL server here (make test-system-packages installs one)
+            print(f"PostgreSQL skipped: {exc}", flush=True)
 
     def cols(samples, before):
         p50, p95 = statistics.median(samples), pct(samples, 95)

@@ -46,6 +46,7 @@ DENSE_HITS = 5
 CAP = 10_000  # at most this many candidates are listed; more: the scan plan
 TERMS_MAX = 300  # at most this many trigrams begin a short term; more: the scan plan
 TTL = 60.0
+PG = "pg_trgm"  # planned(): PostgreSQL's own trigram index answers the LIKE
 
 _plans: dict = {}
 
@@ -66,38 +67,53 @@ def contains(form_code: str | None, term: str):
     exact = like(term)
     if not term:
         return exact
-    if db.engine.dialect.name != "sqlite":
-        # pg_trgm finds no trigram in one or two characters and would read its whole index, and a
-        # common term's trigrams match most rows: there the register's own index walk with LIKE is
-        # the better plan, so the column is hidden from the trigram index (an expression it does not cover).
-        if len(term) < 3 or (form_code is not None and dense(form_code, term)):
-            return (Record.search_text + "").like(_pattern(term), escape="\\")
-        return exact
+    lite = db.engine.dialect.name == "sqlite"
+    # The register's own index walk, LIKE on each row. On PostgreSQL the column is hidden from the
+    # trigram index (an expression it does not cover): pg_trgm finds no trigram in one or two
+    # characters and would read its whole index, and a common term's trigrams match most rows.
+    walk = exact if lite else (Record.search_text + "").like(_pattern(term), escape="\\")
+    known = _memo().get(term)
+    if known is not None and (known[0] is None or known[1] >= CAP):
+        return walk  # already found too broad to list in this request (the header's search)
+    if not lite and len(term) < 3:
+        return walk
     if form_code is not None and dense(form_code, term):
-        return exact  # a common term: the register's own index walk fills a page at once
+        return walk  # a common term: the walk fills a page at once
+    if not lite:
+        return exact
     match, count = planned(term)
-    if match is None:
+    if match is None or count >= CAP:
         return exact
     if match is False:
         return false()
-    return and_(Record.id.in_(candidates(match)), exact) if count < CAP else exact
+    return and_(Record.id.in_(candidates(match)), exact)
+
+
+def _memo() -> dict:
+    """The plans worked out in this request (none outside a request)."""
+    return request.environ.setdefault("qms.search.plans", {}) if has_request_context() else {}
 
 
 def planned(term: str) -> tuple:
     """(the FTS5 query of ``term`` (see ``_match``), how many records match it, counted up to CAP).
     Worked out once per request: a short term's query lists trigrams from the index, so it is not
     kept longer (a new record may add one)."""
-    memo = request.environ.setdefault("qms.search.plans", {}) if has_request_context() else {}
+    memo = _memo()
     if term not in memo:
-        match = _match(term)
-        count = _remembered(("count", match), lambda: _count(match)) if isinstance(match, str) else 0
+        if db.engine.dialect.name != "sqlite":
+            # The trigram index is the planner's; a short term has no trigram to look up.
+            match = None if len(term) < 3 else PG
+            count = _remembered(("count", term), lambda: _count_like(term)) if match else CAP
+        else:
+            match = _match(term)
+            count = _remembered(("count", match), lambda: _count(match)) if isinstance(match, str) else 0
         memo[term] = (match, count)
     return memo[term]
 
 
 def broad(term: str) -> bool:
     """The term has so many candidates that a search over forms where it is rare reads their rows."""
-    if db.engine.dialect.name != "sqlite" or not term:
+    if not term:
         return False
     match, count = planned(term)
     return match is None or count >= CAP
@@ -105,18 +121,22 @@ def broad(term: str) -> bool:
 
 def forms_with_candidates(terms: list[str]) -> set | None:
     """The forms holding a candidate record for any of ``terms`` (a superset of the forms with a
-    hit), or None when that cannot be told cheaply (PostgreSQL, or a broad term)."""
-    if db.engine.dialect.name != "sqlite":
-        return None
+    hit), or None when that cannot be told cheaply (a broad term)."""
     found: set = set()
     for term in terms:
         match, count = planned(term)
         if match is None or count >= CAP:
             return None
         if match is not False:
-            found |= set(db.session.execute(select(Record.form_code).where(
-                Record.id.in_(candidates(match))).distinct()).scalars())
+            cond = like(term) if match is PG else Record.id.in_(candidates(match))
+            found |= set(db.session.execute(select(Record.form_code).where(cond).distinct()).scalars())
     return found
+
+
+def _count_like(term: str) -> int:
+    """How many records contain ``term`` (PostgreSQL, on its trigram index), counted up to CAP."""
+    sub = select(Record.id).where(like(term)).limit(CAP).subquery()
+    return db.session.execute(select(literal_column("count(*)")).select_from(sub)).scalar()
 
 
 def dense(form_code: str, term: str) -> bool:

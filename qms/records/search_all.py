@@ -25,7 +25,7 @@ from .present import cell, prefetch_links
 
 PER_FORM = 5  # hits shown per form
 MAX_PER_FORM = 50
-WIDE_ROWS = 5_000
+WIDE_ROWS = 2_000
 NOT_SUMMARY = ("number", "status", "created_at", "updated_at")  # shown apart, or not telling
 DATES = ("date", "datetime")
 
