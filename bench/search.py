@@ -80,10 +80,11 @@ def values_for(spec, rnd, i: int) -> dict:
     return values
 
 
-def rows(n: int, people: list, seed_value: int = 5):
-    """Batches of record tuples (the ``records`` columns below) for ``n`` records, needles included."""
+def rows(n: int, people: list, forms: list, seed_value: int = 5):
+    """Batches of record tuples (the ``records`` columns below) for ``n`` records of ``forms`` (the
+    specs of WEIGHTS, loaded before: nothing here reads the database), needles included."""
     rnd = random.Random(seed_value)
-    forms = [specs.get(code) for code in WEIGHTS]
+    inq = forms[0]
     weights = [WEIGHTS[s.code] for s in forms]
     seqs = {s.code: 0 for s in forms}
     start = datetime(2025, 1, 1, tzinfo=UTC)
@@ -91,7 +92,7 @@ def rows(n: int, people: list, seed_value: int = 5):
     for rid in range(1, n + 1):
         spec = rnd.choices(forms, weights)[0]
         if rid == n // 3:
-            spec = specs.get("CS-INQ")
+            spec = inq
         values = values_for(spec, rnd, rid)
         if rid == n // 3:
             values.update(NEEDLE)
@@ -122,10 +123,10 @@ COLUMNS = ("id, form_code, form_revision_id, number, year, seq, revision_no, sta
            "created_by_id, created_at, updated_at, data, search_text, version")
 
 
-def load_sqlite(path: str, n: int, people: list) -> None:
-    con = sqlite3.connect(path)
+def load_sqlite(path: str, n: int, people: list, forms: list) -> None:
+    con = sqlite3.connect(path, timeout=60)
     con.execute("PRAGMA synchronous=OFF")
-    for batch in rows(n, people):
+    for batch in rows(n, people, forms):
         with con:
             con.executemany(f"INSERT INTO records ({COLUMNS}) VALUES ({','.join('?' * 16)})",
                             [(*b[:11], b[11].strftime(STAMP), b[12].strftime(STAMP), *b[13:]) for b in batch])
@@ -134,11 +135,11 @@ def load_sqlite(path: str, n: int, people: list) -> None:
     con.close()
 
 
-def load_pg(n: int, people: list) -> None:
+def load_pg(n: int, people: list, forms: list) -> None:
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
-        for batch in rows(n, people):
+        for batch in rows(n, people, forms):
             with cur.copy(f"COPY records ({COLUMNS}) FROM STDIN") as copy:
                 for b in batch:
                     copy.write_row(b)
@@ -171,8 +172,9 @@ def prepare(app, n: int, load) -> tuple[list, float]:
         specs.all_specs()
     people = users(app)
     with app.app_context():
-        db.session.remove()
-        load(people)
+        forms = [specs.get(code) for code in WEIGHTS]
+        db.session.remove()  # nothing holds SQLite's write lock while the loader writes
+        load(people, forms)
         t = time.perf_counter()
         upgrade(directory=str(MIGRATIONS))
         took = time.perf_counter() - t
@@ -244,7 +246,7 @@ def run_sqlite(n: int) -> tuple[list, float, str]:
     out.mkdir(parents=True, exist_ok=True)
     db_file = out / "qms.sqlite3"
     app = bench_app(out, db_file)
-    _people, took = prepare(app, n, lambda people: load_sqlite(str(db_file), n, people))
+    _people, took = prepare(app, n, lambda people, forms: load_sqlite(str(db_file), n, people, forms))
     return measure(app, n), took, f"{db_file.stat().st_size / 1e6:.0f} MB"
 
 
@@ -252,7 +254,7 @@ def run_pg(n: int) -> tuple[list, float, str]:
     from tests.pg import cluster
     with cluster() as url:
         app = bench_app(ROOT / "bench" / "out", SQLALCHEMY_DATABASE_URI=url)
-        _people, took = prepare(app, n, lambda people: load_pg(n, people))
+        _people, took = prepare(app, n, lambda people, forms: load_pg(n, people, forms))
         with app.app_context():
             size = db.session.execute(text("SELECT pg_size_pretty(pg_relation_size('ix_records_search_trgm'))")).scalar()
             result = measure(app, n)

@@ -28,6 +28,8 @@ MAX_PER_FORM = 50
 WIDE_ROWS = 2_000
 NOT_SUMMARY = ("number", "status", "created_at", "updated_at")  # shown apart, or not telling
 DATES = ("date", "datetime")
+SUMMARY_COLUMNS = 4
+SUMMARY_CELL = 40
 
 
 @dataclass
@@ -92,13 +94,19 @@ def _newest_floor(form_code: str):
 
 
 def _hits(spec, rows: list, locale: str | None) -> list[Hit]:
+    """Each record with its summary: the register's first columns, then the fields searched (so the
+    words that matched show), dates left out, each cut at SUMMARY_CELL characters."""
     fields = spec.field_map
-    columns = [c for c in spec.register_columns
-               if c not in NOT_SUMMARY and not (c in fields and fields[c].type in DATES)][:3]
+    wanted = [c for c in spec.register_columns if c not in NOT_SUMMARY] + list(spec.register_search)
+    columns = list(dict.fromkeys(c for c in wanted if not (c in fields and fields[c].type in DATES)))[:SUMMARY_COLUMNS]
     _linked = prefetch_links(spec, rows, columns)  # noqa: F841  (held while the cells read them)
     out = []
     for r in rows:
         values = r.values
         texts = [cell(spec, r, c, locale, values) for c in columns]
-        out.append(Hit(r, " · ".join(t for t in texts if t)))
+        out.append(Hit(r, " · ".join(_cut(t) for t in texts if t)))
     return out
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SUMMARY_CELL else text[:SUMMARY_CELL - 1] + "…"
