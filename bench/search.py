@@ -226,7 +226,7 @@ def measure(app, n: int) -> list[tuple[str, list, list | None]]:
         fn = get(f"/r/CS-INQ/?q={q}")
         fn()
         new = timed(fn, REPEAT)
-        before = timed(old(fn), max(5, REPEAT // 10))
+        before = timed(old(fn), max(10, REPEAT // 3))
         out.append((f"register: {label} (q={q})", new, before))
     out.append(("register page 1, no search (floor)", timed(get("/r/CS-INQ/"), REPEAT), None))
     header = [("record number", number), ("phone typed with spaces", "0756 765 4321"), ("customer name", "蔺相如"),
@@ -287,18 +287,18 @@ def main():
     def cols(samples, before):
         p50, p95 = statistics.median(samples), pct(samples, 95)
         if before is None:
-            return f"{p50:.1f} | {p95:.1f} | | "
-        b95 = pct(before, 95)
-        return f"{p50:.1f} | {p95:.1f} | {b95:.1f} | {p95 / b95:.2f} "
+            return f"{p50:.1f} | {p95:.1f} | | | "
+        b50, b95 = statistics.median(before), pct(before, 95)
+        return f"{p50:.1f} | {p95:.1f} | {b50:.1f} | {b95:.1f} | {p95 / b95:.2f} "
 
     print()
     print(f"Search benchmark: {args.records:,} records, in-process Flask test client, {REPEAT} requests each "
-          f"(old: {max(5, REPEAT // 10)}), plan memory cleared before each request")
+          f"(old: {max(10, REPEAT // 3)}), plan memory cleared before each request")
     print()
-    head = "| measurement | SQLite p50 | p95 | old p95 | new/old "
-    head += "| PostgreSQL p50 | p95 | old p95 | new/old |" if pg else "|"
+    head = "| measurement | SQLite p50 | p95 | old p50 | old p95 | new/old p95 "
+    head += "| PostgreSQL p50 | p95 | old p50 | old p95 | new/old p95 |" if pg else "|"
     print(head)
-    print("|---" + "|---:" * (8 if pg else 4) + "|")
+    print("|---" + "|---:" * (10 if pg else 5) + "|")
     for i, (name, samples, before) in enumerate(lite):
         line = f"| {name} | {cols(samples, before)}"
         if pg:

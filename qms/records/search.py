@@ -158,7 +158,9 @@ def _match(term: str) -> str | bool | None:
     """The FTS5 query whose matches include every record containing ``term``; False when no record
     can; None when the term begins too many trigrams to name them."""
     if len(term) >= 3:
-        grams = sorted({term[i:i + 3] for i in range(len(term) - 2)})
+        # Trigrams that cover the term without overlapping, and its last one: enough to narrow the
+        # candidates (LIKE confirms each), and each trigram read is a posting list walked.
+        grams = sorted({term[i:i + 3] for i in range(0, len(term) - 2, 3)} | {term[-3:]})
         return " AND ".join(_quoted(g) for g in grams)
     terms = _starting_with(term)
     if terms is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from . import phones, policy, register, search
@@ -77,7 +77,7 @@ def everywhere(user, q: str, messages: dict, per_form: int = PER_FORM, locale: s
             continue
         stmt = register.build_query(spec, user, {"q": q}, messages)
         if wide:
-            stmt = stmt.where(Record.id >= _newest_floor(spec.code))
+            stmt = stmt.where(Record.id >= _newest_floor(spec.code))  # a number: the planner sees the range
         rows = db.session.execute(stmt.order_by(Record.id.desc()).limit(per_form + 1)).scalars().all()
         # The register's scope already limits the rows; each one is checked again as its page would be.
         shown = [r for r in rows[:per_form] if policy.can(user, "view", specs.by_revision(r.form_revision_id), r)]
@@ -86,11 +86,11 @@ def everywhere(user, q: str, messages: dict, per_form: int = PER_FORM, locale: s
     return Found(q, groups, broad=wide)
 
 
-def _newest_floor(form_code: str):
+def _newest_floor(form_code: str) -> int:
     """The id of the form's WIDE_ROWS-th newest record (0 when it has fewer)."""
-    nth = (select(Record.id).where(Record.form_code == form_code).order_by(Record.id.desc())
-           .offset(WIDE_ROWS - 1).limit(1).scalar_subquery())
-    return func.coalesce(nth, 0)
+    nth = db.session.execute(select(Record.id).where(Record.form_code == form_code).order_by(Record.id.desc())
+                             .offset(WIDE_ROWS - 1).limit(1)).scalar()
+    return nth or 0
 
 
 def _hits(spec, rows: list, locale: str | None) -> list[Hit]:
