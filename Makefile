@@ -30,6 +30,7 @@ bench: setup
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/instruments.py
 	$(BIN)/python bench/customers.py
+	$(BIN)/python bench/search.py
 
 setup: system-packages $(STAMP)
 

@@ -102,10 +102,11 @@ def configure_blueprints(app: Flask) -> None:
     from .records.customer_sign_views import bp as customer_sign_bp
     from .records.customers_views import bp as customers_bp
     from .records.import_views import bp as records_import_bp
+    from .records.search_views import bp as search_bp
     from .records.views import bp as records_bp
 
-    for bp in (auth_bp, home_bp, records_bp, records_import_bp, customer_sign_bp, customers_bp, docs_bp, audit_bp,
-               admin_bp, api_bp, *app.extensions["qms.procedures"].blueprints):
+    for bp in (auth_bp, home_bp, records_bp, records_import_bp, customer_sign_bp, customers_bp, search_bp, docs_bp,
+               audit_bp, admin_bp, api_bp, *app.extensions["qms.procedures"].blueprints):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: CSRF does not apply
 

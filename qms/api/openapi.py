@@ -188,6 +188,14 @@ def document() -> dict:
             "responses": {"200": {"description": "The file", "content": {"application/octet-stream": {
                 "schema": {"type": "string", "format": "binary"}}}},
                 **{k: v for k, v in _responses("200", {}, 403, 404).items() if k != "200"}}}},
+        "/api/v1/search": {"get": {
+            "summary": "Search every register the caller may read, grouped by form", "parameters": [
+                {"name": "q", "in": "query", "required": True,
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+                {"name": "per_form", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+            ], "responses": _responses("200", {"type": "object", "required": ["q", "groups"], "properties": {
+                "q": {"type": "string"}, "broad": {"type": "boolean"},
+                "groups": {"type": "array", "items": {"type": "object"}}}}, 422)}},
         "/api/v1/records/{record_id}/amend": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
                                                        "responses": _responses("201", rec, 403, 404, 409, 422)}},
         **_customer_paths(),

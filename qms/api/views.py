@@ -12,11 +12,12 @@ from ..auth.models import ApiToken
 from ..core import attachments as storage
 from ..core.i18n import current_locale
 from ..extensions import db
-from ..records import customer_sign, policy, register, service
+from ..records import customer_sign, policy, register, search_all, service
 from ..records import customers_search as customer_search
 from ..records import spec as specs
 from ..records.customer_sign_models import CustomerSignature, Kind
 from ..records.models import Attachment, Record
+from ..records.search_views import search_messages
 from ..records.views import query_messages
 from ..records.webforms import json_to_formdata
 from . import openapi
@@ -387,3 +388,25 @@ def customer_records(key):
         {"id": r.id, "form": r.form_code, "form_title": spec.title, "number": r.display_number, "status": r.status,
          "created_at": r.created_at.isoformat(), "department_id": r.department_id,
          "url": url_for("records.detail", code=r.form_code, record_id=r.id)} for r, spec in page.rows]})
+
+
+@bp.route("/search")
+@token_required
+@_handle
+def search_everywhere():
+    """``?q=`` over every register the caller may read, grouped by form (the header's search box);
+    ``per_form`` hits per form (1-50, default 5)."""
+    per_form = request.args.get("per_form", str(search_all.PER_FORM))
+    if not per_form.isdigit() or not 1 <= int(per_form) <= search_all.MAX_PER_FORM:
+        raise register.BadQuery({"per_form": [_("Must be between %(min)s and %(max)s.", min=1,
+                                                max=search_all.MAX_PER_FORM)]})
+    q = search_all.checked_query(request.args, search_messages())
+    found = search_all.everywhere(g.api_user, q, search_messages(), int(per_form), current_locale())
+    return jsonify({"q": found.q, "broad": found.broad, "groups": [
+        {"form": grp.spec.code, "title": grp.spec.title, "more": grp.more, "partial": grp.partial,
+         "records": [{"id": h.record.id, "number": h.record.number, "display_number": h.record.display_number,
+                      "status": h.record.status, "summary": h.summary,
+                      "url": url_for("records.detail", code=h.record.form_code, record_id=h.record.id)}
+                     for h in grp.hits],
+         "register_url": url_for("records.register_view", code=grp.spec.code, q=found.q)}
+        for grp in found.groups]})

@@ -87,6 +87,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search index (FTS5 tables on SQLite, a GIN index on PostgreSQL) is made by its migration,
+    # not by a model: autogenerate must not propose to drop it.
+    from qms.records.search import index_objects
+    conf_args.setdefault("include_name", lambda name, type_, parent: not index_objects(name or ""))
 
     connectable = get_engine()
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import exists, func, or_, select, tuple_
 
 from ..extensions import db
-from . import phones, policy
+from . import phones, policy, search
 from .models import STATUSES, SUPERSEDED, Record, RecordFacet
 
 SYSTEM_SORT = {"id": Record.id, "number": Record.number, "updated_at": Record.updated_at,
@@ -134,7 +134,7 @@ def build_query(spec, user, args, messages: dict):
                 if not value:
                     raise BadQuery({name: [messages["phone"]]})
             stmt = stmt.where(_facet_filter(spec, name, [RecordFacet.value == value[:200]], ("eq", value[:200])))
-    q = (args.get("q") or "").strip().lower()
+    q = str(args.get("q") or "").replace("\x00", "").strip().lower()  # PostgreSQL text holds no NUL
     if q:
         if len(q) > 100:
             raise BadQuery({"q": [messages["long"]]})
@@ -143,21 +143,22 @@ def build_query(spec, user, args, messages: dict):
 
 
 def _like(text: str):
-    """``search_text LIKE %text%``, with LIKE's wildcards in ``text`` taken literally."""
-    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return Record.search_text.like(like, escape="\\")
+    """``search_text LIKE %text%``, with LIKE's wildcards in ``text`` taken literally (``search.like``)."""
+    return search.like(text)
 
 
-def _search(spec, q: str):
+def _search(spec, q: str, indexed: bool = True):
     """The search condition: the text as typed, or, when it is written like a phone number and the form
     searches a phone field, also its digits ("+86 756 221 2345" finds "0756-2212345").
 
     The stored search text holds each phone number's digits beside the value as typed
     (``indexing.search_text``; records saved before were given them by a data migration), so the
-    query is folded, not the column: no function runs per row, and one scan of the form's rows
-    answers both spellings."""
+    query is folded, not the column. Each spelling is looked up on the search index
+    (``search.contains``); ``indexed=False`` gives the plain LIKE it must agree with (the tests' oracle)."""
     number = phones.digits(q) if phones.looks_like_phone(q) and _searches_phones(spec) else ""
-    return or_(_like(q), _like(number)) if number and number != q else _like(q)
+    terms = [q, number] if number and number != q else [q]
+    conds = [search.contains(spec.code, t) if indexed else search.like(t) for t in terms]
+    return or_(*conds) if len(conds) > 1 else conds[0]
 
 
 def _searches_phones(spec) -> bool:
