@@ -31,6 +31,7 @@ bench: setup
 	$(BIN)/python bench/instruments.py
 	$(BIN)/python bench/customers.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/lines.py
 
 setup: system-packages $(STAMP)
 
