@@ -22,10 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import login, pct, timed, users  # noqa: E402
-from bench.seed import bench_app  # noqa: E402
+from bench.run import login, pct, prepared, timed  # noqa: E402
 from qms.auth.models import User  # noqa: E402
-from qms.cli import initialise  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.records import customers_search  # noqa: E402
 from qms.records import spec as specs  # noqa: E402
@@ -108,13 +106,7 @@ def main():
     ap.add_argument("--customers", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=200)
     args = ap.parse_args()
-    out = ROOT / "bench" / "out" / f"customers-{args.customers}"
-    out.mkdir(parents=True, exist_ok=True)
-    db_file = out / "qms.sqlite3"
-    app = bench_app(out, db_file)
-    with app.app_context():
-        initialise()
-    people = users(app)
+    app, db_file, people = prepared(f"customers-{args.customers}")
     t0 = time.perf_counter()
     with app.app_context():
         specs.reset_cache()

@@ -20,11 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import login, pct, timed, users  # noqa: E402
-from bench.seed import bench_app  # noqa: E402
+from bench.run import login, pct, prepared, timed  # noqa: E402
 from qms.capa import desk  # noqa: E402
 from qms.capa.models import OPEN_STAGES  # noqa: E402
-from qms.cli import initialise  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.records import spec as specs  # noqa: E402
 
@@ -122,13 +120,7 @@ def main():
     ap.add_argument("--ncs", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=200)
     args = ap.parse_args()
-    out = ROOT / "bench" / "out" / f"desk-{args.ncs}"
-    out.mkdir(parents=True, exist_ok=True)
-    db_file = out / "qms.sqlite3"
-    app = bench_app(out, db_file, QMS_FAKE_NOW="2026-11-22T10:00:00+08:00")
-    with app.app_context():
-        initialise()
-    people = users(app)
+    app, db_file, people = prepared(f"desk-{args.ncs}", QMS_FAKE_NOW="2026-11-22T10:00:00+08:00")
     t0 = time.perf_counter()
     with app.app_context():
         specs.reset_cache()

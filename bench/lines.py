@@ -26,10 +26,8 @@ from werkzeug.datastructures import MultiDict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import login, pct, timed, users  # noqa: E402
-from bench.seed import bench_app  # noqa: E402
+from bench.run import login, pct, prepared, timed  # noqa: E402
 from qms.auth.models import User  # noqa: E402
-from qms.cli import initialise  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.records import register, service  # noqa: E402
 from qms.records import spec as specs  # noqa: E402
@@ -92,13 +90,7 @@ def main():
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=100)
     args = ap.parse_args()
-    out = ROOT / "bench" / "out" / f"lines-{args.records}"
-    out.mkdir(parents=True, exist_ok=True)
-    db_file = out / "qms.sqlite3"
-    app = bench_app(out, db_file, QMS_EXTRA_FORMS_DIRS=[str(FORMS)])
-    with app.app_context():
-        initialise()
-    people = users(app)
+    app, db_file, people = prepared(f"lines-{args.records}", QMS_EXTRA_FORMS_DIRS=[str(FORMS)])
     with app.app_context():
         specs.reset_cache()
         spec = specs.get("TEST-LINES")

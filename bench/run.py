@@ -71,6 +71,18 @@ def users(app):
         return [(u.id, u.full_name, u.department_id) for u in made]
 
 
+def prepared(name: str, **extra):
+    """The benchmark app on ``bench/out/<name>/qms.sqlite3`` (kept for reruns), initialised, with the
+    bench users: (app, db_file, people)."""
+    out = ROOT / "bench" / "out" / name
+    out.mkdir(parents=True, exist_ok=True)
+    db_file = out / "qms.sqlite3"
+    app = bench_app(out, db_file, **extra)
+    with app.app_context():
+        initialise()
+    return app, db_file, users(app)
+
+
 def login(client, username):
     import re
     html = client.get("/login").get_data(as_text=True)
@@ -84,13 +96,7 @@ def main():
     ap.add_argument("--records", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=200)
     args = ap.parse_args()
-    out = ROOT / "bench" / "out" / str(args.records)
-    out.mkdir(parents=True, exist_ok=True)
-    db_file = out / "qms.sqlite3"
-    app = bench_app(out, db_file)
-    with app.app_context():
-        initialise()
-    people = users(app)
+    app, db_file, people = prepared(str(args.records))
     t0 = time.perf_counter()
     with app.app_context():
         specs.reset_cache()

@@ -44,7 +44,7 @@ def value_text(f, value, locale: str | None = None) -> str:
     if f.type == "boolean":
         return str(YES if value else NO)
     if f.type == "table":  # the rows themselves are shown as a table (records/lines.py)
-        return _l("%(n)d rows", n=len(value)).__str__() if isinstance(value, list) else ""
+        return str(_l("%(n)d rows", n=len(value))) if isinstance(value, list) else ""
     if f.type == "choice":
         label = f.choice_label(value)
         return tr(label, locale) if label else str(value)
