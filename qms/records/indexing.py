@@ -63,7 +63,8 @@ def index_values(record: Record, spec, values: dict, fresh: bool = False) -> Non
         if f is None:
             continue  # a system column: filtered on the records table itself
         v = _value(values, name)
-        for item in (v if isinstance(v, list) else [v]):
-            text = facet_value(f, item) if item not in (None, "") else ""
-            if text:
-                db.session.add(RecordFacet(record=record, form_code=spec.code, field=name, value=text))
+        # One facet per record and value (a column's value repeats across rows): a register
+        # joining the facets (register._query) then lists each record once.
+        texts = {facet_value(f, item) for item in (v if isinstance(v, list) else [v]) if item not in (None, "")}
+        for text in sorted(texts - {""}):
+            db.session.add(RecordFacet(record=record, form_code=spec.code, field=name, value=text))

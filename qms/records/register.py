@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import exists, func, or_, select, tuple_
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from . import phones, policy, search
@@ -93,6 +94,18 @@ def build_query(spec, user, args, messages: dict):
     ``args`` is a mapping of query parameters: ``q`` search, ``status``, ``department``,
     ``<field>`` equality filters, ``<field>_from``/``<field>_to`` date ranges.
     """
+    return _query(spec, user, args, messages)[0]
+
+
+def _query(spec, user, args, messages: dict, drive: bool = False):
+    """:func:`build_query` and the column that holds the record id, for ordering and the keyset.
+
+    With ``drive``, the first equality filter on a field is joined instead of probed, and the id is
+    its facet's ``record_id``: ordered by that, both databases walk the facet index
+    (form, field, value, record id) newest first and stop after one page, however many or few
+    records match. Ordered by ``records.id``, a value in 1 % of a million records cost a 10k-id
+    list or 5,000 probes per page (10 ms); walked this way, under 1 ms."""
+    id_col = Record.id
     stmt = select(Record).where(Record.form_code == spec.code)
     if not policy.company_wide(user) and not spec.visible_to_all:
         stmt = stmt.where(Record.department_id == user.department_id)
@@ -133,13 +146,20 @@ def build_query(spec, user, args, messages: dict):
                 value = phones.digits(value[:100])
                 if not value:
                     raise BadQuery({name: [messages["phone"]]})
+            if drive and id_col is Record.id:
+                # Facets hold one row per record and value (indexing.index_record): no duplicates.
+                facet = aliased(RecordFacet, name="drive")
+                stmt = stmt.join(facet, facet.record_id == Record.id).where(
+                    facet.form_code == spec.code, facet.field == name, facet.value == value[:200])
+                id_col = facet.record_id
+                continue
             stmt = stmt.where(_facet_filter(spec, name, [RecordFacet.value == value[:200]], ("eq", value[:200])))
     q = str(args.get("q") or "").replace("\x00", "").strip().lower()  # PostgreSQL text holds no NUL
     if q:
         if len(q) > 100:
             raise BadQuery({"q": [messages["long"]]})
         stmt = stmt.where(_search(spec, q))
-    return stmt
+    return stmt, id_col
 
 
 def _like(text: str):
@@ -198,7 +218,7 @@ def page(spec, user, args, messages: dict, size: int = 50) -> Page:
         raise BadQuery({"sort": [messages["choice"]]})
     desc = args.get("dir", "desc") != "asc"
     col = SYSTEM_SORT[sort]
-    stmt = build_query(spec, user, args, messages)
+    stmt, id_col = _query(spec, user, args, messages, drive=sort == "id")
     after, before = args.get("after"), args.get("before")
     backwards = bool(before) and not after
     token = after or before
@@ -208,7 +228,7 @@ def page(spec, user, args, messages: dict, size: int = 50) -> Page:
             raise BadQuery({"after" if after else "before": [messages["cursor"]]})
         forward_gt = (not desc) != backwards
         if sort == "id":
-            stmt = stmt.where(Record.id > key[0] if forward_gt else Record.id < key[0])
+            stmt = stmt.where(id_col > key[0] if forward_gt else id_col < key[0])
         else:
             # Nulls (drafts have no number) are left out of a keyset walk over that column.
             stmt = stmt.where(col.is_not(None))
@@ -216,7 +236,7 @@ def page(spec, user, args, messages: dict, size: int = 50) -> Page:
             stmt = stmt.where(pair > tuple(key) if forward_gt else pair < tuple(key))
     order_desc = desc != backwards
     if sort == "id":
-        stmt = stmt.order_by(Record.id.desc() if order_desc else Record.id.asc())
+        stmt = stmt.order_by(id_col.desc() if order_desc else id_col.asc())
     else:
         if not token and sort == "number":
             stmt = stmt.where(col.is_not(None))
@@ -246,11 +266,12 @@ def page(spec, user, args, messages: dict, size: int = 50) -> Page:
 
 def iterate(spec, user, args, messages: dict, batch: int = 1000, limit: int = 100_000):
     """Every matching record in id order, in batches (exports); at most ``limit`` rows."""
-    stmt = build_query(spec, user, args, messages).order_by(Record.id.desc())
+    stmt, id_col = _query(spec, user, args, messages, drive=True)
+    stmt = stmt.order_by(id_col.desc())
     last = None
     seen = 0
     while seen < limit:
-        s = stmt if last is None else stmt.where(Record.id < last)
+        s = stmt if last is None else stmt.where(id_col < last)
         rows = db.session.execute(s.limit(batch)).scalars().all()
         if not rows:
             return
