@@ -1,5 +1,32 @@
-"""After-sales service and complaints (ZLAL009 后续服务和客户投诉处理程序): so far its calendar duties."""
-from ..records.procedures import Procedure
-from .reminders import RULES
+"""After-sales service and complaints (ZLAL009 后续服务和客户投诉处理程序 and the reception handbook
+接待室工作手册 with its flows TS-001..TS-008).
 
-PROCEDURE = Procedure("QP-CS", reminders=tuple(RULES))
+Each part of the procedure is a module of its own (intake and dispatch, fee complaints, rewards,
+network complaints, key customers, the month). A part module may define ``FORMS`` (form code →
+``FormRules``), ``BLUEPRINTS``, ``RULES`` (calendar and managed reminder rules), ``AUDIT_ACTIONS``
+and ``EXTENSIONS``; they are merged here into the package's one :class:`Procedure`, so adding a part
+is one line in ``PARTS``.
+"""
+from ..records.procedures import Procedure
+from . import reminders
+
+# One line per part module (see the docstring).
+PARTS = (
+    reminders,
+)
+
+
+def _merged(name: str) -> dict:
+    out: dict = {}
+    for part in PARTS:
+        out.update(getattr(part, name, {}))
+    return out
+
+
+def _joined(name: str) -> tuple:
+    return tuple(item for part in PARTS for item in getattr(part, name, ()))
+
+
+PROCEDURE = Procedure("QP-CS", forms=_merged("FORMS"), blueprints=_joined("BLUEPRINTS"),
+                      reminders=_joined("RULES"), audit_actions=_merged("AUDIT_ACTIONS"),
+                      extensions=_merged("EXTENSIONS"))
