@@ -81,8 +81,9 @@ def seed(path: Path, n: int, people: list, revisions: dict) -> None:
                         "current_step, department_id, created_by_id, created_at, updated_at, data, search_text, "
                         "version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", recs)
         con.executemany("INSERT INTO customer_entries (record_id, form_code, department_id, at, phone_key, phone_rev, "
-                        "name_key, account_key, phone, name) VALUES (:record_id, :form_code, :department_id, :at, "
-                        ":phone_key, :phone_rev, :name_key, :account_key, :phone, :name)", entries)
+                        "name_key, account_key, pinyin_key, initials_key, phone, name) VALUES (:record_id, :form_code, "
+                        ":department_id, :at, :phone_key, :phone_rev, :name_key, :account_key, :pinyin_key, "
+                        ":initials_key, :phone, :name)", entries)
         con.commit()
         recs.clear()
         entries.clear()
@@ -158,6 +159,8 @@ def main():
         ("search by the last 8 digits (HTTP)", get(quality, "/customers/?q=00000001")),
         ("search by a common surname: 陈 (HTTP, 20 customers)", get(quality, "/customers/?q=%E9%99%88")),
         ("search by a full name (HTTP)", get(quality, "/customers/?q=%E9%99%88%E5%BB%BA%E5%9B%BD")),
+        ("search by a name in pinyin: chenjianguo (HTTP)", get(quality, "/customers/?q=chenjianguo")),
+        ("search by a name's initials: cjg (HTTP)", get(quality, "/customers/?q=cjg")),
     ]
     with app.app_context():
         from qms.auth.models import ApiToken

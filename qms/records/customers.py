@@ -25,6 +25,7 @@ import json
 import re
 import unicodedata
 
+from pypinyin import Style, lazy_pinyin
 from sqlalchemy import ForeignKey, Index, String, Text, delete, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +53,8 @@ class CustomerEntry(db.Model):
     phone_rev: Mapped[str | None] = mapped_column(KeyText)  # the same reversed: a number typed without its area code
     name_key: Mapped[str | None] = mapped_column(KeyText)  # the name folded (name_key)
     account_key: Mapped[str | None] = mapped_column(KeyText)  # the account folded
+    pinyin_key: Mapped[str | None] = mapped_column(KeyText)  # a Chinese name in pinyin: chenjianguo
+    initials_key: Mapped[str | None] = mapped_column(KeyText)  # its initials: cjg
     phone: Mapped[str | None] = mapped_column(String(100))  # the phone number as typed
     name: Mapped[str | None] = mapped_column(String(200))  # the name as typed
 
@@ -62,6 +65,10 @@ class CustomerEntry(db.Model):
         # Partial: most forms declare no account, and an index of NULLs is planned as a scan.
         Index("ix_customer_entries_account", "account_key", "at", "record_id",
               sqlite_where=text("account_key IS NOT NULL"), postgresql_where=text("account_key IS NOT NULL")),
+        Index("ix_customer_entries_pinyin", "pinyin_key",
+              sqlite_where=text("pinyin_key IS NOT NULL"), postgresql_where=text("pinyin_key IS NOT NULL")),
+        Index("ix_customer_entries_initials", "initials_key",
+              sqlite_where=text("initials_key IS NOT NULL"), postgresql_where=text("initials_key IS NOT NULL")),
     )
 
 
@@ -85,6 +92,36 @@ def name_key(text: str | None) -> str:
     folded = phones.fold(str(text or "")).strip()
     folded = _CJK_GAP.sub("", _SPACE.sub(" ", folded))
     return folded.casefold()[:120]
+
+
+# Surnames read otherwise than their characters' first reading (曾 is zeng in 曾丽梅, ceng in 曾经):
+# the first character of a name is read by this table. A company whose name starts with one of them
+# (乐华 is lehua) is then found by its surname reading only; its Chinese name finds it as ever.
+SURNAMES = {"曾": "zeng", "单": "shan", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao", "查": "zha",
+            "盖": "ge", "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "种": "chong", "柏": "bai",
+            "召": "shao", "员": "yun", "尉": "yu", "秘": "bi", "繁": "po", "句": "gou", "宓": "mi"}
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def pinyin_keys(name: str | None) -> tuple[str, str]:
+    """A name holding Chinese characters as typed in pinyin without tones: ("zenglimei", "zlm") for
+    曾丽梅; ü as v (吕 is lv), other letters and digits kept, punctuation dropped. ("", "") for a name
+    with no Chinese character (it is found by its own letters)."""
+    key = name_key(name)
+    if not _HAN.search(key):
+        return "", ""
+    words = [w.casefold() for w in lazy_pinyin(key, style=Style.NORMAL)]
+    if key[0] in SURNAMES:
+        words[0] = SURNAMES[key[0]]
+    words = ["".join(c for c in w if c.isalnum()) for w in words]
+    words = [w for w in words if w]
+    return "".join(words)[:120], "".join(w[0] for w in words)[:120]
+
+
+def pinyin_query(value: str) -> str:
+    """A search written in Latin letters only (spaces allowed), as the pinyin keys hold it; "" otherwise."""
+    letters = value.replace(" ", "")
+    return letters if len(letters) >= 2 and letters.isascii() and letters.isalpha() else ""
 
 
 def has_letters(key: str) -> bool:
@@ -116,9 +153,11 @@ def entry_values(record: Record, decl: dict, values: dict | None = None) -> dict
     akey = akey if has_letters(akey) else ""
     if not (pkey or nkey or akey):
         return None
+    full, initials = pinyin_keys(nkey) if nkey else ("", "")
     return {"record_id": record.id, "form_code": record.form_code, "department_id": record.department_id,
             "at": record.created_at, "phone_key": pkey or None, "phone_rev": pkey[::-1] or None,
             "name_key": nkey or None, "account_key": akey or None,
+            "pinyin_key": full or None, "initials_key": initials or None,
             "phone": str(phone)[:100] if pkey else None, "name": str(name).strip()[:200] if nkey else None}
 
 

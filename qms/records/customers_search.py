@@ -10,7 +10,9 @@ A customer is a key: the national digits of a phone number ("07562212345"), ``n:
 record under that folded name) or ``a:<account>``. A search ``q`` written only with what a number is
 written with is a phone search (exact, or the number's first or last digits when four or more are
 typed: "2212345" finds "0756-2212345"); anything else is a name, found by its beginning ("陈" finds
-陈建国 and 陈丽梅; "陈建国" finds exactly him and 陈建国华) — or an account typed in full.
+陈建国 and 陈丽梅; "陈建国" finds exactly him and 陈建国华) — or an account typed in full. A name
+written in Latin letters only is also looked up as the pinyin of Chinese names, from its beginning:
+"chenjianguo", "chen jian" and the initials "cjg" find 陈建国 (``customers.pinyin_keys``).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from sqlalchemy.orm import defer
 from ..extensions import db
 from . import phones, policy
 from . import spec as specs
-from .customers import CustomerEntry, has_letters, name_key
+from .customers import CustomerEntry, has_letters, name_key, pinyin_query
 from .models import Record
 from .register import BadQuery, decode_cursor, encode_cursor
 
@@ -124,7 +126,12 @@ def _conditions(kind: str, value: str, accounts: bool) -> list:
             conds += [(CustomerEntry.phone_key, _prefix(CustomerEntry.phone_key, value)),
                       (CustomerEntry.phone_rev, _prefix(CustomerEntry.phone_rev, value[::-1]))]
         return conds
-    return [(CustomerEntry.name_key, _prefix(CustomerEntry.name_key, value)), *account]
+    conds = [(CustomerEntry.name_key, _prefix(CustomerEntry.name_key, value)), *account]
+    letters = pinyin_query(value)
+    if letters:  # a Chinese name typed in pinyin: chenjianguo, chen jianguo, or its initials cjg
+        for col in (CustomerEntry.pinyin_key, CustomerEntry.initials_key):
+            conds.append((col, col.is_not(None) & _prefix(col, letters)))
+    return conds
 
 
 def search(q: str | None, user, limit: int = 20) -> list[Customer]:

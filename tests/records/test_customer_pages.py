@@ -77,6 +77,26 @@ def test_a_name_finds_by_its_beginning(app, client):
     assert "CS-INQ" in by_name or "客户投诉查询表" in by_name
 
 
+def test_a_chinese_name_is_found_by_its_pinyin_or_initials(app, client):
+    """Clerks type names in pinyin: chenjianguo, "Chen Jian", cjg; a surname is read as a surname
+    (曾丽梅 is zeng, not ceng). A Latin name is found by its own letters, not a pinyin of them."""
+    csd, _tsd, _q = _people()
+    sign(F.record(csd, "CS-INQ", customer_name="陈建国", phone_number="0756-2212345"), csd)
+    sign(F.record(csd, "CS-INQ", customer_name="曾丽梅", phone_number="13800138000"), csd)
+    sign(F.record(csd, "CS-INQ", customer_name="Tom Lee", phone_number="0756-3318888"), csd)
+    F.login(client, csd)
+
+    def found(q):
+        html = client.get("/customers/", query_string={"q": q}).get_data(as_text=True)
+        return {n for n in ("07562212345", "13800138000", "07563318888") if f"/customers/{n}" in html}
+    assert found("chenjianguo") == found("Chen Jian") == found("CJG") == found("cj") == {"07562212345"}
+    assert found("zenglimei") == found("zlm") == {"13800138000"}
+    assert found("cenglimei") == set()
+    assert found("tom") == {"07563318888"} and found("tl") == set()
+    api = client.get("/api/v1/customers", query_string={"q": "cjg"}, headers=token_for(csd))
+    assert api.status_code == 200 and "07562212345" in api.get_data(as_text=True)
+
+
 def test_a_search_that_normalises_to_nothing_says_so_on_its_field(app, client):
     F.login(client, F.user("clerk"))
     for q in ("---", "+86", "！！"):
@@ -189,7 +209,7 @@ def test_lookups_are_index_ranges_never_scans(app, backend):
         sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
         return " ".join(r[-1] for r in db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
     e = cs.CustomerEntry
-    for kind, value in (("phone", "07562212345"), ("name", "陈")):
+    for kind, value in (("phone", "07562212345"), ("name", "陈"), ("name", "chen jian")):
         for order, cond in cs._conditions(kind, value, accounts=True):
             text = plan(cs._scoped(sel(e.phone_key), clerk).where(cond).order_by(order).limit(500))
             assert "SCAN customer_entries" not in text and "USING INDEX ix_customer_entries" in text, text

@@ -90,6 +90,14 @@ def _entry(rec):
     return db.session.execute(select(CustomerEntry).where(CustomerEntry.record_id == rec.id)).scalar()
 
 
+@pytest.mark.parametrize(("name", "keys"), [
+    ("陈建国", ("chenjianguo", "cjg")), (" 陈 建国 ", ("chenjianguo", "cjg")), ("曾丽梅", ("zenglimei", "zlm")),
+    ("单雄", ("shanxiong", "sx")), ("吕布", ("lvbu", "lb")), ("陈建国(经理)", ("chenjianguojingli", "cjgjl")),
+    ("Tom张", ("tomzhang", "tz")), ("Tom Lee", ("", "")), ("", ("", "")), (None, ("", ""))])
+def test_chinese_names_get_their_pinyin_and_initials(name, keys):
+    assert customers.pinyin_keys(name) == keys
+
+
 def test_a_record_is_indexed_from_its_first_signature(app):
     clerk = F.user("clerk")
     rec = F.record(clerk, "TEST-REC", customer_name=" 陈 建国", phone_number="+86 756 221 2345")
@@ -97,6 +105,7 @@ def test_a_record_is_indexed_from_its_first_signature(app):
     sign(rec, clerk)
     e = _entry(rec)
     assert (e.phone_key, e.phone_rev, e.name_key, e.form_code) == ("07562212345", "54321226570", "陈建国", "TEST-REC")
+    assert (e.pinyin_key, e.initials_key) == ("chenjianguo", "cjg")
     assert (e.phone, e.name, e.department_id, e.at) == ("+86 756 221 2345", "陈 建国", rec.department_id, rec.created_at)
 
 
