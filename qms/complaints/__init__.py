@@ -9,10 +9,12 @@ is one line in ``PARTS``.
 """
 from ..records.procedures import Procedure
 from . import reminders
+from . import network  # noqa: I001  (CS-15 network complaints)
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    network,
 )
 
 
