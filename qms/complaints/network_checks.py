@@ -3,6 +3,8 @@ causes checked come from the category's checklist, and the fault is passed to on
 category's own duties, in the room that duty belongs to (by the complaint's copy of the limits)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from ..auth.lookup import department_name
@@ -12,6 +14,7 @@ from . import network_table as table
 from .network_clock import limits_for
 
 PASSED_ON = {"room": table.ROOM, "remote": table.REMOTE}
+STEP_TIMES = ("confirmed_at", "preprocessed_at", "fixed_at", "solved_at", "replied_at")
 
 
 def _label(field: str, value) -> str:
@@ -23,7 +26,7 @@ def _label(field: str, value) -> str:
 def check_network(record, values, user) -> dict:
     """{field: [message]} for a category not in use, a cause off its checklist, a duty of another
     category or kind, or a room that does not hold the duty."""
-    errors: dict = {}
+    errors: dict = _times(values)
     category = values.get("category")
     if not category:
         return errors
@@ -35,7 +38,8 @@ def check_network(record, values, user) -> dict:
     allowed = table.CAUSES.get(category, ())
     wrong = [c for c in values.get("causes") or () if c not in allowed]
     if wrong:
-        errors["causes"] = [_("Not on the checklist of %(category)s: %(causes)s.", category=_label("category", category),
+        errors["causes"] = [_("Not on the checklist of %(category)s: %(causes)s.",
+                              category=_label("category", category),
                               causes="、".join(_label("causes", c) for c in wrong))]
     errors.update(_passed_on(values, limits, category))
     return errors
@@ -63,3 +67,23 @@ def _passed_on(values, limits: dict, category: str) -> dict:
     if outcome == "remote" and room:
         return {"room": [_("A remote fault stays with the monitoring room: leave the room empty.")]}
     return {}
+
+
+def _moment(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    try:
+        return datetime.fromisoformat(str(value)).replace(tzinfo=None) if value else None
+    except ValueError:
+        return None
+
+
+def _times(values) -> dict:
+    """A step's time before the complaint was received, to the minute (the declaration's
+    ``not_before`` compares days; a 20-minute limit needs minutes)."""
+    received = _moment(values.get("received_at"))
+    if received is None:
+        return {}
+    return {name: [_("May not be before the complaint was received (%(at)s).",
+                     at=received.strftime("%Y-%m-%d %H:%M"))]
+            for name in STEP_TIMES if (m := _moment(values.get(name))) is not None and m < received}

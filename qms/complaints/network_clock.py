@@ -161,9 +161,9 @@ def sync_watches(record, spec=None) -> None:
         if c.step not in CLOCKED or step_rule is None:
             continue
         active = c.step == waiting and c.due_at is not None
-        engine.upsert_watch(step_rule, SUBJECT, record.id, c.step, due_at=c.due_at,
-                            title=f"{record.display_number} {spec.step(c.step).label['zh']}", link=link, owner_id=record.created_by_id,
-                            department_id=_dept_id(c.room), active=active)
+        title = f"{record.display_number} {spec.step(c.step).label['zh']}"
+        engine.upsert_watch(step_rule, SUBJECT, record.id, c.step, due_at=c.due_at, title=title, link=link,
+                            owner_id=record.created_by_id, department_id=_dept_id(c.room), active=active)
     if chase_rule is None:
         return
     n = len(chases(record.id))

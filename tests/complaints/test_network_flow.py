@@ -4,18 +4,23 @@ applying to new complaints only.
 covers: CS-15"""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from qms.complaints import network_clock as clock
 from qms.complaints import network_table as table
 from qms.complaints.network_models import NetworkLimit
 from qms.core.audit import AuditEvent
+from qms.core.errors import ValidationFailed
+from qms.core.timeutil import set_clock
 from qms.extensions import db
+from qms.records import policy
+from qms.records import spec as specs
 from qms.records.models import CLOSED, IN_PROGRESS
 from qms.reminders import engine, rules
 from qms.reminders.models import Notification, ReminderWatch
+from tests import factories as F
 from tests.complaints.network_helpers import cast, confirmed, dispatched, preprocessed, step
-from qms.core.timeutil import set_clock
 from tests.support.clock import SH, at
 
 
@@ -49,7 +54,6 @@ def test_cs15_roaming_complaint_through_the_switching_room_with_its_limits(app):
     assert c["preprocess"].due_at == minute(12, 12) and c["preprocess"].minutes == 120
     assert c["room"].room == "SWT" and c["room"].minutes == 60 and c["room"].due_at == minute(12, 5)
     # The room step is the switching room's alone: the radio room cannot sign it.
-    from qms.records import policy, spec as specs
     assert policy.signable_step(p.radio, specs.get("CS-NET"), rec) is None
     set_clock(minute(12, 20))
     step(rec, p.switch, room_result="修正本端局数据。", fixed_at="2026-12-01T12:15")
@@ -65,7 +69,7 @@ def test_cs15_roaming_complaint_through_the_switching_room_with_its_limits(app):
 def test_cs15_coverage_complaint_to_the_radio_room_and_new_site_construction_in_months(app):
     p = cast()
     set_clock(minute(9, 0))
-    rec = dispatched(p.clerk, category="coverage", content="此前有信号，后来没有")
+    rec = dispatched(p.clerk, category="coverage", content="此前有信号，后来没有", received_at="2026-12-01T08:55")
     set_clock(minute(9, 15))
     confirmed(rec, p.mon, at="2026-12-01T09:15")
     set_clock(minute(9, 50))
@@ -127,7 +131,6 @@ def test_cs15_limit_changed_by_the_admin_applies_to_new_complaints_only(app, cli
     old = dispatched(p.clerk)
     row = db.session.execute(select(NetworkLimit).where(NetworkLimit.category == "roaming",
                                                         NetworkLimit.duty == "confirm")).scalar_one()
-    from tests import factories as F
     F.login(client, p.admin)
     page = client.get(f"/complaints/network/limits/{row.id}")
     assert page.status_code == 200 and "监控室" in page.get_data(as_text=True)
@@ -144,7 +147,7 @@ def test_cs15_limit_changed_by_the_admin_applies_to_new_complaints_only(app, cli
     db.session.expire_all()
     assert db.session.get(NetworkLimit, row.id).minutes == 30
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "cs15_limit_changed")).scalar_one()
-    assert event.changes_dict()["minutes"] == [20, 30]
+    assert event.changes_dict["minutes"] == [20, 30]
     set_clock(minute(11, 0))
     new = dispatched(p.clerk)
     assert by_step(old)["confirm"].due_at == minute(10, 20)
@@ -163,8 +166,6 @@ def test_cs15_category_switched_off_is_refused_for_new_complaints(app):
     for row in table.rows("data"):
         row.active = False
     db.session.commit()
-    from qms.core.errors import ValidationFailed
-    import pytest
     with pytest.raises(ValidationFailed) as exc:
         dispatched(p.clerk, category="data", content="GPRS上不了网")
     assert "category" in exc.value.errors
