@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, validators
 from wtforms.fields.choices import SelectChoice
 
-from ..auth.lookup import department_labels, names
+from ..auth.lookup import names
 from ..auth.models import Department
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
@@ -42,7 +42,8 @@ def _labels() -> dict:
     out = {name: {v: tr(label) for v, label in spec.field_map[name].choices} for name in ("category", "duty", "causes")}
     out["duty"].update({table.CONFIRM: _("Confirm the fault solution and reply"),
                         table.PREPROCESS: _("Pre-processing")})
-    out["room"] = department_labels(current_locale())
+    locale = current_locale()
+    out["room"] = {d.code: d.label(locale) for d in db.session.execute(select(Department)).scalars()}
     return out
 
 

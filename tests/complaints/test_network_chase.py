@@ -100,6 +100,7 @@ def test_cs15_chase_logged_from_the_complaint_page(app, client):
     page = client.get(f"/r/CS-NET/{rec.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="chase-form"' in html and "每 30 分钟" in html
+    assert '<td data-label="承办">监控室</td>' in html
     resp = client.post(f"/complaints/network/{rec.id}/chase", data={"csrf_token": F.csrf_from(html),
                                                                    "note": "省公司监控室：对端短信中心拥塞"})
     assert resp.status_code == 302
