@@ -22,7 +22,7 @@ def network_changed(record, spec, new: bool = False) -> None:
 
 
 FORMS = {FORM: FormRules(checks=(network_checks.check_network,), on_change=(network_changed,),
-                         panel=network_views.network_panel)}
+                         panel=network_views.network_panel, pdf_extras=network_views.network_pdf)}
 BLUEPRINTS = (network_views.bp,)
 RULES = network_clock.RULES
 AUDIT_ACTIONS = {

@@ -3,6 +3,7 @@ a complaint's page (its limits, the clock of each step, the chase log) and loggi
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.lookup import names
 from ..auth.models import Department
 from ..core.i18n import current_locale, tr
-from ..core.timeutil import utcnow
+from ..core.timeutil import fmt, utcnow
 from ..core.writes import web_write
 from ..extensions import db
 from ..records import policy
@@ -104,3 +105,24 @@ def network_panel(record, spec, user) -> dict:
             "case": case, "chases": chases, "next_chase": clock.next_chase_due(record),
             "interval": clock.chase_interval(record), "can_chase": step is not None, "labels": _labels(),
             "names": names(c.user_id for c in chases), "limit_text": table.limit_text}
+
+
+def network_pdf(record, locale: str) -> dict:
+    """The printout's clock table and chase log, as plain rows (part of the PDF cache key)."""
+    spec = specs.by_revision(record.form_revision_id)
+    duties = {v: tr(label, locale) for v, label in spec.field_map["duty"].choices}
+    rooms = {d.code: d.label(locale) for d in db.session.execute(select(Department)).scalars()}
+    now = utcnow()
+    with force_locale(locale):
+        duties.update({table.CONFIRM: _("Confirm the fault solution and reply"), table.PREPROCESS: _("Pre-processing")})
+        clocks = tuple((tr(spec.step(c.step).label, locale), duties.get(c.duty, "") if c.duty else "",
+                        rooms.get(c.room, c.room or ""),
+                        table.limit_text(c.minutes, c.months, "remote" if c.step == table.REMOTE else "")
+                        if c.duty else "",
+                        fmt(c.started_at), fmt(c.due_at), fmt(c.done_at),
+                        _("Over the limit") if c.late(now) else "")
+                       for c in clock.clocks(record, spec))
+    chases = clock.chases(record.id)
+    who = names(c.user_id for c in chases)
+    return {"network_clocks": clocks if clock.case_of(record.id) else (),
+            "network_chases": tuple((fmt(c.chased_at), who.get(c.user_id, ""), c.note) for c in chases)}

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from qms.complaints import network_clock as clock
+from qms.complaints import network_views
 from qms.complaints.network_models import NetworkChase
 from qms.core.audit import AuditEvent
 from qms.core.errors import ServiceError, ValidationFailed
@@ -67,6 +68,9 @@ def test_cs15_remote_fault_is_chased_every_30_minutes_until_solved(app):
     log = clock.chases(rec.id)
     assert [(c.user_id, c.chased_at) for c in log] == [(p.mon.id, minute(11, 33)), (p.mon_head.id, minute(12, 40))]
     assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "cs15_chase_logged")).scalars().all()
+    printed = network_views.network_pdf(rec, "zh_CN")  # the printout carries the chase log
+    assert [n for _at, _who, n in printed["network_chases"]] == ["联通监控室：正在查对端局数据", "对端局数据已修改，待验证"]
+    assert any("每 30 分钟" in row[3] for row in printed["network_clocks"])
     # Append-only: a logged chase cannot be changed.
     first.note = "改写"
     with pytest.raises(RuntimeError):
