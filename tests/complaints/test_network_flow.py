@@ -14,7 +14,7 @@ from qms.core.audit import AuditEvent
 from qms.core.errors import ValidationFailed
 from qms.core.timeutil import set_clock
 from qms.extensions import db
-from qms.records import policy
+from qms.records import policy, service
 from qms.records import spec as specs
 from qms.records.models import CLOSED, IN_PROGRESS
 from qms.reminders import engine, rules
@@ -170,3 +170,18 @@ def test_cs15_category_switched_off_is_refused_for_new_complaints(app):
         dispatched(p.clerk, category="data", content="GPRS上不了网")
     assert "category" in exc.value.errors
     assert table.current("data") == {}
+
+
+def test_cs15_a_voided_complaint_stops_its_clock(app):
+    p = cast()
+    set_clock(minute(10, 0))
+    rec = dispatched(p.clerk)
+    watch = lambda: db.session.execute(select(ReminderWatch.active).where(  # noqa: E731
+        ReminderWatch.subject_id == rec.id, ReminderWatch.rule_id == clock.STEP_RULE,
+        ReminderWatch.period == "confirm")).scalar()
+    assert watch() is True
+    service.void(rec, p.quality, "客户撤诉", F.PASSWORD)
+    db.session.commit()
+    assert watch() is False
+    engine.sweep(rules.by_id(), now=minute(11, 0))
+    assert got(p.mon_head) == []
