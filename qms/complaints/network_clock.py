@@ -174,7 +174,7 @@ def sync_watches(record, spec=None) -> None:
                             owner_id=None, department_id=None, active=False)
     engine.upsert_watch(chase_rule, SUBJECT, record.id, f"chase-{n}", due_at=due,
                         title=f"{record.display_number} 外端故障第{n + 1}次追单", link=link, owner_id=passer,
-                        department_id=_dept_id("MON"), active=due is not None)
+                        department_id=_dept_id(table.MONITORING), active=due is not None)
 
 
 def log_chase(record, user, note: str) -> NetworkChase:

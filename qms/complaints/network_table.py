@@ -22,6 +22,7 @@ from .network_models import NetworkLimit
 FORM = "CS-NET"
 CONFIRM, PREPROCESS, ROOM, REMOTE = "confirm", "preprocess", "room", "remote"
 KINDS = (CONFIRM, PREPROCESS, ROOM, REMOTE)
+MONITORING = "MON"  # 监控室: confirms, pre-processes and chases remote faults (CS-NET's steps name it too)
 
 # The handbook's checklist per category (S004 网络质量投诉: the 监控室 pre-processing causes). Where
 # the handbook names no causes (coverage, call quality, border roaming) the checklist is the
