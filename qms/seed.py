@@ -91,6 +91,7 @@ DEMO_USERS = [
     ("quality", "陈芳", "EMD", QUALITY_MANAGER, "demo-quality-2026"),
     ("gm", "刘伟", "LDR", GENERAL_MANAGER, "demo-gm-2026"),
     ("admin", "赵磊", "AHR", ADMIN, "demo-admin-2026"),
+    ("mon", "黄海", "MON", TECHNICIAN, "demo-mon-2026"),  # 监控室: network complaints (CS-15)
 ]
 
 

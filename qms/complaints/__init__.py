@@ -8,11 +8,15 @@ and ``EXTENSIONS``; they are merged here into the package's one :class:`Procedur
 is one line in ``PARTS``.
 """
 from ..records.procedures import Procedure
-from . import reminders
+from . import (
+    network,  # noqa: I001  (CS-15 network complaints)
+    reminders,
+)
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    network,
 )
 
 
