@@ -2,7 +2,7 @@
 copy of its limits, and the append-only chase log of remote faults
 
 Revision ID: a7c15e0f3b21
-Revises: e5a1c3f7b920
+Revises: 9b3e5d71c2a4
 Create Date: 2026-12-03 13:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import qms.core.timeutil
 
 revision = 'a7c15e0f3b21'
-down_revision = 'e5a1c3f7b920'
+down_revision = '9b3e5d71c2a4'
 branch_labels = None
 depends_on = None
 
