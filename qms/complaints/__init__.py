@@ -8,11 +8,13 @@ and ``EXTENSIONS``; they are merged here into the package's one :class:`Procedur
 is one line in ``PARTS``.
 """
 from ..records.procedures import Procedure
-from . import reminders
+from . import contact, keycust, reminders
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    keycust,
+    contact,
 )
 
 
@@ -29,4 +31,4 @@ def _joined(name: str) -> tuple:
 
 PROCEDURE = Procedure("QP-CS", forms=_merged("FORMS"), blueprints=_joined("BLUEPRINTS"),
                       reminders=_joined("RULES"), audit_actions=_merged("AUDIT_ACTIONS"),
-                      extensions=_merged("EXTENSIONS"))
+                      extensions=_merged("EXTENSIONS"), sweeps=_joined("SWEEPS"))
