@@ -91,6 +91,7 @@ DEMO_USERS = [
     ("quality", "陈芳", "EMD", QUALITY_MANAGER, "demo-quality-2026"),
     ("gm", "刘伟", "LDR", GENERAL_MANAGER, "demo-gm-2026"),
     ("admin", "赵磊", "AHR", ADMIN, "demo-admin-2026"),
+    ("tsd", "黄立新", "TSD", TECHNICIAN, "demo-tsd-2026"),  # 终端服务部: terminal service records (CS-05)
 ]
 
 
