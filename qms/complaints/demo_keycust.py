@@ -9,13 +9,14 @@ the app layer's, ``qms.seed``)."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..auth.models import User
-from ..core.timeutil import utcnow
+from ..core.timeutil import local, utcnow
 from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
@@ -29,17 +30,14 @@ LIST = [
      "since": "2024-07-15", "notes": "急救中心专线,故障当日修复。"},
 ]
 KEY = {"customer_name": "港湾实业有限公司", "phone_number": "0756-3318888", "request_type": "install",
-       "request": "新增 30 门分机及 2 条中继线,需同步开通计费。", "target_department": "TSD", "also_notify": ["TDD"],
-       "notified_at": "2026-11-19T10:00"}
+       "request": "新增 30 门分机及 2 条中继线,需同步开通计费。", "target_department": "TSD", "also_notify": ["TDD"]}
 TERM = {"customer_name": "珠海市人民医院", "phone_number": "0756-2222570",
-        "terminal": "华为 MA5620 数据终端 SN2201-0457", "request": "急救中心数据终端无法上网,上门检修。",
-        "service_on": "2026-11-21"}
+        "terminal": "华为 MA5620 数据终端 SN2201-0457", "request": "急救中心数据终端无法上网,上门检修。"}
 VISITS = [
     {"method": "questionnaire", "customer_name": "珠海市人民医院", "phone_number": "0756-2222570",
-     "contacted_on": "2026-11-25", "content": "年度服务调查表:对故障修复速度满意。", "score": "5",
-     "satisfaction": "satisfied"},
+     "content": "年度服务调查表:对故障修复速度满意。", "score": "5", "satisfaction": "satisfied"},
     {"method": "callback", "customer_name": "港湾实业有限公司", "phone_number": "0756-3318888",
-     "contacted_on": "2026-11-26", "content": "回访分机安装:客户反映技术发展部开通中继线拖延,多次催促无答复。",
+     "content": "回访分机安装:客户反映技术发展部开通中继线拖延,多次催促无答复。",
      "score": "2", "satisfaction": "dissatisfied", "improvement": "重点客户中继线开通纳入日跟踪。"},
 ]
 
@@ -73,21 +71,26 @@ def load() -> int:
     for values in LIST:
         _new("CS-KEYCUST", clerk, values)
         made += 1
-    first = _new("CS-KEY", clerk, KEY)
+    # Dates relative to today (the demo may run on any day): the notice went out six days ago, so the
+    # 5-day installation limit has passed for the department that has not finished.
+    now = local(utcnow()).replace(second=0, microsecond=0)
+    sent = (now - timedelta(days=6)).replace(hour=10, minute=0)
+    first = _new("CS-KEY", clerk, {**KEY, "notified_at": sent.strftime("%Y-%m-%dT%H:%M")})
     made += 1 + len(linked("CS-KEY", "notice_of", first.id))
-    service.update(first, tsd, MultiDict({"completed_at": "2026-11-22T16:30",
+    service.update(first, tsd, MultiDict({"completed_at": (sent + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
                                           "result": "分机已安装调试完毕,客户验收。"}), "zh_CN", first.version)
     service.sign_verified(first, tsd)
     made += keycust.open_overdue(utcnow())  # the 技术发展部 notice is past its 5 days
-    done = _new("CS-TERM", tsd, TERM)
-    service.update(done, tsd, MultiDict({"completion": "更换电源模块,测试上网正常。", "completed_on": "2026-11-21"}),
+    day = (now - timedelta(days=2)).date().isoformat()
+    done = _new("CS-TERM", tsd, {**TERM, "service_on": day})
+    service.update(done, tsd, MultiDict({"completion": "更换电源模块,测试上网正常。", "completed_on": day}),
                    "zh_CN", done.version)
     customer_sign.capture_drawn(done, tsd, "刘主任", _ink())
     service.sign_verified(done, tsd)
     _new("CS-TERM", tsd, {**TERM, "terminal": "中兴 ZXV10 终端", "request": "门诊楼终端迁移",
-                          "service_on": "2026-11-27"})
+                          "service_on": now.date().isoformat()})
     made += 2
     for values in VISITS:
-        _new("CS-VISIT", clerk, values)
+        _new("CS-VISIT", clerk, {**values, "contacted_on": now.date().isoformat()})
         made += 1
     return made
