@@ -18,6 +18,7 @@ from ..records.lookup import choice_text, record_of
 from ..records.models import VOIDED, Record
 
 NC = "CA-NC"
+KEY = "CS-KEY"  # its department to act answers for a key customer's dissatisfaction
 
 
 def raised(record: Record) -> list[Record]:
@@ -50,7 +51,8 @@ def overdue_service(record: Record, due_at: datetime, actor, completed_at: str |
 def dissatisfied(record: Record) -> Record:
     """A customer who said they were dissatisfied (a callback, questionnaire or visit): a
     nonconformity for improvement through the CAPA procedure (S003 客户联络(2)). It belongs to the
-    department whose record was followed up, else to the department that surveyed."""
+    department whose work was followed up (a key-customer service: the department that acted; another
+    record: its department), else to the department that surveyed."""
     v = record.values
     about = record_of(v, "about")
     with record_language():
@@ -63,6 +65,9 @@ def dissatisfied(record: Record) -> Record:
             text += " " + _("About %(number)s.", number=about.display_number)
         basis = _("Customer satisfaction (%(form)s, QP-CS 客户联络)", form=record.form_code)
     text = "\n".join(t for t in (text, v.get("content"), v.get("improvement")) if t)
-    dept = about.department_id if about is not None else record.department_id
+    dept = record.department_id
+    if about is not None:
+        acted = Department.id_of(about.values.get("target_department")) if about.form_code == KEY else None
+        dept = acted or about.department_id
     return open_nonconformity(record, "survey", dept, "general", text[:4000], requirement=basis,
                               found_on=today())

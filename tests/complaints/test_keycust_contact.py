@@ -71,14 +71,15 @@ def test_cs05_completion_before_the_service_date_is_refused(app):
 def test_cs09_a_dissatisfied_callback_raises_one_nonconformity(app):
     p = People()
     listed(p.clerk)
-    key = key_service(p.clerk, target_department="TSD")
+    key = key_service(p.clerk, target_department="TDD")
     timeutil.set_clock(at(11, 24, 16))
     visit = _create("CS-VISIT", p.clerk, {**VISIT, "about": key.number, "score": "2", "satisfaction": "dissatisfied"})
     assert nonconformities("survey") == []  # a draft raises nothing yet
     service.sign(visit, p.clerk, F.PASSWORD)
     db.session.commit()
     [nc] = nonconformities("survey")
-    assert nc.values["source_record"] == visit.id and nc.department.code == "CSD"  # the followed-up record's
+    # The department whose service was followed up answers for it (the key-customer record's department to act).
+    assert nc.values["source_record"] == visit.id and nc.department.code == "TDD"
     assert "不满意" in nc.values["description"] and key.display_number in nc.values["description"]
     assert nc.status == "in_progress" and nc.current_step == "close"  # waits for 企业管理部
     service.void(visit, p.head, "录入重复", F.PASSWORD)  # a later change does not raise a second one
