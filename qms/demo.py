@@ -5,7 +5,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
-from .complaints import demo_network
+from .complaints import demo_keycust, demo_network
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -19,9 +19,6 @@ EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-21T14:40", "channel": "counter", "customer_name": "林晓梅",
                          "phone_number": "13800138000", "category": "fault", "severity": "minor",
                          "content": "宽带频繁掉线，已转终端服务部。", "reply_due_on": "2026-11-23"}, 0),
-    ("CS-KEY", "clerk", {"customer_name": "港湾实业有限公司", "phone_number": "0756-3318888",
-                         "request": "新增 30 门分机及 2 条中继线", "target_department": "TSD",
-                         "notified_at": "2026-11-19T10:00", "due_on": "2026-11-24"}, 1),
 ]
 
 
@@ -61,7 +58,8 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return made + _nonconformities() + _instruments() + demo_network.load()
+    return (made + _nonconformities() + _instruments() + demo_network.load()
+            + demo_keycust.load())
 
 
 def _nonconformities() -> int:

@@ -92,6 +92,7 @@ DEMO_USERS = [
     ("gm", "刘伟", "LDR", GENERAL_MANAGER, "demo-gm-2026"),
     ("admin", "赵磊", "AHR", ADMIN, "demo-admin-2026"),
     ("mon", "黄海", "MON", TECHNICIAN, "demo-mon-2026"),  # 监控室: network complaints (CS-15)
+    ("tsd", "黄立新", "TSD", TECHNICIAN, "demo-tsd-2026"),  # 终端服务部: terminal service records (CS-05)
 ]
 
 

@@ -8,8 +8,10 @@ and ``EXTENSIONS``; they are merged here into the package's one :class:`Procedur
 is one line in ``PARTS``.
 """
 from ..records.procedures import Procedure
-from . import (
-    network,  # noqa: I001  (CS-15 network complaints)
+from . import (  # noqa: I001  (one line per part)
+    contact,  # CS-09 callbacks, questionnaires, visits
+    keycust,  # CS-04, CS-05 key customers, terminal service
+    network,  # CS-15 network complaints
     reminders,
 )
 
@@ -17,6 +19,8 @@ from . import (
 PARTS = (
     reminders,
     network,
+    keycust,
+    contact,
 )
 
 
@@ -33,4 +37,4 @@ def _joined(name: str) -> tuple:
 
 PROCEDURE = Procedure("QP-CS", forms=_merged("FORMS"), blueprints=_joined("BLUEPRINTS"),
                       reminders=_joined("RULES"), audit_actions=_merged("AUDIT_ACTIONS"),
-                      extensions=_merged("EXTENSIONS"))
+                      extensions=_merged("EXTENSIONS"), sweeps=_joined("SWEEPS"))

@@ -60,6 +60,10 @@ class Procedure:
     # (record, spec, event, detail) hooks, every form: a lifecycle event someone must hear of, e.g.
     # "send_back" with detail {"signature", "by", "reason", "step"} (the returned signer's notice)
     record_events: tuple = ()
+    # (now) -> int jobs the scheduler runs after each reminder sweep: what a procedure must do when
+    # time passes, not when a record changes (an overdue key-customer service opens a nonconformity).
+    # Idempotent: they run every minute, and twice when a second scheduler takes over.
+    sweeps: tuple = ()
 
 
 class Registry:
@@ -87,6 +91,7 @@ class Registry:
         self.user_change_checks = tuple(c for p in self.procedures for c in p.user_change_checks)
         self.every_change = tuple(h for p in self.procedures for h in p.every_change)
         self.record_events = tuple(h for p in self.procedures for h in p.record_events)
+        self.sweeps = tuple(job for p in self.procedures for job in p.sweeps)
         self.audit_actions = {k: v for p in self.procedures for k, v in p.audit_actions.items()}
         self.extensions: dict = {}
         for p in self.procedures:

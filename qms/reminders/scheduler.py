@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from ..core.timeutil import tz, utcnow
 from ..extensions import db
+from ..records.procedures import registry
 from . import engine, mail, rules
 from .models import JobState
 
@@ -98,7 +99,21 @@ def _sweep() -> dict:
     all_rules = rules.all_rules()
     engine.ensure_calendar_watches(all_rules, utcnow())
     db.session.commit()
-    return engine.sweep({r.id: r for r in all_rules})
+    stats = engine.sweep({r.id: r for r in all_rules})
+    done = run_procedure_sweeps(utcnow())
+    if done:
+        stats["procedures"] = done
+    return stats
+
+
+def run_procedure_sweeps(now) -> int:
+    """The procedures' own time-driven jobs (``Procedure.sweeps``), each committed on its own, so
+    one that fails does not undo another's work. Returns what they did (e.g. records opened)."""
+    done = 0
+    for job in registry().sweeps:
+        done += job(now) or 0
+        db.session.commit()
+    return done
 
 
 def run_sweep(app) -> dict:

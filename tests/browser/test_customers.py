@@ -18,8 +18,9 @@ def _shot(page, name):
 def test_a_number_typed_with_spaces_reaches_every_record_of_the_customer(app, live_server, browser):
     clerk = F.user("clerk", "CSD", name="王静")
     inq = sign(F.record(clerk, "CS-INQ", customer_name="陈建国", phone_number="0756-2212345"), clerk)
+    sign(F.record(clerk, "CS-KEYCUST", customer_name="陈建国", phone_number="0756-2212345", since="2026-01-05"), clerk)
     key = sign(F.record(clerk, "CS-KEY", customer_name="陈建国", phone_number="+86 756 221 2345",
-                        target_department="TDD", notified_at="2026-11-20T10:00", due_on="2026-11-25",
+                        target_department="TDD", notified_at="2026-11-20T10:00", request_type="install",
                         request="专线开通"), clerk)
     sign(F.record(clerk, "CS-INQ", customer_name="陈丽梅", phone_number="13800138000"), clerk)
     numbers, username = (inq.display_number, key.display_number), clerk.username

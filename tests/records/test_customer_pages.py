@@ -15,7 +15,7 @@ from tests.support.api import token_for
 from tests.support.records import sign
 
 KEY = {"customer_name": "陈建国", "phone_number": "0756-2212345", "target_department": "TDD",
-       "notified_at": "2026-11-20T10:00", "due_on": "2026-11-25", "request": "专线开通"}
+       "notified_at": "2026-11-20T10:00", "request_type": "install", "request": "专线开通"}
 
 
 def _people():
@@ -26,7 +26,8 @@ def _people():
 def _records(csd, tsd):
     """The same customer in three forms of CSD (one still a draft), and once in TSD."""
     inq = sign(F.record(csd, "CS-INQ", customer_name="陈建国", phone_number="0756 221 2345"), csd)
-    key = sign(F.record(csd, "CS-KEY", **KEY), csd)
+    sign(F.record(csd, "CS-KEYCUST", customer_name="陈建国", phone_number="0756-2212345", since="2026-01-05"), csd)
+    key = sign(F.record(csd, "CS-KEY", **KEY), csd)  # a key customer (CS-KEYCUST: not on the customer page)
     draft = F.record(csd, "TEST-REC", customer_name="陈建国", phone_number="07562212345")
     other = sign(F.record(tsd, "TEST-REC", customer_name="陈建国", phone_number="+86 756 2212345"), tsd)
     return inq, key, draft, other

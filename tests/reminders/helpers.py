@@ -1,4 +1,4 @@
-"""Helpers for the reminder tests: a key-customer record (CS-KEY) with a due date, and its people."""
+"""Helpers for the reminder tests: a key-customer record (CS-KEY) due 5 days after its notice, and its people."""
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
@@ -10,8 +10,9 @@ from qms.records import spec as specs
 from tests import factories as F
 from tests.support.clock import at
 
-KEY = {"customer_name": "港湾实业", "phone_number": "0756-3318888", "request": "新增分机",
-       "target_department": "TSD", "notified_at": "2026-11-20T10:00", "due_on": "2026-11-25"}
+# A new installation has 5 days (forms/CS-KEY.yaml lookups): due at the end of 25 November.
+KEY = {"customer_name": "港湾实业", "phone_number": "0756-3318888", "request": "新增分机", "request_type": "install",
+       "target_department": "TSD", "notified_at": "2026-11-20T10:00"}
 
 
 def key_record(clerk, **values):

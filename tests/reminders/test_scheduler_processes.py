@@ -50,11 +50,12 @@ def _count(model):
     return n
 
 
-def _new_overdue_record(clerk_id, due_on):
+def _new_overdue_record(clerk_id, request_type):
+    """A CS-KEY notice of 20 November: "install" is due on the 25th, "change" on the 22nd."""
     from qms.auth.models import User
     timeutil.set_clock(at(11, 20))
     clerk = db.session.get(User, clerk_id)
-    rec = service.create(specs.get("CS-KEY"), clerk, MultiDict({**KEY, "due_on": due_on}), "zh_CN")
+    rec = service.create(specs.get("CS-KEY"), clerk, MultiDict({**KEY, "request_type": request_type}), "zh_CN")
     db.session.commit()
     timeutil.set_clock(None)
     db.session.remove()
@@ -67,7 +68,7 @@ def test_two_schedulers_one_sends_the_other_takes_over(app, tmp_path):
     F.user("quality_manager", "EMD")
     F.user("general_manager", "LDR")
     clerk_id = clerk.id
-    _new_overdue_record(clerk_id, "2026-11-25")
+    _new_overdue_record(clerk_id, "install")
     procs = []
     try:
         a, log_a = _start(app, tmp_path, "a", server.port)
@@ -86,7 +87,7 @@ def test_two_schedulers_one_sends_the_other_takes_over(app, tmp_path):
         a.send_signal(signal.SIGKILL)
         a.wait(10)
         assert _wait(lambda: "scheduler running" in log_b.read_text()), log_b.read_text()
-        _new_overdue_record(clerk_id, "2026-11-22")  # overdue long enough to reach the GM too
+        _new_overdue_record(clerk_id, "change")  # overdue long enough to reach the GM too
         assert _wait(lambda: _count(Notification) >= first_notices + 3), log_b.read_text()
         assert _wait(lambda: len(server.messages) >= first_mails + 2), log_b.read_text()
         time.sleep(3)

@@ -67,7 +67,8 @@ def test_acknowledgement_stops_repeats_but_not_escalation(app, client):
 def test_ladder_climbs_owner_head_quality_general_manager(app):
     """CA-04 style ladder on a rule declared with all three rungs."""
     clerk, head, quality, gm = people()
-    raw = {"id": "ladder-test", "kind": "due", "form": "CS-KEY", "field": "due_on", "lead_days": [],
+    raw = {"id": "ladder-test", "kind": "due", "form": "CS-KEY", "field": "notified_at", "days_field": "limit_days",
+           "lead_days": [],
            "title": {"zh": "测试", "en": "test"},
            "ladder": [{"after_hours": 24, "to": "department_head"}, {"after_hours": 72, "to": "quality_manager"},
                       {"after_hours": 168, "to": "general_manager"}]}
@@ -93,11 +94,12 @@ def test_void_stops_and_moved_deadline_restarts(app):
     rec = key_record(clerk)
     sweep(at(11, 24))
     timeutil.set_clock(at(11, 24, 12))
-    service.update(rec, clerk, MultiDict({**KEY, "due_on": "2026-12-10"}), "zh_CN", rec.version)
+    # The notice was in fact sent today: 5 days from now (the deadline is worked out, not typed).
+    service.update(rec, clerk, MultiDict({**KEY, "notified_at": "2026-11-24T11:00"}), "zh_CN", rec.version)
     db.session.commit()
     assert sweep(at(11, 25))["notices"] == 0  # the old "due today" no longer applies
-    sweep(at(12, 9))
-    assert [n.period for n in notices(clerk, "lead:1")] == ["2026-11-25", "2026-12-10"]
+    sweep(at(11, 28))
+    assert [n.period for n in notices(clerk, "lead:1")] == ["2026-11-25", "2026-11-29"]
     service.void(rec, head, "客户撤回")
     db.session.commit()
     w = db.session.execute(select(ReminderWatch).where(ReminderWatch.subject_id == rec.id)).scalar_one()
