@@ -9,8 +9,8 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from .. import demo, seed
-from ..documents import loader
 from ..complaints import catalogue as complaint_catalogue
+from ..documents import loader
 from ..extensions import db
 from ..records import customers
 from ..records import spec as specs

@@ -82,11 +82,11 @@ def item(number: str, version: int | None = None) -> CatalogueItem | None:
 def lookup_table() -> dict:
     """The current catalogue's items in use as the lookup table ``catalogue`` of CS-REWARD
     (``lookup(catalogue, item, grade)``): key ``number``; columns grade (None for 网络通 items), cause,
-    version. An item switched off is missing, so the record says it is not in the table."""
+    version. An item unknown or switched off reads as empty: the reward's check names it on the item."""
     version = current_version()
     rows = [{"number": i.number, "grade": i.grade or None, "cause": i.cause, "version": version}
             for i in items_at() if i.in_use]
-    return {"catalogue": {"key": "number", "rows": rows,
+    return {"catalogue": {"key": "number", "rows": rows, "missing_is_empty": True,
                           "columns": frozenset(("number", "grade", "cause", "version"))}}
 
 

@@ -27,8 +27,8 @@ COMPLAINT_FORMS = ("CS-INQ", "TS-FEE", "CS-NET")
 
 def _complaint(record, values: dict) -> dict:
     complaint = record_of(values, "complaint")
-    if complaint is None:
-        return {}
+    if complaint is None:  # the declaration cannot require a link to one of several forms
+        return {"complaint": [_("Enter the number of the complaint record this reward is for.")]}
     if complaint.form_code not in COMPLAINT_FORMS:
         return {"complaint": [_("A reward is for a complaint record (%(forms)s).", forms="、".join(COMPLAINT_FORMS))]}
     others = [r for r in linked(REWARD, "complaint", complaint.id, statuses=LIVE)
@@ -42,6 +42,9 @@ def _complaint(record, values: dict) -> dict:
 def check_reward(record, values: dict, user) -> dict:
     """Only justified, human-caused complaints are rewarded, once per complaint record."""
     errors = _complaint(record, values)
+    if values.get("item") and values.get("catalogue_version") is None:
+        errors["item"] = [_("%(item)s is not an item in use in the complaint item catalogue (version %(v)d).",
+                            item=values.get("item"), v=catalogue.current_version())]
     if values.get("justified") == "no":
         errors["justified"] = [_("Unjustified complaints are not rewarded (principle D).")]
     if values.get("cause") in ("system", "network"):

@@ -3,6 +3,7 @@ change it), each department's reward reviewer (admins), a reward started from it
 handbook's sheets (page and Excel; :mod:`.rewards_sheets`)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -196,8 +197,10 @@ def sheet_page(sheet: str):
 
 def _xlsx(sheet, title, start, end, found, sums) -> bytes:
     caption = f"{title} {start.isoformat()} – {end.isoformat()}"
+    title = re.sub(r"[\\/*?:\[\]]", "-", title)  # characters a sheet's name may not hold
     if sheet == "summary":
-        header = [_("Grade"), _("First: count"), _("First: value (yuan)"), _("Repeat: count"), _("Repeat: value (yuan)")]
+        header = [_("Grade"), _("First: count"), _("First: value (yuan)"), _("Repeat: count"),
+                  _("Repeat: value (yuan)")]
         body = [[str(GRADE_LABELS[g]), *sums["cells"][(g, "first")], *sums["cells"][(g, "repeat")]]
                 for g in catalogue.GRADES]
         body.append([_("Total"), sums["count"], sums["value"], "", ""])

@@ -36,7 +36,8 @@ class FormRules:
     - ``link_alias``: ``(text) -> record id | None``: another name a record is typed by in link fields;
     - ``lookups``: ``() -> {table: {"key", "rows", "columns"}}``: lookup tables kept as data by the
       package (an admin-edited catalogue), read by ``compute:`` in place of the YAML table of the same
-      name (which declares the shape, so expressions are still checked when the file loads).
+      name (which declares the shape, so expressions are still checked when the file loads); with
+      ``"missing_is_empty": True`` a key not in the table reads as empty (the package's check says why).
     """
 
     checks: tuple = ()

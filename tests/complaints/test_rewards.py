@@ -71,7 +71,7 @@ def test_cs12_unknown_item_period_backwards_and_second_reward_refused(p):
     c = complaint(p["clerk"])
     with pytest.raises(ValidationFailed) as exc:
         reward(p["clerk"], c, p["head"], item="9.9.9")
-    assert "severity" in exc.value.errors or "item" in exc.value.errors
+    assert list(exc.value.errors) == ["item"]
     db.session.rollback()
     with pytest.raises(ValidationFailed) as exc:
         reward(p["clerk"], c, p["head"], start_on="2026-11-20", end_on="2026-11-19")
