@@ -67,7 +67,8 @@ def draft_reviewer(record, values: dict, user) -> dict:
     return {}
 
 
-FORMS = {REWARD: FormRules(checks=(check_reward,), draft_checks=(draft_reviewer,), lookups=catalogue.lookup_table)}
+FORMS = {REWARD: FormRules(checks=(check_reward,), draft_checks=(draft_reviewer,), lookups=catalogue.lookup_table,
+                            panel=rewards_views.reward_panel)}
 BLUEPRINTS = (rewards_views.bp,)
 AUDIT_ACTIONS = {
     "complaint_item_added": _l("Complaint item added"),

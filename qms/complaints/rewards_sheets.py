@@ -52,6 +52,7 @@ class Row:
     end_on: str
     reviewer: str
     signed_at: datetime
+    reviewed: bool
     told: bool
 
 
@@ -107,6 +108,7 @@ def rows(sheet: str, start: date, end: date, department_id: int | None = None, l
             value=int(v.get("value") or 0), kind=choice_text(r, "kind", lang),
             start_on=v.get("start_on") or "", end_on=v.get("end_on") or "",
             reviewer=people.get(as_id(v.get("reviewer")), ""), signed_at=local(sig.signed_at),
+            reviewed=any(s.step == "review" for s in r.signatures),
             told=any(s.step == "notify" for s in r.signatures)))
     return sorted(out, key=lambda x: (x.signed_at, x.id))
 

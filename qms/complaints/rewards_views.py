@@ -209,8 +209,18 @@ def _xlsx(sheet, title, start, end, found, sums) -> bytes:
                           more=[(_("By department"), [_("Department"), _("Count"), _("Value (yuan)")], by_dept)])
     header = [_("No."), _("Department"), _("Complaint"), _("Customer"), _("Number rewarded"), _("Item"), _("Grade"),
               _("First or repeat"), _("Value (yuan)"), _("Reward in kind"), _("Starts"), _("Ends"), _("Reviewer"),
-              _("Customer told")]
+              _("Reviewed"), _("Customer told")]
     body = [[r.number, r.department, r.complaint, r.customer_name, r.phone_number, r.item, r.severity, r.repeat,
-             r.value, r.kind, r.start_on, r.end_on, r.reviewer, _("Yes") if r.told else _("No")] for r in found]
-    body.append([_("Total"), "", "", "", "", "", "", "", sums["value"], "", "", "", "", ""])
+             r.value, r.kind, r.start_on, r.end_on, r.reviewer, _("Yes") if r.reviewed else _("No"),
+             _("Yes") if r.told else _("No")] for r in found]
+    body.append([_("Total"), "", "", "", "", "", "", "", sums["value"], "", "", "", "", "", ""])
     return write_xlsx(title[:31], header, body, caption)
+
+
+def reward_panel(record, spec, user) -> dict:
+    """On a reward record: the catalogue item it used, as that version words it, and the way to the
+    catalogue and the sheets."""
+    version = record.values.get("catalogue_version")
+    number = record.values.get("item") or ""
+    return {"template": "complaints/rewards/panel.html", "number": number, "version": version,
+            "item": catalogue.item(number, version) if number else None}
