@@ -20,6 +20,7 @@ from ..records.procedures import FormRules
 from . import catalogue, rewards_reviewers, rewards_views
 
 REWARD = "CS-REWARD"
+FILING = "CS-REWARD-FILING"  # a monthly sheet filed (closes its calendar duty)
 # The complaint forms a reward may be for: the complaint form, fee disputes, network complaints (the
 # last two are built beside this part; a code with no form yet simply never matches).
 COMPLAINT_FORMS = ("CS-INQ", "TS-FEE", "CS-NET")
@@ -68,8 +69,26 @@ def draft_reviewer(record, values: dict, user) -> dict:
 
 
 FORMS = {REWARD: FormRules(checks=(check_reward,), draft_checks=(draft_reviewer,), lookups=catalogue.lookup_table,
-                            panel=rewards_views.reward_panel)}
+                            panel=rewards_views.reward_panel),
+         FILING: FormRules(panel=rewards_views.filing_panel)}
 BLUEPRINTS = (rewards_views.bp,)
+_CSD_CLERK = [{"role": "clerk", "department": "CSD"}, {"role": "department_head", "department": "CSD"}]
+# The monthly sheets' duties (S004), each closed by a filing record of its own sheet (its period field is
+# the month only for that sheet). "前" read as "by the end of that day" (QP-CS 4.0, rewards).
+RULES = [
+    {"id": "cs12-repricing", "requirement": "CS-12", "kind": "monthly", "day": 20, "remind_days_before": 3,
+     "title": {"zh": "每月20日前奖励汇总报业务监督室作二次批价",
+               "en": "Reward summary to business supervision for repricing by the 20th"},
+     "recipients": _CSD_CLERK, "closes_with": {"form": FILING, "period_field": "repricing_period"}},
+    {"id": "cs12-register", "requirement": "CS-12", "kind": "monthly", "day": 30, "remind_days_before": 3,
+     "title": {"zh": "每月30日前投诉奖励登记表报营帐数据室",
+               "en": "Complaint reward register to the billing data room by the 30th"},
+     "recipients": _CSD_CLERK, "closes_with": {"form": FILING, "period_field": "register_period"}},
+    {"id": "cs12-summary", "requirement": "CS-12", "kind": "monthly", "day": 1, "remind_days_before": 2,
+     "title": {"zh": "每月1日前上月考核/奖励情况汇总表（Excel）报市场部业务监督室",
+               "en": "Last month's assessment and reward summary (Excel) to marketing by the 1st"},
+     "recipients": _CSD_CLERK, "closes_with": {"form": FILING, "period_field": "summary_period"}},
+]
 AUDIT_ACTIONS = {
     "complaint_item_added": _l("Complaint item added"),
     "complaint_item_changed": _l("Complaint item changed"),

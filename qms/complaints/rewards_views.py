@@ -4,7 +4,7 @@ handbook's sheets (page and Excel; :mod:`.rewards_sheets`)."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -224,3 +224,16 @@ def reward_panel(record, spec, user) -> dict:
     number = record.values.get("item") or ""
     return {"template": "complaints/rewards/panel.html", "number": number, "version": version,
             "item": catalogue.item(number, version) if number else None}
+
+
+def filing_panel(record, spec, user) -> dict | None:
+    """On a filing record: the sheet it filed, for the month that sheet covers (the 20th's and the
+    1st's report last month's rewards, the 30th's this month's)."""
+    sheet, month = record.values.get("sheet"), record.values.get("month") or ""
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return None
+    day = first - timedelta(days=1) if sheet == "repricing" else first
+    return {"template": "complaints/rewards/panel_filing.html", "sheet": sheet, "day": day.isoformat(),
+            "title": SHEET_TITLES.get(sheet, "")}

@@ -164,3 +164,19 @@ def test_cs12_sheets_total_the_rewards(p):
     assert rewards_sheets.period("summary", date(2026, 12, 1)) == (date(2026, 11, 1), date(2026, 11, 30))
     assert rewards_sheets.period("weekly", date(2026, 11, 23)) == (date(2026, 11, 16), date(2026, 11, 22))
     assert rewards_sheets.totals(rewards_sheets.rows("summary", date(2026, 10, 1), date(2026, 10, 31)))["count"] == 0
+
+
+def test_cs12_a_filing_closes_only_its_own_sheets_monthly_duty(p):
+    from werkzeug.datastructures import MultiDict
+
+    from qms.records import service
+    from qms.records import spec as specs
+    from qms.reminders.models import DutyClosure
+
+    rec = service.create(specs.get("CS-REWARD-FILING"), p["clerk"], MultiDict(
+        {"sheet": "register", "month": "2026-11", "sent_to": "营帐数据室", "sent_on": "2026-11-20"}), "zh_CN")
+    assert (rec.values["register_period"], rec.values["repricing_period"]) == ("2026-11", "")
+    R.sign(rec, p["clerk"])
+    closed = set(db.session.execute(select(DutyClosure.rule_id, DutyClosure.period)).all())
+    assert ("cs12-register", "2026-11") in closed
+    assert not {r for r, _ in closed} & {"cs12-repricing", "cs12-summary"}
