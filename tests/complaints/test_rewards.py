@@ -9,12 +9,15 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from qms.complaints import catalogue, rewards_sheets
 from qms.core import timeutil
 from qms.core.errors import SignatureRefused, ValidationFailed
 from qms.extensions import db
-from qms.reminders.models import ReminderWatch
+from qms.records import service
+from qms.records import spec as specs
+from qms.reminders.models import DutyClosure, ReminderWatch
 from tests.support import clock as C
 from tests.support import records as R
 
@@ -167,12 +170,6 @@ def test_cs12_sheets_total_the_rewards(p):
 
 
 def test_cs12_a_filing_closes_only_its_own_sheets_monthly_duty(p):
-    from werkzeug.datastructures import MultiDict
-
-    from qms.records import service
-    from qms.records import spec as specs
-    from qms.reminders.models import DutyClosure
-
     rec = service.create(specs.get("CS-REWARD-FILING"), p["clerk"], MultiDict(
         {"sheet": "register", "month": "2026-11", "sent_to": "营帐数据室", "sent_on": "2026-11-20"}), "zh_CN")
     assert (rec.values["register_period"], rec.values["repricing_period"]) == ("2026-11", "")
