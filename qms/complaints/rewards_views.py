@@ -195,6 +195,14 @@ def sheet_page(sheet: str):
                            company_wide=policy.company_wide(current_user), grades=GRADE_LABELS)
 
 
+def _day(text: str):
+    """A stored date as a spreadsheet date (kept as text when it is not one)."""
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text
+
+
 def _xlsx(sheet, title, start, end, found, sums) -> bytes:
     caption = f"{title} {start.isoformat()} – {end.isoformat()}"
     title = re.sub(r"[\\/*?:\[\]]", "-", title)  # characters a sheet's name may not hold
@@ -211,7 +219,7 @@ def _xlsx(sheet, title, start, end, found, sums) -> bytes:
               _("First or repeat"), _("Value (yuan)"), _("Reward in kind"), _("Starts"), _("Ends"), _("Reviewer"),
               _("Reviewed"), _("Customer told")]
     body = [[r.number, r.department, r.complaint, r.customer_name, r.phone_number, r.item, r.severity, r.repeat,
-             r.value, r.kind, r.start_on, r.end_on, r.reviewer, _("Yes") if r.reviewed else _("No"),
+             r.value, r.kind, _day(r.start_on), _day(r.end_on), r.reviewer, _("Yes") if r.reviewed else _("No"),
              _("Yes") if r.told else _("No")] for r in found]
     body.append([_("Total"), "", "", "", "", "", "", "", sums["value"], "", "", "", "", "", ""])
     return write_xlsx(title[:31], header, body, caption)
