@@ -95,8 +95,7 @@ def catalogue_item(number: str | None = None):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            with web_write(_("Saved: catalogue version %(v)d.", v=catalogue.current_version() + 1),
-                           flash_refusal=False) as w:
+            with web_write(_("Saved."), flash_refusal=False) as w:  # the page shows the version it made
                 values = {k: form[k].data for k in catalogue.EDITABLE}
                 catalogue.save(current_user, number, {**values, "number": form.number.data})
             if w.ok:
