@@ -5,12 +5,15 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
-from .complaints import demo_keycust, demo_network
+from .complaints import demo_keycust, demo_network, demo_rewards
 from .extensions import db
 from .records import service
 from .records import spec as specs
 from .records.models import Record
 from .seed import DEMO_USERS
+
+# The complaints package's parts, each with its own demo records (their load() returns how many).
+COMPLAINT_DEMOS = (demo_keycust, demo_network, demo_rewards)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
@@ -58,8 +61,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return (made + _nonconformities() + _instruments() + demo_network.load()
-            + demo_keycust.load())
+    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS)
 
 
 def _nonconformities() -> int:

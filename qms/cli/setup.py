@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from .. import demo, seed
+from ..complaints import catalogue as complaint_catalogue
 from ..documents import loader
 from ..extensions import db
 from ..records import customers
@@ -30,6 +31,7 @@ def initialise() -> list[str]:
     for folder in current_app.config.get("QMS_EXTRA_FORMS_DIRS", ()):
         out += specs.sync(folder)
     out.append(f"flow contacts added: {seed.flow_contacts()}")
+    out.append(f"complaint items added: {complaint_catalogue.seed()}")  # CS-12, once
     out += customers.refresh()  # a form whose `customer:` declaration changed is indexed again
     duties.rebuild()  # a rule that gained closes_with counts the records signed before it
     if current_app.config.get("QMS_SEED_HOLIDAYS", True):  # the tests' template starts with an empty calendar

@@ -9,10 +9,11 @@ is one line in ``PARTS``.
 """
 from ..records.procedures import Procedure
 from . import (  # noqa: I001  (one line per part)
-    contact,  # CS-09 callbacks, questionnaires, visits
-    keycust,  # CS-04, CS-05 key customers, terminal service
-    network,  # CS-15 network complaints
+    contact,
+    keycust,
+    network,
     reminders,
+    rewards,
 )
 
 # One line per part module (see the docstring).
@@ -21,6 +22,7 @@ PARTS = (
     network,
     keycust,
     contact,
+    rewards,
 )
 
 

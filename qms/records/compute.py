@@ -21,12 +21,13 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.errors import SpecError
 from ..core.i18n import tr
+from .procedures import rules_for
 
 FUNCTIONS = {"sum", "count", "avg", "min", "max", "round", "abs", "lookup"}
 AGGREGATES = {"sum", "count", "avg"}
 _BINOPS = {ast.Add, ast.Sub, ast.Mult, ast.Div}
 _CMPOPS = {ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE}
-COMPUTED_TYPES = ("integer", "decimal", "string")
+COMPUTED_TYPES = ("integer", "decimal", "string", "choice")
 
 
 class ComputeError(Exception):
@@ -290,6 +291,8 @@ class _Evaluator:
                     raise ComputeError(_l("Table %(table)s has no column %(column)s.", table=table, column=column))
                 return _number(row[_text(column)]) if isinstance(row[_text(column)], (int, float)) \
                     else row[_text(column)]
+        if spec.get("missing_is_empty"):  # a package's table whose own check names the missing key
+            return None
         raise ComputeError(_l("%(key)s is not in table %(table)s.", key=_text(key), table=table))
 
 
@@ -313,6 +316,10 @@ def as_field_value(f, result):
         return None
     if f.type == "string":
         return _text(result) if isinstance(result, Decimal) else str(result)
+    if f.type == "choice":  # a choice worked out (from a lookup table) is one of the declared values
+        if _text(result) not in {v for v, _label in f.choices}:
+            raise ComputeError(_l("%(value)s is not one of the choices.", value=_text(result)))
+        return _text(result)
     if not isinstance(result, Decimal):
         raise ComputeError(_l("%(value)s is not a number.", value=result))
     if f.type == "integer":
@@ -362,7 +369,8 @@ def apply(spec, values: dict, only=None) -> dict:
     those that cannot be worked out: {field: [message]}; a table's by row and column."""
     errors = {}
     wanted = set(only) if only is not None else {f.name for f in spec.fields}
-    lookups = spec.lookups
+    kept = rules_for(spec.code).lookups  # tables a package keeps as data replace the YAML's
+    lookups = {**spec.lookups, **(kept() if kept else {})}
     numeric = numeric_names(spec.fields)
     for table in spec.fields:
         if table.type == "table" and table.name in wanted and table.computed_columns:

@@ -33,7 +33,11 @@ class FormRules:
     - ``on_change``: ``(record, spec, new) -> None`` after every lifecycle change of a record;
     - ``panel``: ``(record, spec, user) -> {"template": ..., **data} | None`` on the record page;
     - ``pdf_extras``: ``(record, locale) -> {name: plain data}`` for the printout (part of its cache key);
-    - ``link_alias``: ``(text) -> record id | None``: another name a record is typed by in link fields.
+    - ``link_alias``: ``(text) -> record id | None``: another name a record is typed by in link fields;
+    - ``lookups``: ``() -> {table: {"key", "rows", "columns"}}``: lookup tables kept as data by the
+      package (an admin-edited catalogue), read by ``compute:`` in place of the YAML table of the same
+      name (which declares the shape, so expressions are still checked when the file loads); with
+      ``"missing_is_empty": True`` a key not in the table reads as empty (the package's check says why).
     """
 
     checks: tuple = ()
@@ -43,6 +47,7 @@ class FormRules:
     panel: Callable | None = None
     pdf_extras: Callable | None = None
     link_alias: Callable | None = None
+    lookups: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,10 @@ class Registry:
             for code, rules in proc.forms.items():
                 slot = merged.setdefault(code, {"checks": [], "draft_checks": [], "sign_checks": [],
                                                 "on_change": [], "panel": None, "pdf_extras": None,
-                                                "link_alias": None})
+                                                "link_alias": None, "lookups": None})
                 for name in ("checks", "draft_checks", "sign_checks", "on_change"):
                     slot[name].extend(getattr(rules, name))
-                for name in ("panel", "pdf_extras", "link_alias"):
+                for name in ("panel", "pdf_extras", "link_alias", "lookups"):
                     if getattr(rules, name) is not None:
                         if slot[name] is not None:
                             raise ValueError(f"{proc.code}: form {code} has two {name} declarations")
