@@ -33,7 +33,9 @@ class FormRules:
     - ``on_change``: ``(record, spec, new) -> None`` after every lifecycle change of a record;
     - ``panel``: ``(record, spec, user) -> {"template": ..., **data} | None`` on the record page;
     - ``pdf_extras``: ``(record, locale) -> {name: plain data}`` for the printout (part of its cache key);
-    - ``link_alias``: ``(text) -> record id | None``: another name a record is typed by in link fields.
+    - ``link_alias``: ``(text) -> record id | None``: another name a record is typed by in link fields;
+    - ``derive``: ``(record | None, values, user) -> {field: value}`` on create and update: the values of
+      the form's ``derived: true`` fields (only those of the step being saved are kept), before the checks.
     """
 
     checks: tuple = ()
@@ -43,6 +45,7 @@ class FormRules:
     panel: Callable | None = None
     pdf_extras: Callable | None = None
     link_alias: Callable | None = None
+    derive: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,8 @@ class Registry:
             for code, rules in proc.forms.items():
                 slot = merged.setdefault(code, {"checks": [], "draft_checks": [], "sign_checks": [],
                                                 "on_change": [], "panel": None, "pdf_extras": None,
-                                                "link_alias": None})
-                for name in ("checks", "draft_checks", "sign_checks", "on_change"):
+                                                "link_alias": None, "derive": []})
+                for name in ("checks", "draft_checks", "sign_checks", "on_change", "derive"):
                     slot[name].extend(getattr(rules, name))
                 for name in ("panel", "pdf_extras", "link_alias"):
                     if getattr(rules, name) is not None:
