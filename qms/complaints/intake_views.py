@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-
 from sqlalchemy import select
 
 from ..auth.models import Department, User
