@@ -5,6 +5,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
+from .complaints import demo_intake
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -14,10 +15,12 @@ from .seed import DEMO_USERS
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
                          "phone_number": "0756-2212345", "category": "billing", "severity": "general",
-                         "content": "客户反映本月长话费异常偏高，要求核查长话清单。", "reply_due_on": "2026-11-21"}, 1),
+                         "content": "客户反映本月长话费异常偏高，要求核查长话清单。", "place": "电话查询台",
+                         "outcome": "dispatch", "cause": "operator", "handling_department": "BIL"}, 1),
     ("CS-INQ", "clerk", {"received_at": "2026-11-21T14:40", "channel": "counter", "customer_name": "林晓梅",
                          "phone_number": "13800138000", "category": "fault", "severity": "minor",
-                         "content": "宽带频繁掉线，已转终端服务部。", "reply_due_on": "2026-11-23"}, 0),
+                         "content": "宽带频繁掉线，已转终端服务部。", "place": "营业前台",
+                         "outcome": "dispatch", "cause": "operator", "handling_department": "TSD"}, 0),
     ("CS-KEY", "clerk", {"customer_name": "港湾实业有限公司", "phone_number": "0756-3318888",
                          "request": "新增 30 门分机及 2 条中继线", "target_department": "TSD",
                          "notified_at": "2026-11-19T10:00", "due_on": "2026-11-24"}, 1),
@@ -60,7 +63,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return made + _nonconformities() + _instruments()
+    return made + _nonconformities() + _instruments() + demo_intake.load()
 
 
 def _nonconformities() -> int:

@@ -110,20 +110,16 @@ def test_the_quality_office_reaches_an_overdue_nonconformity_in_three_clicks(app
     assert c.clicks <= 3
 
 
-def test_the_reply_date_follows_the_category(app, live_server, browser):
-    from datetime import timedelta
-
-    from qms.core.timeutil import today
+def test_the_reply_limit_follows_the_category(app, live_server, browser):
+    # The reply limit is worked out from the category (CS-INQ's reply_limits table), never typed.
     username = F.user("clerk", "CSD").username
     db.session.remove()
     page = _login(browser, live_server, username)
     page.goto(live_server + "/r/CS-INQ/new")
-    day = today()
-    assert page.input_value("#f_reply_due_on") == (day + timedelta(days=1)).isoformat()
+    limit = page.locator('[data-computed="reply_limit_hours"]')
     page.select_option("#f_category", "fault")  # a fault report: 48 hours
-    assert page.input_value("#f_reply_due_on") == (day + timedelta(days=2)).isoformat()
-    page.select_option("#f_category", "billing")
-    assert page.input_value("#f_reply_due_on") == (day + timedelta(days=1)).isoformat()
-    page.fill("#f_reply_due_on", "2030-01-02")  # typed by the person: the choice no longer moves it
-    page.select_option("#f_category", "fault")
-    assert page.input_value("#f_reply_due_on") == "2030-01-02"
+    limit.filter(has_text="48").wait_for()
+    page.select_option("#f_category", "billing")  # a fee dispute: 24 hours
+    limit.filter(has_text="24").wait_for()
+    page.check("#f_complex_case")  # a complex dispute: the regulator's 15 days
+    limit.filter(has_text="360").wait_for()
