@@ -37,7 +37,8 @@ def load() -> int:
         return 0
     on_spot = _new("tech", received_at="2026-11-24T10:20", channel="field", place="香洲区紫荆路线路现场",
                    customer_name="黄先生", phone_number="13902221234", category="inquiry", severity="minor",
-                   content="询问宽带报装进度", outcome="on_spot", on_spot_answer="已告知客户装机排期为本周五，客户满意。")
+                   content="询问宽带报装进度", outcome="on_spot",
+                   on_spot_answer="已告知客户装机排期为本周五，客户满意。")
     _step(on_spot, "tech")
     first = _new("clerk", received_at="2026-11-25T09:30", customer_name="陈建国", phone_number="0756-2212345",
                  category="billing", content="本月长话费比平时高出一倍，要求核查长话清单。", outcome="dispatch",
@@ -54,7 +55,8 @@ def load() -> int:
     _step(again, "clerk")
     ticket = _new("clerk", received_at="2026-11-28T15:00", channel="c180", c180_ticket="180-20261128-031",
                   place="客户服务部", customer_name="林晓梅", phone_number="13800138000", category="fault",
-                  content="宽带频繁掉线，已向180投诉。", outcome="dispatch", cause="operator", handling_department="TDD")
+                  content="宽带频繁掉线，已向180投诉。", outcome="dispatch", cause="operator",
+                  handling_department="TDD")
     _step(ticket, "clerk")
     _step(ticket, "tech", handling="更换分线盒并调整端口，测试连续24小时无掉线。", told_how="visit",
           told_at="2026-11-29T16:00", c180_reply="经上门检修，系分线盒老化，已更换，线路恢复正常，客户认可。")
