@@ -228,3 +228,18 @@ def test_cs12_the_clerk_corrects_the_verdict_only_with_a_reason(people):
     rec = receive(people.csd, received_at="2026-12-03T10:00", repeat_claim="first",
                   repeat_claim_reason="上次投诉为其家人代办，非同一事项")
     assert rec.values["repeat"] == "first" and rec.values["repeat_basis"].startswith("人工更正：")
+
+
+def test_cs02_a_derived_field_is_never_typed_required_or_defaulted(app):
+    """The engine key the intake part adds (``derived: true``, set by ``FormRules.derive``)."""
+    import yaml
+
+    from qms.core.errors import SpecError
+    from qms.records.webforms import form_class
+    raw = yaml.safe_load(open("forms/CS-INQ.yaml", encoding="utf-8"))
+    spec = specs.parse(raw, "CS-INQ.yaml")
+    assert spec.field_map["repeat"].derived and "repeat" not in form_class(spec, "zh_CN")()._fields
+    for bad in ({"required": True}, {"default": "first"}):
+        fields = [{**f, **bad} if f["name"] == "repeat" else f for f in raw["fields"]]
+        with pytest.raises(SpecError, match="derived"):
+            specs.parse({**raw, "fields": fields}, "CS-INQ.yaml")
