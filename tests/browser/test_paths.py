@@ -51,6 +51,9 @@ def test_a_clerk_records_a_complaint_in_six_clicks(app, live_server, browser):
     c.choose("#f_category", "billing")
     c.choose("#f_severity", "general")
     c.type("#f_content", "话费异常偏高")
+    c.type("#f_place", "电话查询台")
+    c.choose("#f_outcome", "on_spot")  # settled on the spot: the first responder's signature closes it
+    c.type("#f_on_spot_answer", "已核对长话清单")
     c.type("#sign-password", F.PASSWORD, password=True)
     c.click("#save-and-sign")
     c.page.wait_for_load_state()
