@@ -61,7 +61,7 @@ def derive(record, values: dict, user) -> dict:
     now = local(utcnow()).replace(tzinfo=None)
     days = clocks.setting(spec, "regulator_days", clocks.REGULATOR_DAYS)
     verdict = repeat.decide(values.get("phone_number"), REPEAT_FORMS, values, now,
-                            exclude_id=record.id if record is not None else None,
+                            exclude=(record.id, record.amended_from_id) if record is not None else (),
                             window_days=clocks.setting(spec, "repeat_window_days", repeat.WINDOW_DAYS),
                             dissatisfied_before=bool(values.get("dissatisfied_before")))
     claim = values.get("repeat_claim")

@@ -32,7 +32,8 @@ def _now():
 
 def _earlier(record: Record, user) -> list[Record]:
     """The customer's other complaints (newest first) that ``user`` may read."""
-    rows = repeat.earlier(record.values.get("phone_number"), intake.REPEAT_FORMS, None, exclude_id=record.id)
+    rows = repeat.earlier(record.values.get("phone_number"), intake.REPEAT_FORMS, None,
+                          exclude=(record.id, record.amended_from_id))
     return [r for r in rows if policy.can(user, "view", specs.by_revision(r.form_revision_id), r)][:20]
 
 

@@ -62,10 +62,11 @@ BASIS = {LATE: "上次投诉未在处理时限内答复客户", DISSATISFIED: "�
          SAME_PERSON: "同一责任人造成的同类型投诉"}
 
 
-def earlier(phone: str | None, forms: tuple, received: datetime | None, exclude_id: int | None = None,
+def earlier(phone: str | None, forms: tuple, received: datetime | None, exclude: tuple = (),
             fields: Fields = Fields(), limit: int = 50) -> list[Record]:
-    """The customer's live records of ``forms`` received before ``received``, newest first."""
-    ids = [i for i in records_about(phone=phone, limit=200) if i != exclude_id]
+    """The customer's live records of ``forms`` received before ``received`` (any, when None), newest
+    first, leaving out the ids in ``exclude`` (the record itself, the original it amends)."""
+    ids = [i for i in records_about(phone=phone, limit=200) if i not in exclude]
     if not ids:
         return []
     rows = db.session.execute(select(Record).where(Record.id.in_(ids), Record.form_code.in_(forms),
@@ -76,14 +77,14 @@ def earlier(phone: str | None, forms: tuple, received: datetime | None, exclude_
     return [r for _at, r in keep[:limit]]
 
 
-def decide(phone: str | None, forms: tuple, values: dict, now: datetime, *, exclude_id: int | None = None,
+def decide(phone: str | None, forms: tuple, values: dict, now: datetime, *, exclude: tuple = (),
            window_days: int = WINDOW_DAYS, dissatisfied_before: bool = False, fields: Fields = Fields()) -> Verdict:
     """The verdict for a new complaint with ``values`` from ``phone``, against the customer's earlier
     records of ``forms``: the newest earlier record that meets a definition (tried in the seed's
     order for each record), else 首次."""
     received = clocks.parse(values.get(fields.received)) or now
     person, category = values.get(fields.person), values.get(fields.category)
-    for rec in earlier(phone, forms, received, exclude_id, fields):
+    for rec in earlier(phone, forms, received, exclude, fields):
         old = rec.values
         due = clocks.parse(old.get(fields.due))
         answered = clocks.answered_at(old, fields.answered)

@@ -243,3 +243,20 @@ def test_cs02_a_derived_field_is_never_typed_required_or_defaulted(app):
         fields = [{**f, **bad} if f["name"] == "repeat" else f for f in raw["fields"]]
         with pytest.raises(SpecError, match="derived"):
             specs.parse({**raw, "fields": fields}, "CS-INQ.yaml")
+
+
+def test_cs12_an_amendment_is_no_repeat_of_the_complaint_it_corrects(people):
+    from qms.records import service
+    from qms.records.webforms import to_formdata
+    clock(12, 1, 10)
+    rec = submitted(people.csd, outcome="on_spot", cause=None, handling_department=None, on_spot_answer="已解释",
+                    responsible_person=str(people.bil.id))
+    clock(12, 5, 10)
+    new = service.amend(rec, people.csd_head, "更正受理地点")
+    db.session.commit()
+    data = to_formdata(specs.get("CS-INQ"), new.values)
+    data["place"], data["received_at"] = "光大营业厅二楼", "2026-12-01T10:00"  # later than the original
+    service.update(new, people.csd_head, data, "zh_CN", new.version)
+    db.session.commit()
+    assert new.values["place"] == "光大营业厅二楼"
+    assert new.values["repeat"] == "first" and new.values.get("repeat_of") is None
