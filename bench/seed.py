@@ -29,6 +29,8 @@ def sample_values(spec, rnd: random.Random, i: int) -> dict:
     """Plausible values for every field of ``spec``."""
     out = {}
     for f in spec.fields:
+        if f.type in ("table", "record", "user") or f.compute is not None or f.derived:
+            continue  # rows, links, people and worked-out values are left empty
         if f.choices:
             v = rnd.choice(f.choices)[0]
             out[f.name] = [v] if f.type == "multichoice" else v

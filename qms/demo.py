@@ -5,7 +5,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
-from .complaints import demo_keycust, demo_network, demo_rewards
+from .complaints import demo_intake, demo_keycust, demo_network, demo_rewards
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -13,15 +13,17 @@ from .records.models import Record
 from .seed import DEMO_USERS
 
 # The complaints package's parts, each with its own demo records (their load() returns how many).
-COMPLAINT_DEMOS = (demo_keycust, demo_network, demo_rewards)
+COMPLAINT_DEMOS = (demo_intake, demo_keycust, demo_network, demo_rewards)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
                          "phone_number": "0756-2212345", "category": "billing", "severity": "general",
-                         "content": "客户反映本月长话费异常偏高，要求核查长话清单。", "reply_due_on": "2026-11-21"}, 1),
+                         "content": "客户反映本月长话费异常偏高，要求核查长话清单。", "place": "电话查询台",
+                         "outcome": "dispatch", "cause": "operator", "handling_department": "BIL"}, 1),
     ("CS-INQ", "clerk", {"received_at": "2026-11-21T14:40", "channel": "counter", "customer_name": "林晓梅",
                          "phone_number": "13800138000", "category": "fault", "severity": "minor",
-                         "content": "宽带频繁掉线，已转终端服务部。", "reply_due_on": "2026-11-23"}, 0),
+                         "content": "宽带频繁掉线，已转终端服务部。", "place": "营业前台",
+                         "outcome": "dispatch", "cause": "operator", "handling_department": "TSD"}, 0),
 ]
 
 

@@ -53,7 +53,8 @@ def csrf(client, path: str = "/") -> str:
 INQ = {
     "received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
     "phone_number": "0756-2212345", "category": "billing", "severity": "general",
-    "content": "话费异常偏高", "reply_due_on": "2026-11-21",
+    "content": "话费异常偏高", "place": "电话查询台", "outcome": "dispatch", "cause": "operator",
+    "handling_department": "CSD",
 }
 
 
@@ -77,7 +78,8 @@ def record(u: User, code: str = "CS-INQ", **values):
 def handled(rec, u, text: str = "已核查长话清单，答复客户。"):
     """CS-INQ (or TEST-REC) second step: ``u`` fills 处理过程及结果 and signs it."""
     from qms.extensions import db as _db
-    service.update(rec, u, MultiDict({"handling": text, "customer_informed": "y"}), "zh_CN", rec.version)
+    service.update(rec, u, MultiDict({"handling": text, "customer_informed": "y", "told_how": "phone",
+                                      "told_at": "2026-11-20T16:00"}), "zh_CN", rec.version)
     service.sign(rec, u, PASSWORD)
     _db.session.commit()
     return rec

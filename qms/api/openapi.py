@@ -40,7 +40,7 @@ def _field_schema(f) -> dict:
         if f.max is not None:
             s["maximum"] = f.max
     s["description"] = f"{f.label['zh']} / {f.label['en']}"
-    if f.compute is not None:
+    if f.compute is not None or f.derived:
         s["readOnly"] = True
         s["description"] += " (computed)"
     return s
@@ -60,7 +60,7 @@ def form_description(spec) -> dict:
 def _field_description(f) -> dict:
     out = {"name": f.name, "type": f.type, "label": f.label, "required": f.required,
            "choices": [{"value": v, "label": label} for v, label in f.choices]}
-    if f.compute is not None:
+    if f.compute is not None or f.derived:
         out["computed"] = True
     if f.type == "table":
         out.update(columns=[_field_description(c) for c in f.columns], min_rows=f.min_rows, max_rows=f.max_rows,
@@ -71,7 +71,7 @@ def _field_description(f) -> dict:
 def values_schema(spec) -> dict:
     return {"type": "object", "additionalProperties": False,
             "properties": {f.name: _field_schema(f) for f in spec.fields},
-            "required": [f.name for f in spec.fields if f.required and f.compute is None]}
+            "required": [f.name for f in spec.fields if f.required and f.compute is None and not f.derived]}
 
 
 ERR = {"$ref": "#/components/schemas/Error"}

@@ -10,6 +10,7 @@ is one line in ``PARTS``.
 from ..records.procedures import Procedure
 from . import (  # noqa: I001  (one line per part)
     contact,
+    intake_part,
     keycust,
     network,
     reminders,
@@ -23,6 +24,7 @@ PARTS = (
     keycust,
     contact,
     rewards,
+    intake_part,
 )
 
 

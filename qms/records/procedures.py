@@ -38,6 +38,8 @@ class FormRules:
       package (an admin-edited catalogue), read by ``compute:`` in place of the YAML table of the same
       name (which declares the shape, so expressions are still checked when the file loads); with
       ``"missing_is_empty": True`` a key not in the table reads as empty (the package's check says why).
+    - ``derive``: ``(record | None, values, user) -> {field: value}`` on create and update: the values of
+      the form's ``derived: true`` fields (only those of the step being saved are kept), before the checks.
     """
 
     checks: tuple = ()
@@ -48,6 +50,7 @@ class FormRules:
     pdf_extras: Callable | None = None
     link_alias: Callable | None = None
     lookups: Callable | None = None
+    derive: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,8 @@ class Registry:
             for code, rules in proc.forms.items():
                 slot = merged.setdefault(code, {"checks": [], "draft_checks": [], "sign_checks": [],
                                                 "on_change": [], "panel": None, "pdf_extras": None,
-                                                "link_alias": None, "lookups": None})
-                for name in ("checks", "draft_checks", "sign_checks", "on_change"):
+                                                "link_alias": None, "lookups": None, "derive": []})
+                for name in ("checks", "draft_checks", "sign_checks", "on_change", "derive"):
                     slot[name].extend(getattr(rules, name))
                 for name in ("panel", "pdf_extras", "link_alias", "lookups"):
                     if getattr(rules, name) is not None:

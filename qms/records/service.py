@@ -74,6 +74,15 @@ def _changed(record: Record, spec, new: bool = False) -> None:
         hook(record, spec, new)
 
 
+def derive_values(spec, record, values: dict, user, only: tuple) -> dict:
+    """``values`` with the procedures' derived fields of the fields being saved (``only``) worked out."""
+    derived = {}
+    for fn in rules_for(spec.code).derive:
+        derived.update(fn(record, {**values, **derived}, user) or {})
+    keep = {f.name for f in spec.fields if f.derived and f.name in only}
+    return {**values, **{k: v for k, v in derived.items() if k in keep}}
+
+
 def check_values(spec, record, values: dict, user, form=None) -> None:
     """Run the procedures' value checks (their draft-only checks while the record is new or a
     draft); raise ValidationFailed with the messages on their fields."""
@@ -137,7 +146,9 @@ def step_names(spec, step: str) -> tuple:
 def create(spec, user, formdata, locale: str, department_id: int | None = None) -> Record:
     """Create a draft from form data; the author's department owns it unless company-wide staff choose."""
     policy.require(user, "create", spec)
-    form, values = validate(spec, formdata, locale, only=step_names(spec, spec.workflow[0].name))
+    only = step_names(spec, spec.workflow[0].name)
+    form, values = validate(spec, formdata, locale, only=only)
+    values = derive_values(spec, None, values, user, only)
     check_values(spec, None, values, user, form)
     dept = department_id if (department_id and policy.company_wide(user)) else user.department_id
     if dept != user.department_id and (not 0 < dept < 2**31 or db.session.get(Department, dept) is None):
@@ -169,7 +180,7 @@ def update(record: Record, user, formdata, locale: str, expected_version: int | 
                          "review their change and save again."))
     old = record.values
     form, values = validate(spec, formdata, locale, only=step_names(spec, step), context=old)
-    values = {**old, **values}
+    values = derive_values(spec, record, {**old, **values}, user, step_names(spec, step))
     check_values(spec, record, values, user, form)
     changes = audit.diff(old, values)
     if not changes:

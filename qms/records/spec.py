@@ -49,7 +49,7 @@ ACTIONS = ("view", "create", "edit", "void", "amend", "attach", "export")
 FIELD_KEYS = {"name", "type", "label", "required", "help", "choices", "min", "max", "max_length", "pattern",
               "pattern_message", "section", "wide", "step", "not_before", "roles", "form", "default",
               "not_future", "required_if", "required_message",
-              "columns", "min_rows", "max_rows", "totals", "compute", "places"}
+              "columns", "min_rows", "max_rows", "totals", "compute", "places", "derived"}
 # Keys a table column may not use: a column belongs to its table's step and section, and a new row
 # starts empty.
 NOT_IN_COLUMNS = {"step", "section", "default", "columns", "min_rows", "max_rows", "totals"}
@@ -99,6 +99,9 @@ class FieldSpec:
     totals: tuple = ()  # a table's columns summed under it
     compute: object = None  # compute.Expr: the value is worked out, not typed
     places: int | None = None  # decimals a computed decimal keeps (2 when not declared)
+    # Worked out by the form's procedure package (``FormRules.derive``) on every save, never typed:
+    # a repeat complaint's verdict, a deadline from a clock.
+    derived: bool = False
 
     @property
     def computed_columns(self) -> tuple:
@@ -367,8 +370,17 @@ def _parse_field(f: dict, where: str) -> FieldSpec:
         required_if=tuple((k, str(v)) for k, v in (f.get("required_if") or {}).items()),
         required_message=_bilingual(f["required_message"], where) if f.get("required_message") else None,
         roles=tuple(f.get("roles", ())), form=f.get("form"), default=f.get("default"),
-        compute=f.get("compute"), places=_places(f, where),
+        compute=f.get("compute"), places=_places(f, where), derived=_derived(f, where),
     )
+
+
+def _derived(f: dict, where: str) -> bool:
+    """``derived: true``: set by the procedure package, so neither typed, required, defaulted nor computed."""
+    if not f.get("derived"):
+        return False
+    if f.get("required") or "default" in f or "compute" in f or f.get("type") == "table":
+        raise SpecError(f"{where}: a derived field is set by its procedure: no required, default, compute or table")
+    return True
 
 
 def _places(f: dict, where: str) -> int | None:

@@ -403,8 +403,8 @@ def form_class(spec, locale: str, only: tuple | None = None):
         fm = spec.field_map
         attrs = {}
         for f in spec.fields:
-            if (only is not None and f.name not in only) or f.compute is not None:
-                continue  # a computed value is worked out (compute.apply), never typed
+            if (only is not None and f.name not in only) or f.compute is not None or f.derived:
+                continue  # a computed value is worked out (compute.apply, FormRules.derive), never typed
             attrs[f.name] = _decorated(f, fm, locale)
 
         class Meta:
@@ -473,7 +473,7 @@ def json_to_formdata(spec, payload: dict) -> tuple[MultiDict, dict]:
         if key not in known:
             errors[key] = [_("Unknown field.")]
     for name, f in known.items():
-        if name not in payload or payload[name] is None or f.compute is not None:
+        if name not in payload or payload[name] is None or f.compute is not None or f.derived:
             continue
         v = payload[name]
         if f.type == "table":
@@ -553,7 +553,7 @@ def to_formdata(spec, values: dict) -> MultiDict:
     md = MultiDict()
     for f in spec.fields:
         v = values.get(f.name)
-        if v is None or f.compute is not None:
+        if v is None or f.compute is not None or f.derived:
             continue
         if f.type == "table":
             for i, row in enumerate(v):

@@ -28,6 +28,9 @@ def test_clerk_fills_signs_prints_and_switches_language(app, live_server, browse
     page.select_option("#f_category", "billing")
     page.select_option("#f_severity", "general")
     page.fill("#f_content", "话费异常偏高，要求核查长话清单。")
+    page.fill("#f_place", "电话查询台")
+    page.select_option("#f_outcome", "on_spot")  # settled on the spot: the first responder signs alone
+    page.fill("#f_on_spot_answer", "已为客户核对长话清单，客户认可。")
     page.click("#save-draft")
     error = page.locator(".field.has-error .error")
     assert error.count() == 1 and "电话号码" in error.first.inner_text()

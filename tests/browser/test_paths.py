@@ -51,6 +51,9 @@ def test_a_clerk_records_a_complaint_in_six_clicks(app, live_server, browser):
     c.choose("#f_category", "billing")
     c.choose("#f_severity", "general")
     c.type("#f_content", "话费异常偏高")
+    c.type("#f_place", "电话查询台")
+    c.choose("#f_outcome", "on_spot")  # settled on the spot: the first responder's signature closes it
+    c.type("#f_on_spot_answer", "已核对长话清单")
     c.type("#sign-password", F.PASSWORD, password=True)
     c.click("#save-and-sign")
     c.page.wait_for_load_state()
@@ -110,20 +113,16 @@ def test_the_quality_office_reaches_an_overdue_nonconformity_in_three_clicks(app
     assert c.clicks <= 3
 
 
-def test_the_reply_date_follows_the_category(app, live_server, browser):
-    from datetime import timedelta
-
-    from qms.core.timeutil import today
+def test_the_reply_limit_follows_the_category(app, live_server, browser):
+    # The reply limit is worked out from the category (CS-INQ's reply_limits table), never typed.
     username = F.user("clerk", "CSD").username
     db.session.remove()
     page = _login(browser, live_server, username)
     page.goto(live_server + "/r/CS-INQ/new")
-    day = today()
-    assert page.input_value("#f_reply_due_on") == (day + timedelta(days=1)).isoformat()
+    limit = page.locator('[data-computed="reply_limit_hours"]')
     page.select_option("#f_category", "fault")  # a fault report: 48 hours
-    assert page.input_value("#f_reply_due_on") == (day + timedelta(days=2)).isoformat()
-    page.select_option("#f_category", "billing")
-    assert page.input_value("#f_reply_due_on") == (day + timedelta(days=1)).isoformat()
-    page.fill("#f_reply_due_on", "2030-01-02")  # typed by the person: the choice no longer moves it
-    page.select_option("#f_category", "fault")
-    assert page.input_value("#f_reply_due_on") == "2030-01-02"
+    limit.filter(has_text="48").wait_for()
+    page.select_option("#f_category", "billing")  # a fee dispute: 24 hours
+    limit.filter(has_text="24").wait_for()
+    page.check("#f_complex_case")  # a complex dispute: the regulator's 15 days
+    limit.filter(has_text="360").wait_for()

@@ -18,7 +18,7 @@ def test_every_dated_requirement_has_a_declared_rule(app):
                 "INS-02", "INS-03", "INS-07"):
         assert req in declared, req
     # Rules live next to what they serve: the forms' and the procedure packages' declarations.
-    assert rules.by_id()["cs10-reply-24h"].form == "CS-INQ"
+    assert rules.by_id()["cs10-reply-due"].form == "CS-INQ"
 
 
 def test_month_end_edges():
