@@ -30,7 +30,8 @@ RULES = [
     # CS-16 TS-006 「每月24日前汇总后上报到核算班」: the month's orphan-record register (the TS-FEE
     # register filtered on flow TS-006) goes to 核算班; a reminder to the halls.
     {"id": "cs16-monternet-24th", "requirement": "CS-16", "kind": "monthly", "day": 24, "remind_days_before": 2,
-     "title": {"zh": "每月24日前梦网无主话单汇总报核算班", "en": "Orphan Monternet records to the billing office by the 24th"},
+     "title": {"zh": "每月24日前梦网无主话单汇总报核算班",
+               "en": "Orphan Monternet records to the billing office by the 24th"},
      "recipients": [{"role": "clerk", "department": "HAL"}, {"role": "clerk", "department": "GDH"},
                     {"role": "clerk", "department": "CSD"}]},
 ]
