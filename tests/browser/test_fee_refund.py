@@ -6,8 +6,10 @@ covers: CS-10, CS-11, CS-13"""
 import re
 
 import pytest
+from sqlalchemy import select
 
 from qms.extensions import db
+from qms.records.models import Record, Status
 from tests import factories as F
 from tests.support.browser import login
 
@@ -98,6 +100,8 @@ def test_counter_clerk_takes_a_fee_dispute_to_a_cash_refund_signed_by_the_custom
     page.fill("#f_reply_content", "已当面退还功能费30元")
     _save_and_sign(page)
     page.screenshot(path=str(tmp_path / "closed.png"), full_page=True)
-    assert "已关闭" in page.content() or "closed" in page.content()
+    db.session.expire_all()
+    rec = db.session.execute(select(Record).where(Record.form_code == "TS-FEE")).scalar_one()
+    assert rec.status == Status.CLOSED and rec.values["refund_amount"] == "30"
     assert page.locator(".sig.valid").count() == 6  # five steps and the customer
     assert errors == [], errors
