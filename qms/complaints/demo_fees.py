@@ -1,7 +1,7 @@
 """Demo records of the fee complaints (``make run``): one TS-FEE record per flow TS-003..TS-008 at
 different stages (a cash refund signed by the customer, a repricing, a transfer waiting for 核算室's
-Thursday batch, a top-up waiting for 数据班...), and November's refund and repricing summaries drafted
-from them. The demo signs as its own users with no password typed (``service.sign_verified``, as the
+Thursday batch, a top-up waiting for 数据班...), and November's refund and repricing summaries and
+orphan Monternet register drafted from them. The demo signs as its own users with no password typed (``service.sign_verified``, as the
 importer does after checking it once); it is never run on a live installation's data."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
-from .fees_forms import FEE, REFUNDS, REPRICE
+from .fees_forms import FEE, SUMMARIES
 from .fees_month import draft_summary
 
 BASE = {"channel": "counter", "repeat": "first", "handling_department": "CSD"}
@@ -131,8 +131,6 @@ def load() -> int:
         return 0
     for steps, signers in FLOWS:
         _run(steps, signers)
-    refunds = draft_summary(REFUNDS, clerk, "2026-11")
-    service.sign_verified(refunds, clerk)
-    reprice = draft_summary(REPRICE, clerk, "2026-11")
-    service.sign_verified(reprice, clerk)
-    return len(FLOWS) + 2
+    for code in SUMMARIES:  # November's refund list, repricing summary and orphan register, reported
+        service.sign_verified(draft_summary(code, clerk, "2026-11"), clerk)
+    return len(FLOWS) + len(SUMMARIES)

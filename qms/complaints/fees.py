@@ -9,13 +9,14 @@ from ..records.procedures import FormRules
 from . import fees_checks as checks
 from . import fees_hooks as hooks
 from . import fees_views as views
-from .fees_forms import BILLING, FEE, REFUNDS, REPRICE, THURSDAY_RULE
+from .fees_forms import BILLING, FEE, MONTERNET, REFUNDS, REPRICE, THURSDAY_RULE
 
 FORMS = {
     FEE: FormRules(checks=(checks.check_money, checks.check_refund, checks.check_error),
                    on_change=(hooks.fee_changed,), panel=views.fee_panel),
     REFUNDS: FormRules(checks=(checks.check_month_rows(REFUNDS),)),
     REPRICE: FormRules(checks=(checks.check_month_rows(REPRICE),)),
+    MONTERNET: FormRules(checks=(checks.check_month_rows(MONTERNET),)),
 }
 
 BLUEPRINTS = (views.bp,)
@@ -27,9 +28,10 @@ RULES = [
      "managed": True, "lead_days": [0],
      "title": {"zh": "不退现退减免表周四送核算室处理", "en": "Non-cash refund form to the billing office on Thursday"},
      "ladder": [{"after_hours": 24, "to": f"department_head@{BILLING}"}]},
-    # CS-16 TS-006 「每月24日前汇总后上报到核算班」: the month's orphan-record register (the TS-FEE
-    # register filtered on flow TS-006) goes to 核算班; a reminder to the halls.
+    # CS-16 TS-006 「每月24日前汇总后上报到核算班」: the month's orphan-record register TS-MONTERNET, drafted
+    # from the month's TS-006 disputes, done when the hall reports it.
     {"id": "cs16-monternet-24th", "requirement": "CS-16", "kind": "monthly", "day": 24, "remind_days_before": 2,
+     "closes_with": {"form": MONTERNET, "period_field": "month", "step": "submit"},
      "title": {"zh": "每月24日前梦网无主话单汇总报核算班",
                "en": "Orphan Monternet records to the billing office by the 24th"},
      "recipients": [{"role": "clerk", "department": "HAL"}, {"role": "clerk", "department": "GDH"},

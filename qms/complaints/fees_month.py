@@ -15,7 +15,7 @@ from ..records import service
 from ..records import spec as specs
 from ..records.links import LIVE
 from ..records.models import Record
-from .fees_forms import FEE, REFUNDS, Method, Route
+from .fees_forms import FEE, MONTERNET, REFUNDS, REPRICE, Method, Route
 
 # The refund is done once its paying step is signed (TS-002 4a / 4b).
 PAID_STEPS = {Method.CASH: "pay_cash", Method.TRANSFER: "transfer"}
@@ -75,6 +75,26 @@ def reprice_rows(department_id: int, month: str) -> list[dict]:
     return rows
 
 
+def monternet_rows(department_id: int, month: str) -> list[dict]:
+    """The orphan Monternet register of ``month``: each TS-006 dispute resolved in it that meets the
+    condition (charged after suspension, cancellation or a number change)."""
+    rows = []
+    for rec in _resolved_in(department_id, month):
+        v = rec.values
+        if v.get("flow") != "ts006" or not v.get("orphan_condition") \
+                or not any(s.step == "resolve" for s in rec.signatures):
+            continue
+        handling = v.get("route") if v.get("route") in (Route.REFUND, Route.HOLD, Route.EXPLAIN) else None
+        rows.append({"complaint": rec.number, "phone_number": v.get("phone_number"),
+                     "customer_name": v.get("customer_name"), "service": v.get("monternet_service"),
+                     "account_state": v.get("account_state"), "amount": v.get("disputed_amount"),
+                     "handling": handling})
+    return rows
+
+
+ROWS = {REFUNDS: refund_rows, REPRICE: reprice_rows, MONTERNET: monternet_rows}
+
+
 def _formdata(month: str, rows: list[dict]) -> MultiDict:
     md = MultiDict({"month": month})
     for i, row in enumerate(rows):
@@ -85,9 +105,9 @@ def _formdata(month: str, rows: list[dict]) -> MultiDict:
 
 
 def draft_summary(code: str, user, month: str) -> Record:
-    """A draft TS-REFUNDS or TS-REPRICE of ``user``'s department for ``month``, its rows taken from
-    the month's disputes (validated like a person's input; an empty month is refused on the rows)."""
-    rows = (refund_rows if code == REFUNDS else reprice_rows)(user.department_id, month)
+    """A draft TS-REFUNDS, TS-REPRICE or TS-MONTERNET of ``user``'s department for ``month``, its rows
+    taken from the month's disputes (validated like a person's input; an empty month is refused)."""
+    rows = ROWS[code](user.department_id, month)
     return service.create(specs.get(code), user, _formdata(month, rows), "zh_CN")
 
 

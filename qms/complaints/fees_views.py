@@ -15,9 +15,9 @@ from ..core.timeutil import fmt, local, today, tz
 from ..core.writes import web_write
 from ..records import policy
 from ..records import spec as specs
-from .fees_forms import REFUNDS, REPRICE, Method
+from .fees_forms import MONTERNET, REFUNDS, REPRICE, SUMMARIES, Method
 from .fees_hooks import next_thursday
-from .fees_month import draft_summary, refund_rows, reprice_rows
+from .fees_month import draft_summary, monternet_rows, refund_rows, reprice_rows
 
 bp = Blueprint("fees", __name__)
 MONTH = re.compile(r"^20\d{2}-(0[1-9]|1[0-2])$")
@@ -51,15 +51,16 @@ def fee_panel(record, spec, user) -> dict:
 def month_page():
     """This department's refunds and repricing of a month, and the summaries to draft from them."""
     month = _month(request.args.get("month"))
-    may = {code: policy.can(current_user, "create", specs.get(code)) for code in (REFUNDS, REPRICE)}
+    may = {code: policy.can(current_user, "create", specs.get(code)) for code in SUMMARIES}
     if not any(may.values()):
         abort(403)
     return render_template("complaints/fees/month.html", month=month, may=may,
                            refunds=refund_rows(current_user.department_id, month),
-                           reprices=reprice_rows(current_user.department_id, month), locale=current_locale())
+                           reprices=reprice_rows(current_user.department_id, month),
+                           orphans=monternet_rows(current_user.department_id, month), locale=current_locale())
 
 
-@bp.route("/complaints/fees/month/<any('TS-REFUNDS', 'TS-REPRICE'):code>", methods=["POST"])
+@bp.route(f"/complaints/fees/month/<any({REFUNDS!r}, {REPRICE!r}, {MONTERNET!r}):code>", methods=["POST"])
 @login_required
 def draft(code: str):
     """Draft the month's summary from the disputes; the hall checks it and signs it (closing the duty)."""

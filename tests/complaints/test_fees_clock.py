@@ -1,8 +1,9 @@
 """The clocks of the fee complaints with the test clock: the 24-hour limit of a dispute (a complex
 case, flagged with its reason, is lifted from it), the same-day reply, and the month's duties — the
-refund summary by the 26th (cs13-refunds) and the repricing summary by the 30th (cs14-repricing) —
-closed by the records the month page drafts from the disputes.
-covers: CS-10, CS-13, CS-14"""
+refund summary by the 26th (cs13-refunds), the repricing summary by the 30th (cs14-repricing), the
+orphan Monternet register by the 24th (cs16-monternet-24th) — closed by the records the month page
+drafts from the disputes.
+covers: CS-10, CS-13, CS-14, CS-16"""
 import pytest
 from sqlalchemy import select
 
@@ -97,7 +98,13 @@ def test_cs13_cs14_the_month_page_drafts_the_summaries_and_their_signatures_clos
          responsible_person="陈丹丹")
     step(repriced, p.clerk, route="reprice", solution="下月冲减", resolved_on="2026-11-19",
          reprice_item="套餐优惠补差", reprice_amount="8.00")
+    orphan = accept(p.clerk, flow="ts006", monternet_service="某SP短信点播", account_state="cancelled",
+                    disputed_amount="8")
+    step(orphan, p.clerk, findings="销户后仍有代收费话单", cause="operator", responsible_department="ACC",
+         responsible_person="吴雅丽", orphan_condition="y")
+    step(orphan, p.clerk, route="hold", solution="按话费挂帐处理", resolved_on="2026-11-19")
     _sweep(at(11, 20))
+    assert _watch_period("cs16-monternet-24th", "2026-11").active
     assert _watch_period("cs13-refunds", "2026-11").active and _watch_period("cs14-repricing", "2026-11").active
     F.login(client, p.clerk)
     page = client.get("/complaints/fees/month?month=2026-11").get_data(as_text=True)
@@ -112,6 +119,11 @@ def test_cs13_cs14_the_month_page_drafts_the_summaries_and_their_signatures_clos
     reprice = _newest("TS-REPRICE")
     assert [r["item"] for r in reprice.values["items"]] == ["套餐优惠补差"]
     # Sent by the hall: the month's duty is done (核算室 / 市场部 sign for it afterwards).
+    client.post("/complaints/fees/month/TS-MONTERNET", data={"month": "2026-11", "csrf_token": token})
+    register = _newest("TS-MONTERNET")
+    assert [(r["phone_number"], r["handling"]) for r in register.values["items"]] == [("13902221234", "hold")]
+    step(register, p.clerk)
+    assert not _watch_period("cs16-monternet-24th", "2026-11").active
     step(refunds, p.clerk)
     assert not _watch_period("cs13-refunds", "2026-11").active
     assert _watch_period("cs13-refunds", "2026-12").active  # next month stays open

@@ -159,6 +159,7 @@ def test_cs16_the_demo_shows_every_flow_and_the_month_summaries(app):
     waiting = {r.current_step for r in fees if r.status == Status.IN_PROGRESS}
     assert {"investigate", "data", "billing"} <= waiting
     assert sum(r.status == Status.CLOSED for r in fees) >= 4
-    summaries = db.session.execute(select(Record).where(Record.form_code.in_(("TS-REFUNDS", "TS-REPRICE")))).scalars()
+    summaries = db.session.execute(select(Record).where(Record.form_code.in_(
+        ("TS-REFUNDS", "TS-REPRICE", "TS-MONTERNET")))).scalars()
     totals = {r.form_code: r.values["total"] for r in summaries}
-    assert totals == {"TS-REFUNDS": "37.80", "TS-REPRICE": "33.60"}
+    assert totals == {"TS-REFUNDS": "37.80", "TS-REPRICE": "33.60", "TS-MONTERNET": "8.00"}
