@@ -1,8 +1,8 @@
 """Demo records of the fee complaints (``make run``): one TS-FEE record per flow TS-003..TS-008 at
 different stages (a cash refund signed by the customer, a repricing, a transfer waiting for 核算室's
 Thursday batch, a top-up waiting for 数据班...), and November's refund and repricing summaries and
-orphan Monternet register drafted from them. The demo signs as its own users with no password typed (``service.sign_verified``, as the
-importer does after checking it once); it is never run on a live installation's data."""
+orphan Monternet register drafted from them. The demo signs as its own users with no password typed
+(``service.sign_verified``, as the importer does after checking it once); never run on live data."""
 from __future__ import annotations
 
 import base64
