@@ -107,3 +107,20 @@ def test_cs10_the_form_page_shows_a_bad_refund_next_to_its_field(app, client, p)
     assert rec.values.get("refund_amount") is None
     detail = client.get(f"/r/TS-FEE/{rec.id}").get_data(as_text=True)
     assert "24" in detail and 'id="fee-clocks"' in detail
+
+
+def test_cs13_cs14_a_summary_row_with_a_bad_amount_or_the_same_transfer_number_is_refused_by_row(app, client, p):
+    call, _fill, _sign = _api(client, token_for(p.clerk))
+    row = {"phone_number": "13902221234", "customer_name": "陈建国", "kind": "refund", "method": "transfer",
+           "transfer_number": "13902225678", "amount": "30.00", "paid_on": "2026-11-19"}
+    bad = call("POST", "/api/v1/forms/TS-REFUNDS/records", {"values": {"month": "2026-11", "items": [
+        row, {**row, "amount": "12.345"}, {**row, "transfer_number": "(139) 0222-1234"}]}}, status=422)
+    assert [m[:3] for m in bad["fields"]["items"]] == ["第2行", "第3行"]
+    bad = call("POST", "/api/v1/forms/TS-REPRICE/records", {"values": {"month": "2026-13", "items": [
+        {"phone_number": "13902221234", "customer_name": "陈建国", "dispute_type": "reward", "item": "功能费",
+         "reason": "投诉奖励", "reward_from": "2026-12-01", "reward_to": "2026-11-01"}]}}, status=422)
+    assert "month" in bad["fields"] and "items" in bad["fields"]  # a month that is none, dates out of order
+    assert db.session.execute(select(func.count()).select_from(Record).where(
+        Record.form_code.in_(("TS-REFUNDS", "TS-REPRICE")))).scalar() == 0
+    ok = call("POST", "/api/v1/forms/TS-REFUNDS/records", {"values": {"month": "2026-11", "items": [row]}}, status=201)
+    assert ok["values"]["total"] == "30.00" and ok["values"]["count"] == 1
