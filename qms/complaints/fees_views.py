@@ -15,7 +15,8 @@ from ..core.timeutil import fmt, local, today, tz
 from ..core.writes import web_write
 from ..records import policy
 from ..records import spec as specs
-from .fees_forms import MONTERNET, REFUNDS, REPRICE, SUMMARIES, Method
+from ..records.models import IN_PROGRESS
+from .fees_forms import MONTERNET, REFUNDS, REPRICE, SUMMARIES
 from .fees_hooks import next_thursday
 from .fees_month import draft_summary, monternet_rows, refund_rows, reprice_rows
 
@@ -29,20 +30,24 @@ def _month(value: str | None) -> str:
 
 
 def fee_panel(record, spec, user) -> dict:
-    """The clocks of one dispute, as the clerk reads them on its page."""
+    """The clocks of one dispute that still run, as the clerk reads them on its page: the 24 hours
+    until it is resolved, the same-day reply until it is sent, the Thursday while 核算室 has it."""
     v = record.values
+    signed = {s.step for s in record.signatures}
     deadline = None
-    try:
-        received = datetime.fromisoformat(str(v.get("received_at"))).replace(tzinfo=tz())
-        deadline = fmt(received + timedelta(hours=LIMIT_HOURS))
-    except (TypeError, ValueError):
-        pass
+    if "resolve" not in signed and not v.get("complex_case"):
+        try:
+            received = datetime.fromisoformat(str(v.get("received_at"))).replace(tzinfo=tz())
+            deadline = fmt(received + timedelta(hours=LIMIT_HOURS))
+        except (TypeError, ValueError):
+            pass
     thursday = None
-    if v.get("refund_method") == Method.TRANSFER:
+    if record.current_step == "billing" and record.status == IN_PROGRESS:
         raw = str(v.get("transferred_at") or today().isoformat())[:10]
         thursday = next_thursday(datetime.fromisoformat(raw).date()).isoformat()
-    return {"template": "complaints/fees/panel.html", "deadline": deadline, "complex": bool(v.get("complex_case")),
-            "reply_on": v.get("resolved_on"), "thursday": thursday,
+    return {"template": "complaints/fees/panel.html", "deadline": deadline,
+            "complex": bool(v.get("complex_case")) and "resolve" not in signed,
+            "reply_on": v.get("resolved_on") if "reply" not in signed else None, "thursday": thursday,
             "month": str(v.get("resolved_on") or local(record.created_at).date().isoformat())[:7]}
 
 

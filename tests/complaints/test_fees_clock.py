@@ -109,6 +109,7 @@ def test_cs13_cs14_the_month_page_drafts_the_summaries_and_their_signatures_clos
     F.login(client, p.clerk)
     page = client.get("/complaints/fees/month?month=2026-11").get_data(as_text=True)
     assert "42.50" not in page and "30.00" in page and "12.50" in page and "套餐优惠补差" in page
+    assert page.count('id="month-orphans"') == 1 and "某SP短信点播" in page and 'id="draft-orphans"' in page
     token = F.csrf_from(page)
     resp = client.post("/complaints/fees/month/TS-REFUNDS", data={"month": "2026-11", "csrf_token": token})
     assert resp.status_code == 302
