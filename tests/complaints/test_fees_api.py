@@ -107,6 +107,8 @@ def test_cs10_the_form_page_shows_a_bad_refund_next_to_its_field(app, client, p)
     assert rec.values.get("refund_amount") is None
     detail = client.get(f"/r/TS-FEE/{rec.id}").get_data(as_text=True)
     assert "24" in detail and 'id="fee-clocks"' in detail
+    # The page shows what was written: the other flows' fields (a top-up card's serial) are left out.
+    assert "营业员误为客户开通彩铃" in detail and "缴费卡序列号" not in detail
 
 
 def test_cs13_cs14_a_summary_row_with_a_bad_amount_or_the_same_transfer_number_is_refused_by_row(app, client, p):
