@@ -47,7 +47,8 @@ def check_money(record, values, user) -> dict:
 
 def check_refund(record, values, user) -> dict:
     """TS-002: the refund is not over the disputed amount; a transfer goes to another number than the
-    disputed one; TS-004: a top-up to an invalid number is moved, never paid back in cash; a reduction
+    disputed one; TS-004: a top-up to an invalid number is moved, never paid back in cash, and one to a
+    cancelled number is paid back only with the card taken back; a reduction
     the supervisor refused (TS-003) is not granted after all."""
     errors: dict = {}
     refund, disputed = _amount(values.get("refund_amount")), _amount(values.get("disputed_amount"))
@@ -61,6 +62,9 @@ def check_refund(record, values, user) -> dict:
             and values.get("refund_method") == Method.CASH):
         errors["refund_method"] = [_("A top-up to an invalid number is moved to the right number, not paid "
                                      "back in cash (TS-004).")]
+    if (values.get("flow") == "ts004" and values.get("number_state") == "cancelled"
+            and values.get("route") == Route.REFUND and not values.get("card_recovered")):
+        errors["card_recovered"] = [_("A refund for a cancelled number takes the top-up card back (TS-004).")]
     if values.get("approval_decision") == "refused" and values.get("route") in (Route.REFUND, Route.REPRICE):
         errors["route"] = [_("The supervisor refused the reduction: explain to the customer instead.")]
     return errors

@@ -107,6 +107,19 @@ def test_cs16_ts004_top_up_to_an_invalid_number_keeps_the_serial_goes_to_the_dat
     assert rec.status == Status.CLOSED
 
 
+def test_cs16_ts004_a_cancelled_number_is_paid_back_only_with_the_card_taken_back(app, p):
+    rec = accept(p.clerk, flow="ts004", card_serial="1300221155661", topped_up_number="13900000002",
+                 dispute_type="usage", disputed_amount="50")
+    step(rec, p.clerk, findings="所充号码已销号,非投诉客户使用", cause="customer", evidence="客户输错号码",
+         number_state="cancelled")
+    refund = {**CASH, "refund_amount": "50", "solution": "按销号客户预付金支取流程退还"}
+    with pytest.raises(ValidationFailed) as exc:
+        step(rec, p.clerk, **refund)
+    assert "card_recovered" in exc.value.errors
+    step(rec, p.clerk, **refund, card_recovered="y")
+    assert rec.current_step == "pay_cash"
+
+
 def test_cs16_ts005_ts006_ts008_flows_and_their_steps(app, p):
     roaming = accept(p.clerk, flow="ts005", dispute_type="roaming", roaming_places="斗门白蕉与中山交界")
     step(roaming, p.clerk, findings="清单显示两地周期性变换", cause="operator", responsible_department="SWT",
