@@ -10,6 +10,7 @@ is one line in ``PARTS``.
 from ..records.procedures import Procedure
 from . import (  # noqa: I001  (one line per part)
     contact,
+    fees,
     intake_part,
     keycust,
     network,
@@ -25,6 +26,7 @@ PARTS = (
     contact,
     rewards,
     intake_part,
+    fees,
 )
 
 

@@ -20,8 +20,16 @@ RULES = [
      "ladder": [{"after_hours": 48, "to": "quality_manager"}]},
     {"id": "cs13-refunds", "requirement": "CS-13", "kind": "monthly", "day": 26, "remind_days_before": 2,
      "title": {"zh": "每月26日前退减免话费汇总报核算室", "en": "Refund/reduction summary to the billing office by the 26th"},
-     "recipients": [{"role": "clerk", "department": "CSD"}]},
+     # Done when the hall sends the month's TS-REFUNDS (its submit signature; 核算室 signs for it after).
+     "closes_with": {"form": "TS-REFUNDS", "period_field": "month", "step": "submit"},
+     "recipients": [{"role": "clerk", "department": "CSD"}, {"role": "clerk", "department": "HAL"},
+                    {"role": "clerk", "department": "GDH"}]},
     {"id": "cs14-repricing", "requirement": "CS-14", "kind": "monthly", "day": 30, "remind_days_before": 2,
      "title": {"zh": "每月30日前二次批价汇总", "en": "Secondary pricing summary by the 30th"},
-     "recipients": [{"role": "clerk", "department": "BIL"}]},
+     # SEEDS-DIGEST §5 item 7: the halls compile it (TS-001 「专业厅」) and report it to 市场部; done when the
+     # month's TS-REPRICE is reported (its submit signature).
+     "closes_with": {"form": "TS-REPRICE", "period_field": "month", "step": "submit"},
+     "recipients": [{"role": "clerk", "department": "CSD"}, {"role": "clerk", "department": "HAL"},
+                    {"role": "clerk", "department": "GDH"}],
+     "ladder": [{"after_hours": 48, "to": "quality_manager"}]},
 ]
