@@ -49,9 +49,9 @@ def load() -> int:
     for n, (complaint, values, steps) in enumerate(COMPLAINTS):
         at = (now - timedelta(hours=30 - 10 * n)).strftime("%Y-%m-%dT%H:%M")
         # Answered at the counter by the first responder (CS-INQ's short path), then rewarded.
-        c = service.create(inq, clerk, MultiDict({**complaint, "received_at": at, "place": "营业前台",
-                                                  "outcome": "on_spot",
-                                                  "on_spot_answer": "已向客户解释并致歉，按奖励办法给予奖励。"}), "zh_CN")
+        answered = {"received_at": at, "place": "营业前台", "outcome": "on_spot",
+                    "on_spot_answer": "已向客户解释并致歉，按奖励办法给予奖励。"}
+        c = service.create(inq, clerk, MultiDict({**complaint, **answered}), "zh_CN")
         _sign(c, clerk)
         r = service.create(reward, clerk, MultiDict({
             **values, "complaint": c.number, "customer_name": complaint["customer_name"],
