@@ -8,11 +8,12 @@ and ``EXTENSIONS``; they are merged here into the package's one :class:`Procedur
 is one line in ``PARTS``.
 """
 from ..records.procedures import Procedure
-from . import reminders
+from . import month, reminders
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    month,
 )
 
 
