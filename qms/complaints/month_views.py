@@ -165,7 +165,7 @@ def month_xlsx(month: str):
              ln.cumulative if ln.cumulative is not None else None] for ln in fig.lines]
     now = utcnow()
     number = record.display_number if record is not None else _("not yet summarised")
-    data = export.write_xlsx(month, [_("By"), _("Item"), _("Count"), _("Cumulative %")], rows,
+    data = export.write_xlsx(month, [_("By"), _("Item"), _("Count"), _("Cumulative share")], rows,
                              caption=_("Complaint summary %(month)s (%(number)s), %(total)d in all",
                                        month=month, number=number, total=fig.total) + " · "
                              + export.caption("", current_user.full_name, now))

@@ -26,8 +26,8 @@ class MonthPeople:
         self.quality = F.user("quality_manager", "EMD", name="陈芳")
 
 
-def complaint(user, received_at: str, handled: bool = False, **values):
-    """A CS-INQ submitted (and handled when asked) by ``user``."""
+def complaint(user, received_at: str, handled: bool = False, head=None, **values):
+    """A CS-INQ submitted (and handled when asked) by ``user``; closed when ``head`` reviews it."""
     data = {**INQ, "received_at": received_at, "reply_due_on": received_at[:10], **values}
     rec = service.create(specs.get("CS-INQ"), user, MultiDict(data), "zh_CN")
     db.session.commit()
@@ -36,6 +36,8 @@ def complaint(user, received_at: str, handled: bool = False, **values):
         service.update(rec, user, MultiDict({"handling": "已核查并答复客户", "customer_informed": "y"}), "zh_CN", rec.version)
         db.session.commit()
         sign(rec, user)
+        if head is not None:
+            sign(rec, head)
     return rec
 
 
