@@ -5,6 +5,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
+from .complaints import demo_month
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -60,7 +61,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return made + _nonconformities() + _instruments()
+    return made + _nonconformities() + _instruments() + demo_month.load()
 
 
 def _nonconformities() -> int:

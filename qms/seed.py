@@ -91,6 +91,11 @@ DEMO_USERS = [
     ("quality", "陈芳", "EMD", QUALITY_MANAGER, "demo-quality-2026"),
     ("gm", "刘伟", "LDR", GENERAL_MANAGER, "demo-gm-2026"),
     ("admin", "赵磊", "AHR", ADMIN, "demo-admin-2026"),
+    # The month (CS-06): 核算室 and 电脑网络部 confirm the billing-month milestones.
+    ("bil", "黄中伟", "BIL", CLERK, "demo-bil-2026"),
+    ("bilhead", "周美芳", "BIL", DEPARTMENT_HEAD, "demo-bilhead-2026"),
+    ("itn", "吴强", "ITN", CLERK, "demo-itn-2026"),
+    ("itnhead", "郑辉", "ITN", DEPARTMENT_HEAD, "demo-itnhead-2026"),
 ]
 
 
