@@ -5,7 +5,7 @@ declared in :mod:`qms.complaints.reminders` (``closes_with`` with the step that 
 from __future__ import annotations
 
 from ..records.procedures import FormRules
-from . import month_views
+from . import desk_views, month_views
 from .month_checks import BILLMONTH, SUMMARY, check_milestone, check_summary
 
 FORMS = {
@@ -13,4 +13,4 @@ FORMS = {
     SUMMARY: FormRules(draft_checks=(check_summary,), panel=month_views.summary_panel,
                        pdf_extras=month_views.summary_pdf_extras),
 }
-BLUEPRINTS = (month_views.bp,)
+BLUEPRINTS = (month_views.bp, desk_views.bp)

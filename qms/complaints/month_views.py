@@ -188,7 +188,8 @@ def summary_panel(record, spec, user) -> dict:
     return {"template": "complaints/month/panel_summary.html", "month": month,
             "may_refresh": record.status == DRAFT and policy.can(user, "edit", spec, record),
             "may_raise": summaries.may_raise(user, record), "raised": linked("CA-NC", "source_record", record.id),
-            "severities": _nc_severities(), "departments": _departments(), "record": record, **_page_context(month, fig)}
+            "severities": _nc_severities(), "departments": _departments(), "record": record,
+            **_page_context(month, fig)}
 
 
 def summary_pdf_extras(record, locale: str) -> dict:

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from qms.core import timeutil
-from qms.core.errors import ValidationFailed
+from qms.core.errors import SignatureRefused, ValidationFailed
 from qms.extensions import db
+from qms.records import service
 from qms.reminders import duties, engine, rules, workcal
 from qms.reminders.models import ReminderWatch
 from tests import factories as F
@@ -70,7 +71,6 @@ def test_cs06_each_milestone_closes_its_own_duty_with_a_holiday_on_the_28th(p):
     assert _states("2026-12")["cs06-bills"] == duties.DONE
     assert not _watch("cs06-bills", "2026-12").active
     # Voiding the confirmation opens the duty again.
-    from qms.records import service
     service.void(bills, p.bil_head, "日期填错", password=F.PASSWORD)
     db.session.commit()
     assert _states("2026-12")["cs06-bills"] == duties.OVERDUE and _watch("cs06-bills", "2026-12").active
@@ -80,8 +80,7 @@ def test_cs06_only_the_confirming_department_signs_its_step(p):
     timeutil.set_clock(at(12, 2))
     rec = milestone(p.bil_clerk, "2026-12", "notices")
     sign(rec, p.bil_clerk)
-    from qms.records import service
-    with pytest.raises(Exception):  # 电脑网络部's head may not confirm 核算室's notices
+    with pytest.raises(SignatureRefused):  # 电脑网络部's head may not confirm 核算室's notices
         service.sign(rec, p.itn_head, F.PASSWORD)
     db.session.rollback()
     assert rec.current_step == "notices"

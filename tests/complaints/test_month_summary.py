@@ -8,14 +8,13 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from qms.complaints import month_summary, sources
+from qms.complaints.month_figures import count_month
 from qms.core import timeutil
 from qms.core.errors import SignatureRefused, ValidationFailed
 from qms.extensions import db
 from qms.records import service
-from qms.records import spec as specs
 from qms.reminders import duties, rules
-from qms.complaints import month_summary, sources
-from qms.complaints.month_figures import count_month
 from tests import factories as F
 from tests.complaints.month_helpers import MonthPeople, complaint
 from tests.support.api import token_for
