@@ -52,13 +52,13 @@ def desk_view():
         late.append({"form": titles.get(code, code), "count": n,
                      "href": _register(code, status="in_progress", department=f.department_id,
                                        **({f"{src.due}_to": yesterday} if src.due else {}))})
-    repeat_count, repeats = desk.repeat_customers(f, day)
+    repeat_count, repeats = desk.repeat_customers(f, now)
     return render_template(
         "complaints/desk/desk.html", f=f, by_step=by_step, open_total=sum(r["count"] for r in by_step),
         flows=flows, soon_count=soon_count, soon=[{"title": w.title, "href": w.link, "due": desk.local_due(w)}
                                                    for w in soon],
         late=late, late_total=sum(r["count"] for r in late), repeat_count=repeat_count,
-        repeats=[{"phone": phone, "count": n, "href": url_for("customers.show", key=key)} for key, phone, n in repeats],
+        repeats=[{"phone": key, "count": n, "href": url_for("customers.show", key=key)} for key, n in repeats],
         hours=desk.HOURS, days=desk.DAYS, company=policy.company_wide(current_user),
         departments=sorted(depts.items(), key=lambda kv: kv[1]),
     ), 422 if f.errors else 200

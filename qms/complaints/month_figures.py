@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 
 from ..auth.lookup import department_labels, department_name
 from ..core.i18n import RECORD_LOCALE, record_language, tr
-from ..core.timeutil import local, today, utcnow
+from ..core.timeutil import local, today, tz, utcnow
 from ..extensions import db
 from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet, Signature
 from ..reminders.workcal import add_months
@@ -127,8 +127,9 @@ def count_month(month: str, now: datetime | None = None) -> Figures:
     return Figures(month, now, total, lines)
 
 
-def _count_source(src, spec, lo, hi, day, counts, labels, depts) -> int:
-    """Add one form's complaints of the month to ``counts``; returns how many there were."""
+def _rows(src, lo, hi) -> tuple[list, dict]:
+    """One form's complaints of the month: rows of (status, department id, reply date, last
+    signature, facet values...) and where each facet sits in a row."""
     received = aliased(RecordFacet, name="received")
     dims = [d for d in ("category", "channel", "grade", "cause", "repeat") if src.field_of(d)]
     extra = {d: src.field_of(d) for d in dims}
@@ -147,43 +148,64 @@ def _count_source(src, spec, lo, hi, day, counts, labels, depts) -> int:
         stmt = stmt.outerjoin(fa, and_(fa.record_id == Record.id, fa.field == fld))
     stmt = stmt.where(received.form_code == src.form, received.field == src.received,
                       received.value >= lo, received.value < hi, Record.status.in_(COUNTED))
-    n = 0
-    form_label = tr(spec.title, RECORD_LOCALE)
-    for row in db.session.execute(stmt):
-        n += 1
-        status, dept_id, due_on, signed_at = row[0], row[1], row[2], row[3]
-        got = dict(zip(extra, row[4:], strict=True))
-        form_key = f"{src.form}:{got['flow']}" if got.get("flow") else src.form
-        counts["form"][form_key] += 1
-        if form_key not in labels["form"]:
-            flow = _choice(spec, src.flow, got.get("flow")) if got.get("flow") else ""
-            labels["form"][form_key] = f"{form_label}（{flow}）" if flow else form_label
-        for dim in ("category", "channel", "grade", "cause", "repeat"):
-            value = got.get(dim) or UNKNOWN
-            counts[dim][value] += 1
-            if value != UNKNOWN and value not in labels[dim]:
+    return db.session.execute(stmt).all(), {name: i + 4 for i, name in enumerate(extra)}
+
+
+def _count_source(src, spec, lo, hi, day, counts, labels, depts) -> int:
+    """Add one form's complaints of the month to ``counts``; returns how many there were."""
+    rows, column = _rows(src, lo, hi)
+    _count_forms(src, spec, rows, column, counts, labels)
+    # Counted column by column (Counter runs in C): a month of 10,000 rows in a few milliseconds.
+    for dim in ("category", "channel", "grade", "cause", "repeat"):
+        got = Counter(r[column[dim]] for r in rows) if dim in column else Counter({None: len(rows)})
+        for value, n in got.items():
+            counts[dim][value or UNKNOWN] += n
+            if value and value not in labels[dim]:
                 labels[dim][value] = _choice(spec, src.field_of(dim), value)
-        if src.department and got.get("department"):
-            key = got["department"]
-            labels["department"].setdefault(key, department_name(key, RECORD_LOCALE))
-        else:
-            key = str(dept_id)
-            labels["department"].setdefault(key, depts.get(dept_id, key))
-        counts["department"][key] += 1
-        counts["status"][status] += 1
-        counts["overdue"][_overdue(status, due_on, signed_at, day)] += 1
-    return n
+    if "department" in column:
+        for code, n in Counter(r[column["department"]] for r in rows).items():
+            counts["department"][code or UNKNOWN] += n
+            if code:
+                labels["department"].setdefault(code, department_name(code, RECORD_LOCALE))
+    else:
+        for dept_id, n in Counter(r[1] for r in rows).items():
+            counts["department"][str(dept_id)] += n
+            labels["department"].setdefault(str(dept_id), depts.get(dept_id, str(dept_id)))
+    counts["status"].update(r[0] for r in rows)
+    ends: dict = {}  # reply date → the first moment after it (UTC), worked out once per date
+    counts["overdue"].update(_overdue(r[0], r[2], r[3], day, ends) for r in rows)
+    return len(rows)
 
 
-def _overdue(status: str, due_on: date | None, signed_at: datetime | None, day: date) -> str:
+def _count_forms(src, spec, rows, column, counts, labels) -> None:
+    """The form (and flow) dimension of one form's rows."""
+    form_label = tr(spec.title, RECORD_LOCALE)
+    if "flow" in column:
+        for flow, n in Counter(r[column["flow"]] for r in rows).items():
+            key = f"{src.form}:{flow}" if flow else src.form
+            counts["form"][key] += n
+            label = _choice(spec, src.flow, flow) if flow else ""
+            labels["form"].setdefault(key, f"{form_label}（{label}）" if label else form_label)
+    elif rows:
+        counts["form"][src.form] += len(rows)
+        labels["form"].setdefault(src.form, form_label)
+
+
+def _overdue(status: str, due_on: date | None, signed_at, day: date, ends: dict) -> str:
     """late (closed after its reply date), overdue (open past it), on_time, pending or none."""
     if due_on is None:
         return "none"
     if status == CLOSED:
-        if isinstance(signed_at, str):  # SQLite hands a correlated MAX back as text
+        if signed_at is None:
+            return "on_time" if day <= due_on else "late"
+        if isinstance(signed_at, str):  # SQLite hands a correlated MAX back as text (UTC)
             signed_at = datetime.fromisoformat(signed_at)
-        closed_on = local(signed_at).date() if signed_at is not None else day
-        return "late" if closed_on > due_on else "on_time"
+        if signed_at.tzinfo is None:
+            signed_at = signed_at.replace(tzinfo=UTC)
+        end = ends.get(due_on)
+        if end is None:
+            end = ends[due_on] = datetime.combine(due_on + timedelta(days=1), time.min, tz()).astimezone(UTC)
+        return "late" if signed_at >= end else "on_time"
     return "overdue" if day > due_on else "pending"
 
 
