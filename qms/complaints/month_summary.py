@@ -18,7 +18,7 @@ from ..records import policy, service
 from ..records import spec as specs
 from ..records.models import DRAFT, SUPERSEDED, VOIDED, Record, RecordFacet
 from ..records.webforms import to_formdata
-from .month_checks import SUMMARY, check_summary, first_day
+from .month_checks import SUMMARY, first_day
 from .month_figures import Figures, count_month
 
 EMD = "EMD"  # 企业管理部 receives the summary and acts on it
@@ -95,7 +95,3 @@ def raise_nonconformity(record: Record, user, department_id, severity: str, desc
         raise ValidationFailed(errors)
     with record_language():
         return open_nonconformity(record, "complaint", int(dept), severity, text, actor=user, requirement="CS-07")
-
-
-__all__ = ["check_summary", "figure_values", "generate", "refresh", "figures_of", "of_month", "may_raise",
-           "raise_nonconformity"]
