@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..core.timeutil import local
@@ -70,17 +70,29 @@ def _scope(stmt, column, f: DeskFilters):
     return stmt.where(column == f.department_id) if f.department_id is not None else stmt
 
 
-def open_by_step(f: DeskFilters) -> list[tuple[str, str, int, int]]:
-    """Open (submitted, not closed) complaints: [(form, step, department id, count)], one grouping
-    over the form/status index."""
-    stmt = (select(Record.form_code, Record.current_step, Record.department_id, func.count())
+def open_by_step(f: DeskFilters, today: date) -> list[tuple[str, str, int, int, int]]:
+    """Open (submitted, not closed) complaints: [(form, step, department id, count, past the reply
+    date)], one grouping over the open rows (the form/status index)."""
+    late = func.sum(case((Record.due_on < today, 1), else_=0))
+    stmt = (select(Record.form_code, Record.current_step, Record.department_id, func.count(), late)
             .where(Record.form_code.in_(sources.forms()), Record.status == IN_PROGRESS)
             .group_by(Record.form_code, Record.current_step, Record.department_id))
-    return [tuple(r) for r in db.session.execute(_scope(stmt, Record.department_id, f))]
+    rows = db.session.execute(_scope(stmt, Record.department_id, f))
+    return [(r[0], r[1], r[2], int(r[3]), int(r[4] or 0)) for r in rows]
 
 
-def open_by_flow(f: DeskFilters) -> list[tuple[str, str, int]]:
-    """Open complaints per form and, where a form has flows, per flow: [(form, flow or '', count)]."""
+def overdue(by_step: list) -> list[tuple[str, int]]:
+    """Open complaints past their reply date, per form: [(form, count)], from :func:`open_by_step`."""
+    out: dict = {}
+    for form, _step, _dept, _n, late in by_step:
+        if late:
+            out[form] = out.get(form, 0) + late
+    return sorted(out.items())
+
+
+def open_by_flow(f: DeskFilters, by_step: list) -> list[tuple[str, str, int]]:
+    """Open complaints per form and, where a form has flows, per flow: [(form, flow or '', count)].
+    A form without flows is summed from :func:`open_by_step`; flows are one grouping of its facet."""
     out = []
     for src, _spec in sources.active():
         if src.flow:
@@ -90,9 +102,7 @@ def open_by_flow(f: DeskFilters) -> list[tuple[str, str, int]]:
                     .where(Record.form_code == src.form, Record.status == IN_PROGRESS).group_by(fa.value))
             out += [(src.form, v or "", n) for v, n in db.session.execute(_scope(stmt, Record.department_id, f))]
         else:
-            stmt = select(func.count()).select_from(Record).where(Record.form_code == src.form,
-                                                                  Record.status == IN_PROGRESS)
-            out.append((src.form, "", db.session.execute(_scope(stmt, Record.department_id, f)).scalar()))
+            out.append((src.form, "", sum(r[3] for r in by_step if r[0] == src.form)))
     return out
 
 
@@ -116,24 +126,19 @@ def due_soon(f: DeskFilters, now: datetime) -> tuple[int, list]:
     return count, rows
 
 
-def overdue(f: DeskFilters, today: date) -> list[tuple[str, int]]:
-    """Open complaints past their reply date, per form: [(form, count)] (the status/due index)."""
-    stmt = (select(Record.form_code, func.count())
-            .where(Record.status == IN_PROGRESS, Record.due_on < today, Record.form_code.in_(sources.forms()))
-            .group_by(Record.form_code))
-    return [tuple(r) for r in db.session.execute(_scope(stmt, Record.department_id, f))]
-
-
 def repeat_customers(f: DeskFilters, now: datetime) -> tuple[int, list[tuple[str, int]]]:
     """Customers (by phone number) with more than one complaint recorded in the last ``f.days``
     days: (how many, the first ``LIST`` as (phone key, complaints), most first). One range of the
     customer index by (form, time), grouped by number; the groups are few, so they are sorted here."""
     since = now - timedelta(days=f.days)
-    stmt = (select(CustomerEntry.phone_key, func.count())
-            .where(CustomerEntry.form_code.in_(sources.forms()), CustomerEntry.at >= since,
-                   CustomerEntry.phone_key.is_not(None))
-            .group_by(CustomerEntry.phone_key).having(func.count() > 1))
-    groups = db.session.execute(_scope(stmt, CustomerEntry.department_id, f)).all()
+    # Grouped by an expression, not the column: given the column, SQLite would rather walk the
+    # whole phone index (no sort for the grouping) than the few days' range of (form, at): 130 ms
+    # instead of 15 at 300,000 complaints.
+    key = func.coalesce(CustomerEntry.phone_key, "")
+    stmt = (select(key, func.count())
+            .where(CustomerEntry.form_code.in_(sources.forms()), CustomerEntry.at >= since)
+            .group_by(key).having(func.count() > 1))
+    groups = [g for g in db.session.execute(_scope(stmt, CustomerEntry.department_id, f)).all() if g[0]]
     groups.sort(key=lambda g: (-g[1], g[0]))
     return len(groups), [(k, n) for k, n in groups[:LIST]]
 

@@ -33,12 +33,13 @@ def desk_view():
     titles = {code: tr(spec.title) for code, spec in specs_by_code.items()}
     steps = {(code, s.name): tr(s.label) for code, spec in specs_by_code.items() for s in spec.workflow}
     depts = department_labels(current_locale())
+    rows = desk.open_by_step(f, day)
     by_step = [{"form": titles.get(code, code), "step": steps.get((code, step), step or ""),
                 "department": depts.get(dept, ""), "count": n,
                 "href": _register(code, status="in_progress", department=dept)}
-               for code, step, dept, n in sorted(desk.open_by_step(f), key=lambda r: (-r[3], r[0], r[1] or ""))]
+               for code, step, dept, n, _late in sorted(rows, key=lambda r: (-r[3], r[0], r[1] or ""))]
     flows = []
-    for code, flow, n in desk.open_by_flow(f):
+    for code, flow, n in desk.open_by_flow(f, rows):
         src = next(s for s, _spec in active if s.form == code)
         label = specs_by_code[code].field_map[src.flow].choice_label(flow) if src.flow and flow else None
         flows.append({"form": titles.get(code, code), "flow": tr(label) if label else "", "count": n,
@@ -47,7 +48,7 @@ def desk_view():
     soon_count, soon = desk.due_soon(f, now)
     yesterday = (day - timedelta(days=1)).isoformat()
     late = []
-    for code, n in desk.overdue(f, day):
+    for code, n in desk.overdue(rows):
         src = next(s for s, _spec in active if s.form == code)
         late.append({"form": titles.get(code, code), "count": n,
                      "href": _register(code, status="in_progress", department=f.department_id,

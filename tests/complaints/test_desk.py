@@ -38,11 +38,13 @@ def desk_data(p):
 
 def test_cs02_desk_counts_for_the_quality_manager(p, desk_data):
     f = desk.DeskFilters()
-    steps = {(form, step, dept): n for form, step, dept, n in desk.open_by_step(f)}
+    rows = desk.open_by_step(f, timeutil.today())
+    steps = {(form, step, dept): (n, late) for form, step, dept, n, late in rows}
     csd, tsd = F.dept("CSD").id, F.dept("TSD").id
-    assert steps == {("CS-INQ", "handle", csd): 2, ("CS-INQ", "review", csd): 1, ("CS-INQ", "handle", tsd): 1}
-    assert desk.open_by_flow(f) == [("CS-INQ", "", 4)]
-    assert desk.overdue(f, timeutil.today()) == [("CS-INQ", 1)]  # due 21 Nov, still open
+    assert steps == {("CS-INQ", "handle", csd): (2, 1), ("CS-INQ", "review", csd): (1, 0),
+                     ("CS-INQ", "handle", tsd): (1, 0)}
+    assert desk.open_by_flow(f, rows) == [("CS-INQ", "", 4)]
+    assert desk.overdue(rows) == [("CS-INQ", 1)]  # due 21 Nov, still open
     # The 24-hour clock from received_at: 29 Nov 20:00 runs out at 20:00 tonight, within 8 hours;
     # the others received today run out tomorrow (within 24 hours, not 4).
     count, rows = desk.due_soon(desk.DeskFilters(hours=8), timeutil.utcnow())
@@ -76,4 +78,4 @@ def test_cs02_bad_desk_parameters_are_messages_with_422(p, desk_data, client):
 def test_cs08_a_voided_complaint_leaves_the_desk(p, desk_data):
     service.void(desk_data["late"], p.csd_head, "重复录入", password=F.PASSWORD)
     db.session.commit()
-    assert desk.overdue(desk.DeskFilters(), timeutil.today()) == []
+    assert desk.overdue(desk.open_by_step(desk.DeskFilters(), timeutil.today())) == []

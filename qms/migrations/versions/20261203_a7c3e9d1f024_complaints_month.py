@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index("ix_customer_entries_form_at", "customer_entries", ["form_code", "at", "phone_key"])
+    op.create_index("ix_customer_entries_form_at", "customer_entries", ["form_code", "at", "phone_key", "department_id"])
     bind = op.get_bind()
     value = ("substr(json_extract(r.data, '$.received_at'), 1, 200)" if bind.dialect.name == "sqlite"
              else "substr((r.data::json ->> 'received_at'), 1, 200)")
