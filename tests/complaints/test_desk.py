@@ -79,3 +79,11 @@ def test_cs08_a_voided_complaint_leaves_the_desk(p, desk_data):
     service.void(desk_data["late"], p.csd_head, "重复录入", password=F.PASSWORD)
     db.session.commit()
     assert desk.overdue(desk.open_by_step(desk.DeskFilters(), timeutil.today())) == []
+
+
+def test_cs07_the_desk_and_the_month_read_in_english(p, desk_data, client):
+    F.login(client, p.quality)
+    assert "Complaints desk" in client.get("/complaints/desk?lang=en").get_data(as_text=True)
+    html = client.get("/complaints/month/2026-11?lang=en").get_data(as_text=True)
+    assert "Complaint summary 2026-11" in html and "Pareto of categories" in html
+    assert "Monthly duties" in client.get("/complaints/month?lang=en").get_data(as_text=True)
