@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..auth.models import Department
 from ..capa.service import open_nonconformity
 from ..core.errors import ValidationFailed
 from ..core.i18n import record_language
@@ -89,7 +90,7 @@ def raise_nonconformity(record: Record, user, department_id, severity: str, desc
     elif len(text) > 2000:
         errors["description"] = [_("At most 2000 characters.")]
     dept = str(department_id or "")
-    if not dept.isdigit() or len(dept) > 9:
+    if not dept.isdigit() or len(dept) > 9 or db.session.get(Department, int(dept)) is None:
         errors["department"] = [_("Not a valid choice.")]
     if errors:
         raise ValidationFailed(errors)

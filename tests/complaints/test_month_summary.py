@@ -148,6 +148,10 @@ def test_cs07_enterprise_management_raises_a_nonconformity_from_the_summary(p, m
         month_summary.raise_nonconformity(record, p.quality, F.dept("BIL").id, "general", "话费争议占六成")
     db.session.rollback()
     sign(record, p.csd_clerk)
+    with pytest.raises(ValidationFailed) as exc:  # a department that does not exist
+        month_summary.raise_nonconformity(record, p.quality, 999999, "general", "话费争议占六成")
+    assert "department" in exc.value.errors
+    db.session.rollback()
     F.login(client, p.quality)
     page = client.get(f"/r/CS-SUMMARY/{record.id}").get_data(as_text=True)
     assert 'id="raise-nc"' in page and 'id="pareto-category"' in page
