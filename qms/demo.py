@@ -5,7 +5,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
-from .complaints import demo_fees, demo_intake, demo_keycust, demo_network, demo_rewards
+from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -13,7 +13,7 @@ from .records.models import Record
 from .seed import DEMO_USERS
 
 # The complaints package's parts, each with its own demo records (their load() returns how many).
-COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards)
+COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",

@@ -93,6 +93,11 @@ DEMO_USERS = [
     ("admin", "赵磊", "AHR", ADMIN, "demo-admin-2026"),
     ("mon", "黄海", "MON", TECHNICIAN, "demo-mon-2026"),  # 监控室: network complaints (CS-15)
     ("tsd", "黄立新", "TSD", TECHNICIAN, "demo-tsd-2026"),  # 终端服务部: terminal service records (CS-05)
+    # The month (CS-06): 核算室 and 电脑网络部 confirm the billing-month milestones.
+    ("bil", "黄中伟", "BIL", CLERK, "demo-bil-2026"),
+    ("bilhead", "周美芳", "BIL", DEPARTMENT_HEAD, "demo-bilhead-2026"),
+    ("itn", "吴强", "ITN", CLERK, "demo-itn-2026"),
+    ("itnhead", "郑辉", "ITN", DEPARTMENT_HEAD, "demo-itnhead-2026"),
 ]
 
 

@@ -13,6 +13,7 @@ from . import (  # noqa: I001  (one line per part)
     fees,
     intake_part,
     keycust,
+    month,
     network,
     reminders,
     rewards,
@@ -27,6 +28,7 @@ PARTS = (
     rewards,
     intake_part,
     fees,
+    month,
 )
 
 

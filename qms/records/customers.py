@@ -62,6 +62,8 @@ class CustomerEntry(db.Model):
         Index("ix_customer_entries_phone", "phone_key", "at", "record_id"),
         Index("ix_customer_entries_phone_rev", "phone_rev"),
         Index("ix_customer_entries_name", "name_key", "at", "record_id"),
+        # A form's customers of the last days (repeat complaints on the complaints desk, CS-07).
+        Index("ix_customer_entries_form_at", "form_code", "at", "phone_key", "department_id"),
         # Partial: most forms declare no account, and an index of NULLs is planned as a scan.
         Index("ix_customer_entries_account", "account_key", "at", "record_id",
               sqlite_where=text("account_key IS NOT NULL"), postgresql_where=text("account_key IS NOT NULL")),

@@ -50,7 +50,8 @@ def index_values(record: Record, spec, values: dict, fresh: bool = False) -> Non
     """Refresh the search text, due date and filter facets from the values."""
     record.search_text = search_text(spec, record.number, values)
     due = values.get(spec.due_field) if spec.due_field else None
-    record.due_on = date.fromisoformat(due) if due else None
+    # A datetime (a reply due at 14:00) is due on its day: values hold local time as typed.
+    record.due_on = date.fromisoformat(str(due)[:10]) if due else None
     if not fresh:
         db.session.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
     # Link fields are always indexed (a record lists what links to it), and so are the fields naming

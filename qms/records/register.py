@@ -9,7 +9,7 @@ import base64
 import json
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
@@ -127,13 +127,17 @@ def _query(spec, user, args, messages: dict, drive: bool = False):
         f = fields.get(name)
         if f is None:
             continue
-        if f.type == "date":
+        if f.type in ("date", "datetime"):
+            # A datetime filter is a range of days too: its facets hold '2026-11-30T18:00', so the
+            # last day is everything before the next day's start.
             lo, hi = args.get(name + "_from"), args.get(name + "_to")
             conds = []
             if lo:
                 conds.append(RecordFacet.value >= _parse_date(lo, name + "_from", messages).isoformat())
             if hi:
-                conds.append(RecordFacet.value <= _parse_date(hi, name + "_to", messages).isoformat())
+                last = _parse_date(hi, name + "_to", messages)
+                conds.append(RecordFacet.value < (last + timedelta(days=1)).isoformat() if f.type == "datetime"
+                             else RecordFacet.value <= last.isoformat())
             if conds:
                 stmt = stmt.where(_facet_filter(spec, name, conds, ("range", lo, hi)))
             continue

@@ -298,8 +298,8 @@ def parse(raw: dict, source: str = "?", extensions: dict | None = None, strict: 
         if not re.search(r"\{#{3,6}\}", numbering):
             raise SpecError(f"{source}: numbering needs a {{####}} sequence placeholder")
         due = raw.get("due_field")
-        if due and (due not in names or next(f for f in fields if f.name == due).type != "date"):
-            raise SpecError(f"{source}: due_field must name a date field")
+        if due and (due not in names or next(f for f in fields if f.name == due).type not in ("date", "datetime")):
+            raise SpecError(f"{source}: due_field must name a date or datetime field")
         return FormSpec(
             code=code, revision=str(raw.get("revision", "A")),
             title=_bilingual(raw["title"], source + ": title"), procedure=raw["procedure"],

@@ -1,0 +1,89 @@
+"""The complaints desk (CS-02, CS-07, CS-08): open complaints by step and department, due within the
+next hours by the reply clock, past the reply date, by form, repeat customers; each count a link to
+what it counts; a department sees its own; bad parameters are messages and 422.
+covers: CS-02, CS-07, CS-08"""
+import pytest
+
+from qms.complaints import desk
+from qms.core import timeutil
+from qms.extensions import db
+from qms.records import service
+from tests import factories as F
+from tests.complaints.month_helpers import MonthPeople, complaint
+from tests.support.clock import at
+
+
+@pytest.fixture
+def p(app):
+    return MonthPeople()
+
+
+@pytest.fixture
+def desk_data(p):
+    """On 30 Nov 16:00: CSD has one complaint closed, one handled (waiting for review), two waiting
+    to be handled (one past its reply date, one due tonight); TSD has one waiting; the customer
+    0756-2212345 complained three times this month, 0756-3310000 once."""
+    tsd = F.user("clerk", "TSD", name="林立")
+    timeutil.set_clock(at(11, 20, 9))
+    made = {"closed": complaint(p.csd_clerk, "2026-11-20T09:00", handled=True, head=p.csd_head),
+            "late": complaint(p.csd_clerk, "2026-11-20T09:30", reply_due_on="2026-11-21")}
+    timeutil.set_clock(at(11, 30, 9))
+    made["review"] = complaint(p.csd_clerk, "2026-11-30T08:00", handled=True, reply_due_on="2026-12-01")
+    made["tonight"] = complaint(p.csd_clerk, "2026-11-29T20:00", reply_due_on="2026-11-30",
+                                phone_number="0756-3310000")
+    made["tsd"] = complaint(tsd, "2026-11-30T09:00", reply_due_on="2026-12-01", phone_number="0756 3320000")
+    timeutil.set_clock(at(11, 30, 16))
+    return made
+
+
+def test_cs02_desk_counts_for_the_quality_manager(p, desk_data):
+    f = desk.DeskFilters()
+    rows = desk.open_by_step(f, timeutil.today())
+    steps = {(form, step, dept): (n, late) for form, step, dept, n, late in rows}
+    csd, tsd = F.dept("CSD").id, F.dept("TSD").id
+    assert steps == {("CS-INQ", "handle", csd): (2, 1), ("CS-INQ", "review", csd): (1, 0),
+                     ("CS-INQ", "handle", tsd): (1, 0)}
+    assert desk.open_by_flow(f, rows) == [("CS-INQ", "", 4)]
+    assert desk.overdue(rows) == [("CS-INQ", 1)]  # due 21 Nov, still open
+    # The 24-hour clock from received_at: 29 Nov 20:00 runs out at 20:00 tonight, within 8 hours;
+    # the others received today run out tomorrow (within 24 hours, not 4).
+    count, rows = desk.due_soon(desk.DeskFilters(hours=8), timeutil.utcnow())
+    assert count == 1 and desk_data["tonight"].number in rows[0].title
+    assert desk.due_soon(desk.DeskFilters(hours=24), timeutil.utcnow())[0] == 3
+    count, top = desk.repeat_customers(f, timeutil.utcnow())
+    assert count == 1 and top[0][1] == 3 and top[0][0].endswith("2212345")
+
+
+def test_cs02_a_department_sees_its_own_and_each_count_links_to_its_register(p, desk_data, client):
+    F.login(client, p.quality)
+    html = client.get("/complaints/desk?hours=24&days=30").get_data(as_text=True)
+    assert 'id="open-total">4<' in html and 'id="late-total" class="bad">1<' in html
+    assert 'id="repeat-total">1<' in html and 'id="soon-total">3<' in html
+    assert "status=in_progress" in html and "reply_due_on_to=2026-11-29" in html
+    listed = client.get("/r/CS-INQ/?status=in_progress&reply_due_on_to=2026-11-29").get_data(as_text=True)
+    assert desk_data["late"].number in listed and desk_data["tonight"].number not in listed
+    F.login(client, F.user("clerk", "TSD", name="何平"))
+    html = client.get("/complaints/desk").get_data(as_text=True)
+    assert 'id="open-total">1<' in html and 'id="late-total" class="">0<' in html
+
+
+def test_cs02_bad_desk_parameters_are_messages_with_422(p, desk_data, client):
+    F.login(client, p.quality)
+    resp = client.get("/complaints/desk?hours=5&department=x")
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert html.count('<div class="error">选项无效。</div>') == 2  # next to the hours and the department
+
+
+def test_cs08_a_voided_complaint_leaves_the_desk(p, desk_data):
+    service.void(desk_data["late"], p.csd_head, "重复录入", password=F.PASSWORD)
+    db.session.commit()
+    assert desk.overdue(desk.open_by_step(desk.DeskFilters(), timeutil.today())) == []
+
+
+def test_cs07_the_desk_and_the_month_read_in_english(p, desk_data, client):
+    F.login(client, p.quality)
+    assert "Complaints desk" in client.get("/complaints/desk?lang=en").get_data(as_text=True)
+    html = client.get("/complaints/month/2026-11?lang=en").get_data(as_text=True)
+    assert "Complaint summary 2026-11" in html and "Pareto of categories" in html
+    assert "Monthly duties" in client.get("/complaints/month?lang=en").get_data(as_text=True)
