@@ -32,6 +32,7 @@ bench: setup
 	$(BIN)/python bench/customers.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/lines.py
+	$(BIN)/python bench/complaints.py
 
 setup: system-packages $(STAMP)
 

@@ -12,8 +12,8 @@ from . import fees_views as views
 from .fees_forms import BILLING, FEE, MONTERNET, REFUNDS, REPRICE, THURSDAY_RULE
 
 FORMS = {
-    FEE: FormRules(checks=(checks.check_money, checks.check_refund, checks.check_error),
-                   on_change=(hooks.fee_changed,), panel=views.fee_panel),
+    FEE: FormRules(checks=(checks.check_money, checks.check_refund, checks.check_error, hooks.check_repeat_claim),
+                   derive=(hooks.derive_repeat,), on_change=(hooks.fee_changed,), panel=views.fee_panel),
     REFUNDS: FormRules(checks=(checks.check_month_rows(REFUNDS),)),
     REPRICE: FormRules(checks=(checks.check_month_rows(REPRICE),)),
     MONTERNET: FormRules(checks=(checks.check_month_rows(MONTERNET),)),

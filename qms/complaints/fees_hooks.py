@@ -5,11 +5,25 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..core.timeutil import today
+from ..core.timeutil import local, today, utcnow
 from ..records.lookup import record_name
-from ..records.models import IN_PROGRESS
+from ..records.models import DRAFT, IN_PROGRESS
 from ..reminders.engine import watch_until
+from . import repeat
 from .fees_forms import FEE, THURSDAY, THURSDAY_RULE
+
+
+def derive_repeat(record, values: dict, user) -> dict:
+    """首次/重复 of a fee dispute being accepted, from the customer's earlier complaints on every
+    complaint form (``repeat.verdict_values``); once accepted it is signed and stays."""
+    if record is not None and record.status != DRAFT:
+        return {}
+    return repeat.verdict_values(record, values, local(utcnow()).replace(tzinfo=None), FEE)
+
+
+def check_repeat_claim(record, values: dict, user) -> dict:
+    """A corrected first/repeat verdict says why."""
+    return repeat.claim_errors(values)
 
 
 def next_thursday(day: date) -> date:

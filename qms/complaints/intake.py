@@ -29,7 +29,7 @@ REPLY_RULE, REGULATOR_RULE = "cs10-reply-due", "cs02-regulator-15d"
 # The steps during which the customer still waits for the answer (the watches run while there).
 WAITING_STEPS = ("coordinate", "gm", "handle")
 # Complaint forms whose earlier records make a CS-INQ a repeat (the fee and network forms join here).
-REPEAT_FORMS = (INQ,)
+REPEAT_FORMS = repeat.FORMS  # every complaint form (repeat.FIELDS)
 
 RULES = [
     # CS-02/CS-10: the reply limit of the category (24 h for fee disputes), kept per complaint by
@@ -60,26 +60,17 @@ def derive(record, values: dict, user) -> dict:
     received = clocks.parse(values.get("received_at"))
     now = local(utcnow()).replace(tzinfo=None)
     days = clocks.setting(spec, "regulator_days", clocks.REGULATOR_DAYS)
-    verdict = repeat.decide(values.get("phone_number"), REPEAT_FORMS, values, now,
-                            exclude=(record.id, record.amended_from_id) if record is not None else (),
-                            window_days=clocks.setting(spec, "repeat_window_days", repeat.WINDOW_DAYS),
-                            dissatisfied_before=bool(values.get("dissatisfied_before")))
-    claim = values.get("repeat_claim")
-    basis = verdict.basis
-    if claim and claim != verdict.repeat:
-        basis = "人工更正：" + (values.get("repeat_claim_reason") or "")
+    window = clocks.setting(spec, "repeat_window_days", repeat.WINDOW_DAYS)
     return {
         "reply_due_at": clocks.stored(clocks.internal_due(received, values.get("reply_limit_hours"))),
         "regulator_due_at": clocks.stored(clocks.regulator_due(received, days)),
-        "repeat": claim or verdict.repeat, "repeat_of": verdict.of, "repeat_basis": basis[:200] or None,
+        **repeat.verdict_values(record, values, now, INQ, window),
     }
 
 
 def check(record, values: dict, user) -> dict:
     """A corrected verdict says why; only fee disputes are complex; progress told after receipt."""
-    errors: dict = {}
-    if values.get("repeat_claim") and not (values.get("repeat_claim_reason") or "").strip():
-        errors["repeat_claim_reason"] = [_("Say why the system's first/repeat verdict is corrected.")]
+    errors: dict = repeat.claim_errors(values)
     if values.get("complex_case") and values.get("category") != "billing":
         errors["complex_case"] = [_("Only a billing dispute can be marked complex.")]
     received = clocks.parse(values.get("received_at"))
