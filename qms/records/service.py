@@ -244,10 +244,14 @@ def sign_verified(record: Record, user, locale: str = "zh_CN", step=None) -> Sig
         step = policy.signable_step(user, spec, record)
         if step is None:
             raise SignatureRefused(policy.sign_refusal(user, spec, record))
-    # Everything this signature covers must satisfy the declaration (required fields filled...).
-    covered = tuple(f.name for f in spec.fields_upto(step.name))
+    # Everything this signature covers must satisfy the declaration (required fields filled...),
+    # except the fields of steps this record passed over (only_if): nobody fills those. The hash
+    # still covers every field up to this step (Record.signed_hash), so older signatures are unchanged.
+    values = record.values
+    covered = tuple(f.name for f in spec.fields_upto(step.name)
+                    if f.step == step.name or (s := spec.step(f.step)) is None or s.applies(values))
     try:
-        validate(spec, to_formdata(spec, record.values), locale, only=covered, context=record.values)
+        validate(spec, to_formdata(spec, values), locale, only=covered, context=values)
     except ValidationFailed as exc:
         labels = "、".join(tr(spec.field_map[k].label) for k in exc.errors if k in spec.field_map)
         raise ValidationFailed({"password": [_("Fill in these fields before signing: %(fields)s",
