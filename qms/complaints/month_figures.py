@@ -157,7 +157,7 @@ def _count_source(src, spec, lo, hi, day, counts, labels, depts) -> int:
     _count_forms(src, spec, rows, column, counts, labels)
     # Counted column by column (Counter runs in C): a month of 10,000 rows in a few milliseconds.
     for dim in ("category", "channel", "grade", "cause", "repeat"):
-        got = Counter(r[column[dim]] for r in rows) if dim in column else Counter({None: len(rows)})
+        got = Counter(r[column[dim]] for r in rows) if dim in column else Counter({None: len(rows)} if rows else {})
         for value, n in got.items():
             counts[dim][value or UNKNOWN] += n
             if value and value not in labels[dim]:
