@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from qms.complaints import month_summary, sources
+from qms.complaints import desk, month_summary, sources
 from qms.complaints.month_figures import count_month
 from qms.core import timeutil
 from qms.core.errors import SignatureRefused, ValidationFailed
@@ -16,6 +16,8 @@ from qms.extensions import db
 from qms.records import service
 from qms.reminders import duties, rules
 from tests import factories as F
+from tests.complaints import fees_helpers as fees
+from tests.complaints import network_helpers as network
 from tests.complaints.month_helpers import MonthPeople, complaint
 from tests.support.api import token_for
 from tests.support.clock import at
@@ -192,3 +194,33 @@ def test_cs07_month_page_pdf_and_excel(p, month, client):
     assert ["类别", "话费争议", 3, 60] in cells
     assert client.get("/complaints/month/2026-13").status_code == 404
     assert date.today()  # the real clock is not used by the pages
+
+
+def test_cs07_fee_and_network_complaints_count_in_the_month_and_on_the_desk(p, client):
+    """One complaint of each form on 30 Nov: the summary counts all three (by form and flow, category,
+    channel, department by code), the desk lists them open by form and flow and on the reply clocks."""
+    timeutil.set_clock(at(11, 30, 10))
+    inq = complaint(p.csd_clerk, "2026-11-30T08:00")
+    fee = fees.accept(p.csd_clerk, received_at="2026-11-30T09:30")  # TS-003, 24 hours: due 1 Dec 09:30
+    acc = F.user("clerk", "ACC", name="营帐员")
+    network.dispatched(acc, received_at="2026-11-30T09:35")
+    timeutil.set_clock(at(11, 30, 12))
+    fig = count_month("2026-11")
+    assert fig.total == 3
+    assert _counts(fig, "form") == {"CS-INQ": 1, "TS-FEE:ts003": 1, "CS-NET": 1}
+    assert _counts(fig, "category") == {"billing": 1, "service": 1, "roaming": 1}
+    assert _counts(fig, "channel") == {"phone": 2, "counter": 1}
+    assert _counts(fig, "department") == {"CSD": 2, "ACC": 1}
+    assert _counts(fig, "status") == {"in_progress": 3}
+    assert {ln.label for ln in fig.of("form")} >= {"网络质量投诉处理单"}
+    rows = desk.open_by_step(desk.DeskFilters(), timeutil.today())
+    assert sorted(desk.open_by_flow(desk.DeskFilters(), rows)) == [("CS-INQ", "", 1), ("CS-NET", "", 1),
+                                                                   ("TS-FEE", "ts003", 1)]
+    count, watches = desk.due_soon(desk.DeskFilters(hours=24), timeutil.utcnow())
+    titled = " ".join(w.title for w in watches)
+    assert inq.number in titled and fee.number in titled and count >= 2
+    F.login(client, p.quality)
+    html = client.get("/complaints/month/2026-11").get_data(as_text=True)
+    assert 'id="total">3<' in html and "handling_department=CSD" in html
+    html = client.get("/complaints/desk").get_data(as_text=True)
+    assert 'id="open-total">3<' in html and "/r/TS-FEE/?status=in_progress&amp;flow=ts003" in html
