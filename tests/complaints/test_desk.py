@@ -2,6 +2,8 @@
 next hours by the reply clock, past the reply date, by form, repeat customers; each count a link to
 what it counts; a department sees its own; bad parameters are messages and 422.
 covers: CS-02, CS-07, CS-08"""
+import re
+
 import pytest
 
 from qms.complaints import desk
@@ -87,3 +89,20 @@ def test_cs07_the_desk_and_the_month_read_in_english(p, desk_data, client):
     html = client.get("/complaints/month/2026-11?lang=en").get_data(as_text=True)
     assert "Complaint summary 2026-11" in html and "Pareto of categories" in html
     assert "Monthly duties" in client.get("/complaints/month?lang=en").get_data(as_text=True)
+
+
+def test_cs07_the_menu_reaches_the_desk_and_the_desk_every_complaint_page(p, client):
+    """投诉 in the menu opens the desk; the desk links the month, the fee month, the reward sheets, the
+    catalogue and (for an administrator) the network limits: every part within two clicks."""
+    F.login(client, p.csd_clerk)
+    home = client.get("/").get_data(as_text=True)
+    assert '<a href="/complaints/desk" id="complaints-link">投诉</a>' in home
+    html = client.get("/complaints/desk").get_data(as_text=True)
+    links = dict(re.findall(r'<a href="([^"]+)" id="part-(\w+)"', html))
+    assert set(links.values()) == {"month", "fees", "rewards", "catalogue"}  # no limits: not an administrator
+    for href in links:
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, href
+    admin = F.user("admin", "EMD", name="管理员")
+    F.login(client, admin)
+    html = client.get("/complaints/desk").get_data(as_text=True)
+    assert 'id="part-limits"' in html and client.get("/complaints/network/limits").status_code == 200
