@@ -9,9 +9,10 @@ Targets: the month-end summary of a month of 10,000 complaints <= 1 s (page) and
 complaints desk p95 <= 30 ms at 300k complaints / 100k customers.
 
 The rows are written straight through SQLite in the shapes the services write: the CS-INQ records
-(closed with their last signature, or open at the handle/review step with their reply clock's
-watch), their register facets (received_at, channel, category, severity, reply_due_on) and their
-customer index rows.
+(revision B: dispatched to a handling department, the reply date derived from the category's hours;
+closed with their last signature, or open at the handle/review step with their reply clock's
+watch), their register facets (every filter of the form) and their customer index rows. The fee
+(TS-FEE) and network (CS-NET) forms are counted too but not seeded: their queries run on empty ranges.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import login, pct, prepared, timed  # noqa: E402
 from qms.auth.models import User  # noqa: E402
-from qms.complaints import desk, month_summary  # noqa: E402
+from qms.complaints import desk, intake, month_summary  # noqa: E402
 from qms.complaints.month_figures import count_month  # noqa: E402
 from qms.core import timeutil  # noqa: E402
 from qms.extensions import db  # noqa: E402
@@ -45,6 +46,10 @@ MONTH, MONTH_N = "2026-11", 10_000  # the summarised month and its complaints
 CHANNELS = ("counter", "phone", "c180", "visit", "letter")
 CATEGORIES = ("billing", "billing", "billing", "complaint", "complaint", "fault", "inquiry")
 SEVERITIES = ("minor", "general", "general", "general", "major", "serious")
+CAUSES = ("operator", "operator", "social", "collection", "special", "customer")
+HOURS = {"fault": 48}  # CS-INQ's reply_limits: 24 hours, a fault 48
+FACETS = ("channel", "category", "severity", "cause", "outcome", "handling_department", "repeat", "received_at",
+          "reply_due_at")  # CS-INQ's register filters (status and department are columns)
 SURNAMES = "陈李王张刘黄周吴林郑何梁谢罗"
 
 
@@ -81,6 +86,7 @@ def seed(path: Path, n: int, customers: int, people: list, revision: int) -> Non
     rnd = random.Random(13)
     decl = specs.get("CS-INQ").customer
     next_id = (con.execute("SELECT max(id) FROM records").fetchone()[0] or 0) + 1
+    codes = dict(con.execute("SELECT id, code FROM departments").fetchall())
     phones = [f"138{i:08d}" if i % 2 else f"0756-{2000000 + i:07d}" for i in range(customers)]
     names = [rnd.choice(SURNAMES) + "先生" for _ in range(customers)]
     recs, facets, sigs, entries, watches = [], [], [], [], []
@@ -110,10 +116,17 @@ def seed(path: Path, n: int, customers: int, people: list, revision: int) -> Non
         uid, uname, dept = rnd.choice(people)
         c = rnd.randrange(customers)
         category = rnd.choice(CATEGORIES)
-        due = (when + timedelta(days=2 if category == "fault" else 1)).date()
-        values = {"received_at": when.strftime("%Y-%m-%dT%H:%M"), "channel": rnd.choice(CHANNELS),
+        hours = HOURS.get(category, 24)
+        due_local = when + timedelta(hours=hours)
+        due = due_local.date()
+        fmt = "%Y-%m-%dT%H:%M"
+        values = {"received_at": when.strftime(fmt), "channel": rnd.choice(CHANNELS), "place": "营业前台",
                   "customer_name": names[c], "phone_number": phones[c], "category": category,
-                  "severity": rnd.choice(SEVERITIES), "content": "话费异常偏高，要求核查", "reply_due_on": due.isoformat()}
+                  "severity": rnd.choice(SEVERITIES), "content": "话费异常偏高，要求核查", "outcome": "dispatch",
+                  "cause": rnd.choice(CAUSES), "handling_department": codes.get(dept, "CSD"),
+                  "reply_limit_hours": hours, "reply_due_at": due_local.strftime(fmt),
+                  "regulator_due_at": (when + timedelta(days=15)).strftime("%Y-%m-%dT23:59"),
+                  "repeat": "repeat" if rnd.random() < 0.15 else "first"}
         at = when.astimezone(UTC).replace(tzinfo=None)
         age = NOW - when
         # Old ones are closed (a few late), the last ten days partly open.
@@ -124,7 +137,7 @@ def seed(path: Path, n: int, customers: int, people: list, revision: int) -> Non
                      "in_progress" if open_ else "closed", step, dept, uid, at.strftime(STAMP), at.strftime(STAMP),
                      due.isoformat(), json.dumps(values, ensure_ascii=False),
                      f"{names[c]} {phones[c]} 话费异常偏高".lower(), 1))
-        for name in ("channel", "category", "severity", "reply_due_on", "received_at"):
+        for name in FACETS:
             facets.append((rid, "CS-INQ", name, values[name]))
         signed = at + timedelta(hours=rnd.choice((2, 5, 20, 30, 60)))
         sigs.append((rid, "review" if not open_ else "submit", "review", uid, uname, signed.strftime(STAMP), "0" * 64))
@@ -132,9 +145,9 @@ def seed(path: Path, n: int, customers: int, people: list, revision: int) -> Non
         row["at"] = at.strftime(STAMP)
         entries.append(row)
         if open_:
-            due_at = at + timedelta(hours=24)
+            due_at = at + timedelta(hours=hours)
             nxt = max(due_at - timedelta(hours=4), now_utc) if due_at > now_utc else now_utc + timedelta(days=1)
-            watches.append(("cs10-reply-24h", "record", rid, "", f"TS {rid}", f"/r/CS-INQ/{rid}", uid, dept,
+            watches.append((intake.REPLY_RULE, "record", rid, "", f"TS {rid}", f"/r/CS-INQ/{rid}", uid, dept,
                             due_at.strftime(STAMP), nxt.strftime(STAMP), now_utc.strftime(STAMP), 1, "", "",
                             now_utc.strftime(STAMP)))
         if len(recs) >= 20_000:
@@ -150,7 +163,7 @@ def main():
     ap.add_argument("--customers", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=100)
     args = ap.parse_args()
-    app, db_file, people = prepared(f"complaints-{args.complaints}")
+    app, db_file, people = prepared(f"complaints-b-{args.complaints}")  # -b: CS-INQ revision B rows
     timeutil.set_clock(NOW.astimezone(UTC))
     t0 = time.perf_counter()
     with app.app_context():

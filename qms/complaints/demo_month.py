@@ -3,7 +3,7 @@ summary signed by 客户服务部 and waiting for 企业管理部, and the billi
 核算室 and 电脑网络部 (this month's long-distance records still to do, so its reminder shows)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -51,22 +51,31 @@ def load() -> int:
 
 
 def _complaints(first) -> int:
+    """Last month's complaints (CS-INQ revision B): received by the clerk, dispatched to 客户服务部
+    (the reply date follows from the category), most answered two hours later and evaluated."""
     spec = specs.get("CS-INQ")
     made = 0
     for i in range(24):
         category, channel, severity, handled = PATTERN[i % len(PATTERN)]
         day = first + timedelta(days=i % 27)
-        due = day + timedelta(days=2 if category == "fault" else 1)
-        record = service.create(spec, _user("clerk"), MultiDict({
-            "received_at": f"{day.isoformat()}T{9 + i % 8:02d}:15", "channel": channel,
-            "customer_name": NAMES[i % len(NAMES)], "phone_number": f"0756-33{i % len(NAMES):02d}100",
-            "category": category, "severity": severity, "content": "客户反映话费与实际使用不符，要求核查。",
-            "reply_due_on": due.isoformat()}), "zh_CN")
+        received = datetime.combine(day, time(9 + i % 8, 15))
+        values = {"received_at": received.strftime("%Y-%m-%dT%H:%M"), "channel": channel, "place": "光大营业厅",
+                  "customer_name": NAMES[i % len(NAMES)], "phone_number": f"0756-33{i % len(NAMES):02d}100",
+                  "category": category, "severity": severity, "content": "客户反映话费与实际使用不符，要求核查。",
+                  "outcome": "dispatch", "cause": "operator", "handling_department": "CSD"}
+        if channel == "c180":
+            values["c180_ticket"] = f"ZH180-{first:%Y%m}-{i:03d}"
+        record = service.create(spec, _user("clerk"), MultiDict(values), "zh_CN")
         _sign(record, "clerk")
         if handled:
-            service.update(record, _user("clerk"), MultiDict({"handling": "已核查清单并答复客户。",
-                                                              "customer_informed": "y"}), "zh_CN", record.version)
+            told = (received + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+            answer = {"handling": "已核查清单并答复客户。", "told_how": "phone", "told_at": told}
+            if channel == "c180":
+                answer["c180_reply"] = "已核查并书面回复180投诉中心。"
+            service.update(record, _user("clerk"), MultiDict(answer), "zh_CN", record.version)
             _sign(record, "clerk")
+            service.update(record, _user("head"), MultiDict({"satisfaction": "satisfied", "complete": "y"}),
+                           "zh_CN", record.version)
             _sign(record, "head")
         made += 1
     return made

@@ -23,7 +23,6 @@ from ..extensions import db
 from ..records import policy
 from ..records.customers import CustomerEntry
 from ..records.models import IN_PROGRESS, Record, RecordFacet
-from ..reminders import rules
 from ..reminders.models import ReminderWatch
 from . import sources
 
@@ -102,13 +101,14 @@ def open_by_flow(f: DeskFilters, by_step: list) -> list[tuple[str, str, int]]:
                     .where(Record.form_code == src.form, Record.status == IN_PROGRESS).group_by(fa.value))
             out += [(src.form, v or "", n) for v, n in db.session.execute(_scope(stmt, Record.department_id, f))]
         else:
-            out.append((src.form, "", sum(r[3] for r in by_step if r[0] == src.form)))
+            n = sum(r[3] for r in by_step if r[0] == src.form)
+            out += [(src.form, "", n)] if n else []  # a form with nothing open is not listed
     return out
 
 
 def clock_rules() -> list[str]:
-    """The record reminder rules (reply clocks: sla and due) of the complaint forms."""
-    return [r.id for code in sources.forms() for r in rules.for_form(code)]
+    """The reply-clock rules of the complaint forms (as each source declares them, managed or not)."""
+    return list(sources.clock_rules())
 
 
 def due_soon(f: DeskFilters, now: datetime) -> tuple[int, list]:

@@ -11,7 +11,10 @@ from ..auth.lookup import department_labels
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
 from ..records import policy
+from ..records import spec as specs
 from . import desk, sources
+from .fees_forms import SUMMARIES
+from .rewards_sheets import REWARD
 
 bp = Blueprint("complaints_desk", __name__)
 
@@ -20,12 +23,42 @@ def _register(code: str, **args) -> str:
     return url_for("records.register_view", code=code, **{k: v for k, v in args.items() if v not in (None, "")})
 
 
+def may_see_desk(user) -> bool:
+    """Whether ``user`` may open the desk: someone who may view a complaint form."""
+    return bool(getattr(user, "is_authenticated", False)) and \
+        any(policy.can(user, "view", spec) for _src, spec in sources.active())
+
+
+@bp.app_context_processor
+def _menu():
+    """The menu's 投诉 entry (templates/base.html) for those who may see the desk."""
+    return {"complaints_desk_visible": may_see_desk(current_user)}
+
+
+def _parts(user) -> list[tuple[str, str]]:
+    """The other complaint pages ``user`` may open, as (endpoint URL, label key) for the desk's links:
+    the month, the fee complaints' month, the reward sheets, the catalogue, the network limits."""
+    def may(code, action):
+        spec = specs.get(code)
+        return spec is not None and policy.can(user, action, spec)
+
+    out = [(url_for("complaints_month.index"), "month")]
+    if any(may(code, "create") for code in SUMMARIES):
+        out.append((url_for("fees.month_page"), "fees"))
+    if may(REWARD, "view"):
+        out.append((url_for("rewards.sheet_page", sheet="daily"), "rewards"))
+    out.append((url_for("rewards.catalogue_page"), "catalogue"))
+    if policy.can(user, "admin"):
+        out.append((url_for("network.limits"), "limits"))
+    return out
+
+
 @bp.route("/complaints/desk")
 @login_required
 def desk_view():
     """Open complaints by step and department, due soon, overdue, by form and flow, repeat customers."""
     active = sources.active()
-    if not any(policy.can(current_user, "view", spec) for _src, spec in active):
+    if not may_see_desk(current_user):
         abort(403)
     f = desk.parse(request.args, current_user)
     now, day = utcnow(), today()
@@ -61,7 +94,7 @@ def desk_view():
         late=late, late_total=sum(r["count"] for r in late), repeat_count=repeat_count,
         repeats=[{"phone": key, "count": n, "href": url_for("customers.show", key=key)} for key, n in repeats],
         hours=desk.HOURS, days=desk.DAYS, company=policy.company_wide(current_user),
-        departments=sorted(depts.items(), key=lambda kv: kv[1]),
+        departments=sorted(depts.items(), key=lambda kv: kv[1]), parts=_parts(current_user),
     ), 422 if f.errors else 200
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.lookup import department_labels
+from ..auth.models import Department
 from ..core import charts, pdf
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
@@ -56,8 +57,14 @@ def register_link(month: str, dimension: str, key: str) -> str | None:
         if dimension == "form":
             if key.split(":")[0] != src.form:
                 continue
-        elif dimension == "department":
-            args["department"] = key
+        elif dimension == "department":  # keyed by code: the handling-department field, else the record's own
+            if src.department:
+                args[src.department] = key
+            else:
+                dept = Department.by_code(key)
+                if dept is None:
+                    continue
+                args["department"] = dept.id
         elif dimension == "status":
             args["status"] = key
         elif dimension in ("category", "channel", "grade", "cause", "repeat"):

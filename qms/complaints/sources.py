@@ -34,6 +34,7 @@ class Source:
     due: str | None = None  # the reply-due date; read from ``records.due_on`` (the form's ``due_field``)
     department: str | None = None  # a department field (the handling department); None: the record's own
     flow: str | None = None  # a flow choice (one form, several flows): counted with the form
+    clocks: tuple[str, ...] = ()  # the reminder rules that are its reply clocks (the desk's "due within")
 
     def field_of(self, dimension: str) -> str | None:
         """The field holding ``dimension`` ('category', 'grade', ...), or None."""
@@ -48,13 +49,16 @@ class Source:
 SOURCES: tuple[Source, ...] = (
     # 客户投诉查询表 (CS-01..03, CS-08, CS-12): the reply date is its derived reply_due_at.
     Source("CS-INQ", received="received_at", channel="channel", category="category", grade="severity",
-           cause="cause", repeat="repeat", due="reply_due_at", department="handling_department"),
+           cause="cause", repeat="repeat", due="reply_due_at", department="handling_department",
+           clocks=("cs10-reply-due",)),
     # 费用争议投诉处理单 (TS-001..TS-008): the dispute type is its category; no grade; the 24-hour clock
     # is a reminder rule, not a stored date.
     Source("TS-FEE", received="received_at", channel="channel", category="dispute_type", cause="cause",
-           repeat="repeat", department="handling_department", flow="flow"),
+           repeat="repeat", department="handling_department", flow="flow",
+           clocks=("cs10-fee-24h", "cs10-fee-same-day", "cs16-short-call-monitoring")),
     # 网络质量投诉处理单 (CS-15): its nine categories; each step's clock is its own (network_clock).
-    Source("CS-NET", received="received_at", channel="channel", category="category", grade="severity"),
+    Source("CS-NET", received="received_at", channel="channel", category="category", grade="severity",
+           clocks=("cs15-network-step",)),
 )
 
 
@@ -71,6 +75,12 @@ def active() -> list[tuple[Source, object]]:
 def forms() -> tuple[str, ...]:
     """The complaint form codes."""
     return tuple(s.form for s in SOURCES)
+
+
+def clock_rules() -> tuple[str, ...]:
+    """The reply-clock reminder rules of every complaint form (not the regulator's 15 days, not
+    the remote-fault chase: those are not the reply the desk watches)."""
+    return tuple(rule for s in SOURCES for rule in s.clocks)
 
 
 def unindexed(src: Source, spec) -> list[str]:

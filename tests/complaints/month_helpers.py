@@ -1,6 +1,8 @@
 """Helpers of the month tests (CS-06, CS-07): people, complaints and milestone records through the service."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from werkzeug.datastructures import MultiDict
 
 from qms.extensions import db
@@ -10,7 +12,8 @@ from tests import factories as F
 from tests.support.records import sign
 
 INQ = {"channel": "phone", "customer_name": "陈建国", "phone_number": "0756-2212345", "category": "billing",
-       "severity": "general", "content": "话费异常偏高"}
+       "severity": "general", "content": "话费异常偏高", "place": "电话查询台", "outcome": "dispatch",
+       "cause": "operator"}
 
 
 class MonthPeople:
@@ -27,16 +30,27 @@ class MonthPeople:
 
 
 def complaint(user, received_at: str, handled: bool = False, head=None, **values):
-    """A CS-INQ submitted (and handled when asked) by ``user``; closed when ``head`` reviews it."""
-    data = {**INQ, "received_at": received_at, "reply_due_on": received_at[:10], **values}
+    """A CS-INQ (revision B) received by ``user`` and dispatched to ``user``'s own department (unless
+    ``handling_department`` says otherwise), handled by ``user`` when asked (the customer told an hour
+    after receipt), closed when ``head`` reviews it. Its reply date is derived: received_at plus the
+    category's hours (24; a fault 48)."""
+    data = {**INQ, "handling_department": user.department.code, "received_at": received_at, **values}
+    c180 = data["channel"] == "c180"  # a ticket from the 180 centre: its number, and a written reply
+    if c180:
+        data.setdefault("c180_ticket", "ZH-180-0001")
     rec = service.create(specs.get("CS-INQ"), user, MultiDict(data), "zh_CN")
     db.session.commit()
     sign(rec, user)
     if handled:
-        service.update(rec, user, MultiDict({"handling": "已核查并答复客户", "customer_informed": "y"}), "zh_CN", rec.version)
+        told = (datetime.fromisoformat(received_at) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        service.update(rec, user, MultiDict({"handling": "已核查并答复客户", "told_how": "phone", "told_at": told,
+                                                 **({"c180_reply": "已书面回复180投诉中心"} if c180 else {})}),
+                       "zh_CN", rec.version)
         db.session.commit()
         sign(rec, user)
         if head is not None:
+            service.update(rec, head, MultiDict({"satisfaction": "satisfied", "complete": "y"}), "zh_CN", rec.version)
+            db.session.commit()
             sign(rec, head)
     return rec
 

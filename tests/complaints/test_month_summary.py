@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from qms.complaints import month_summary, sources
+from qms.complaints import desk, month_summary, sources
 from qms.complaints.month_figures import count_month
 from qms.core import timeutil
 from qms.core.errors import SignatureRefused, ValidationFailed
@@ -16,6 +16,8 @@ from qms.extensions import db
 from qms.records import service
 from qms.reminders import duties, rules
 from tests import factories as F
+from tests.complaints import fees_helpers as fees
+from tests.complaints import network_helpers as network
 from tests.complaints.month_helpers import MonthPeople, complaint
 from tests.support.api import token_for
 from tests.support.clock import at
@@ -41,17 +43,16 @@ def month(p):
         "a": on(2, p.csd_clerk, "2026-11-02T09:00", handled=True, head=p.csd_head, category="billing", channel="phone"),
         "b": on(10, p.csd_clerk, "2026-11-10T10:00", category="billing", channel="counter", severity="serious"),
         "c": on(26, p.csd_clerk, "2026-11-20T11:00", handled=True, head=p.csd_head, category="complaint",
-                channel="c180", reply_due_on="2026-11-25"),
-        "d": on(30, tsd, "2026-11-30T23:30", category="billing", channel="phone", reply_due_on="2026-12-01"),
-        "e": on(1, tsd, "2026-11-01T00:05", category="fault", channel="visit", severity="minor",
-                reply_due_on="2026-12-02"),
+                channel="c180"),
+        "d": on(30, tsd, "2026-11-30T23:30", category="billing", channel="phone"),
+        "e": on(1, tsd, "2026-11-01T00:05", category="fault", channel="visit", severity="minor"),
         "oct": on(1, p.csd_clerk, "2026-10-31T23:59", category="billing"),
     }
     timeutil.set_clock(at(12, 1, 9))
     made["dec"] = complaint(p.csd_clerk, "2026-12-01T08:00", category="billing")
     gone = complaint(p.csd_clerk, "2026-11-15T10:00", category="inquiry")
     service.void(gone, p.csd_head, "重复录入", password=F.PASSWORD)
-    F.record(p.csd_clerk, received_at="2026-11-16T10:00", reply_due_on="2026-11-16")  # a draft
+    F.record(p.csd_clerk, received_at="2026-11-16T10:00")  # a draft
     db.session.commit()
     timeutil.set_clock(at(11, 30, 12))
     return made
@@ -67,12 +68,16 @@ def test_cs07_counts_by_every_dimension_from_hand_made_records(p, month):
     assert _counts(fig, "category") == {"billing": 3, "complaint": 1, "fault": 1}
     assert _counts(fig, "channel") == {"phone": 2, "counter": 1, "c180": 1, "visit": 1}
     assert _counts(fig, "grade") == {"general": 3, "serious": 1, "minor": 1}
-    csd, tsd = F.dept("CSD").id, F.dept("TSD").id
-    assert _counts(fig, "department") == {str(csd): 3, str(tsd): 2}
+    # By the handling department each was dispatched to (CS-INQ's handling_department).
+    assert _counts(fig, "department") == {"CSD": 3, "TSD": 2}
     assert _counts(fig, "status") == {"closed": 2, "in_progress": 3}
-    # a: handled on its reply day; b: open past 10 Nov; c: closed the day after its reply date; d, e: not yet due.
-    assert _counts(fig, "overdue") == {"late": 1, "overdue": 1, "on_time": 1, "pending": 2} and fig.overdue == 2
-    assert _counts(fig, "repeat") == {"unknown": 5} and _counts(fig, "cause") == {"unknown": 5}
+    # Reply dates from received_at + the category's hours: a (billing, 24 h) handled the day it came;
+    # b (due 11 Nov) and e (a fault, 48 h: due 3 Nov) still open; c (due 21 Nov) closed on 26 Nov;
+    # d (received 30 Nov 23:30) due 1 Dec, not yet.
+    assert _counts(fig, "overdue") == {"late": 1, "overdue": 2, "on_time": 1, "pending": 1} and fig.overdue == 3
+    assert _counts(fig, "cause") == {"operator": 5}
+    # 重复 (intake's definition 1): c and d came while b (the same customer) was unanswered past its date.
+    assert _counts(fig, "repeat") == {"first": 3, "repeat": 2}
     # The Pareto: largest first, cumulative share.
     cats = fig.of("category")
     assert [ln.key for ln in cats] == ["billing", "complaint", "fault"]
@@ -80,9 +85,11 @@ def test_cs07_counts_by_every_dimension_from_hand_made_records(p, month):
     assert cats[0].label == "话费争议"
 
 
-def test_cs07_every_source_field_is_indexed():
+def test_cs07_every_source_field_is_indexed(app):
     for src, spec in sources.active():
         assert sources.unindexed(src, spec) == [], src.form
+    # The desk's reply clocks are rules that exist (a renamed rule would silently empty "due within").
+    assert set(sources.clock_rules()) <= set(rules.by_id()), set(sources.clock_rules()) - set(rules.by_id())
 
 
 def test_cs07_summary_signed_closes_the_duty_and_freezes_its_figures(p, month):
@@ -187,3 +194,33 @@ def test_cs07_month_page_pdf_and_excel(p, month, client):
     assert ["类别", "话费争议", 3, 60] in cells
     assert client.get("/complaints/month/2026-13").status_code == 404
     assert date.today()  # the real clock is not used by the pages
+
+
+def test_cs07_fee_and_network_complaints_count_in_the_month_and_on_the_desk(p, client):
+    """One complaint of each form on 30 Nov: the summary counts all three (by form and flow, category,
+    channel, department by code), the desk lists them open by form and flow and on the reply clocks."""
+    timeutil.set_clock(at(11, 30, 10))
+    inq = complaint(p.csd_clerk, "2026-11-30T08:00")
+    fee = fees.accept(p.csd_clerk, received_at="2026-11-30T09:30")  # TS-003, 24 hours: due 1 Dec 09:30
+    acc = F.user("clerk", "ACC", name="营帐员")
+    network.dispatched(acc, received_at="2026-11-30T09:35")
+    timeutil.set_clock(at(11, 30, 12))
+    fig = count_month("2026-11")
+    assert fig.total == 3
+    assert _counts(fig, "form") == {"CS-INQ": 1, "TS-FEE:ts003": 1, "CS-NET": 1}
+    assert _counts(fig, "category") == {"billing": 1, "service": 1, "roaming": 1}
+    assert _counts(fig, "channel") == {"phone": 2, "counter": 1}
+    assert _counts(fig, "department") == {"CSD": 2, "ACC": 1}
+    assert _counts(fig, "status") == {"in_progress": 3}
+    assert {ln.label for ln in fig.of("form")} >= {"网络质量投诉处理单"}
+    rows = desk.open_by_step(desk.DeskFilters(), timeutil.today())
+    assert sorted(desk.open_by_flow(desk.DeskFilters(), rows)) == [("CS-INQ", "", 1), ("CS-NET", "", 1),
+                                                                   ("TS-FEE", "ts003", 1)]
+    count, watches = desk.due_soon(desk.DeskFilters(hours=24), timeutil.utcnow())
+    titled = " ".join(w.title for w in watches)
+    assert inq.number in titled and fee.number in titled and count >= 2
+    F.login(client, p.quality)
+    html = client.get("/complaints/month/2026-11").get_data(as_text=True)
+    assert 'id="total">3<' in html and "handling_department=CSD" in html
+    html = client.get("/complaints/desk").get_data(as_text=True)
+    assert 'id="open-total">3<' in html and "/r/TS-FEE/?status=in_progress&amp;flow=ts003" in html
