@@ -32,12 +32,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import login, pct, prepared, timed  # noqa: E402
 from qms.auth.models import User  # noqa: E402
-from qms.complaints import desk, intake, month_summary  # noqa: E402
+from qms.complaints import desk, intake, month_summary, repeat  # noqa: E402
 from qms.complaints.month_figures import count_month  # noqa: E402
 from qms.core import timeutil  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.records import spec as specs  # noqa: E402
 from qms.records.customers import entry_values  # noqa: E402
+from qms.records.models import Record  # noqa: E402
 
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
 SH = ZoneInfo("Asia/Shanghai")
@@ -201,6 +202,12 @@ def main():
             db.session.commit()
         record_id = month_summary.of_month(MONTH).id
         total = count_month(MONTH).total
+        # The customer with the most complaints, and their newest: the complaint page lists the rest.
+        busiest = db.session.execute(db.text(
+            "SELECT phone_key, count(*) AS n FROM customer_entries GROUP BY phone_key ORDER BY n DESC LIMIT 1")).first()
+        newest = db.session.execute(db.text(
+            "SELECT max(record_id) FROM customer_entries WHERE phone_key = :p"), {"p": busiest[0]}).scalar()
+        busy_phone = db.session.get(Record, newest).values["phone_number"]
         db.session.remove()
     del q
 
@@ -218,6 +225,9 @@ def main():
         ("desk page, all departments (HTTP)", get(quality, "/complaints/desk"), n),
         ("desk page, 4 hours, 90 days (HTTP)", get(quality, "/complaints/desk?hours=4&days=90"), n),
         ("desk page as a department clerk (HTTP)", get(clerk, "/complaints/desk"), n),
+        (f"a customer's earlier complaints ({busiest[1]} in all; SQL + reading them)",
+         in_app(lambda: repeat.earlier(busy_phone, repeat.FORMS, None, exclude=(newest,))), n),
+        ("the complaint page with the customer's history (HTTP)", get(quality, f"/r/CS-INQ/{newest}"), n),
     ]
     for _label, fn, _runs in cases:
         fn()  # warm
