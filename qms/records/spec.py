@@ -6,6 +6,7 @@ they were filled under, so an old record still shows with the fields it was fill
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -628,13 +629,24 @@ def _parse_register(raw, names: list, source: str, line_columns: set = frozenset
     return columns, filters, search, sort
 
 
+_parsed: dict = {}
+
+
+def read_file(path: Path) -> tuple[str, object]:
+    """One declaration file as (text, parsed yaml), parsed once per content: the app
+    reads the folders at every start (the reminder rules check their forms, ``sync`` loads them),
+    and the pure-Python YAML parser takes ~20 ms a file. Callers get their own copy to change."""
+    text = path.read_text(encoding="utf-8")  # reading is cheap; the text itself is the key
+    if text not in _parsed:
+        if len(_parsed) > 1000:
+            _parsed.clear()
+        _parsed[text] = yaml.safe_load(text)
+    return text, copy.deepcopy(_parsed[text])
+
+
 def read_dir(folder: str | Path) -> list[tuple[Path, str, dict]]:
     """Every declaration file in ``folder`` as (path, text, parsed yaml)."""
-    out = []
-    for path in sorted(Path(folder).glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        out.append((path, text, yaml.safe_load(text)))
-    return out
+    return [(path, *read_file(path)) for path in sorted(Path(folder).glob("*.yaml"))]
 
 
 def sync(folder: str | Path) -> list[str]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..auth.roles import ROLES
 from ..records import spec as specs
 from ..records.procedures import registry
@@ -182,7 +180,7 @@ def declaration_in(folders, code: str) -> dict | None:
     found = None
     for folder in folders:
         path = Path(folder) / f"{code}.yaml"
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        raw = specs.read_file(path)[1] if path.is_file() else None
         if raw is None:
             raw = next((r for _p, _t, r in specs.read_dir(folder) if isinstance(r, dict) and r.get("code") == code),
                        None)
