@@ -168,9 +168,7 @@ def user_edit(user_id: int | None = None):
                               summary=target.username)
         if w.ok:
             return redirect(url_for(".users"))
-        for k, v in w.error.errors.items():
-            if k in form:
-                form[k].errors = list(v)
+        w.show_on(form)
         status = 422
     elif request.method == "POST":
         status = 422
@@ -203,9 +201,7 @@ def contacts_page(contact_id: int | None = None):
             contacts.save(current_user, contact, {k: form[k].data for k in contacts.FIELDS})
         if w.ok:
             return redirect(url_for(".contacts_page"))
-        for k, v in w.error.errors.items():
-            if k in form:
-                form[k].errors = list(v)
+        w.show_on(form)
         status = 422
     elif request.method == "POST":
         status = 422

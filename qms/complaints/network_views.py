@@ -74,9 +74,7 @@ def edit_limit(limit_id: int):
             table.save(current_user, row, {k: form[k].data for k in table.FIELDS})
         if w.ok:
             return redirect(url_for(".limits"))
-        for k, v in w.error.errors.items():
-            if k in form:
-                form[k].errors = list(v)
+        w.show_on(form)
         status = 422
     elif request.method == "POST":
         status = 422

@@ -100,9 +100,7 @@ def catalogue_item(number: str | None = None):
                 catalogue.save(current_user, number, {**values, "number": form.number.data})
             if w.ok:
                 return redirect(url_for(".catalogue_page"))
-            for k, v in w.error.errors.items():
-                if k in form:
-                    form[k].errors = list(v)
+            w.show_on(form)
     return render_template("complaints/rewards/catalogue_item.html", form=form, item=old), status
 
 
@@ -136,9 +134,7 @@ def reviewers_page():
                 rewards_reviewers.save(current_user, form.department_id.data, form.user_id.data)
             if w.ok:
                 return redirect(url_for(".reviewers_page"))
-            for k, v in w.error.errors.items():
-                if k in form:
-                    form[k].errors = list(v)
+            w.show_on(form)
     return render_template("complaints/rewards/reviewers.html", rows=rewards_reviewers.all_rows(), form=form,
                            locale=locale), status
 

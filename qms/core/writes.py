@@ -48,6 +48,13 @@ class web_write:  # noqa: N801  (used as a statement: ``with web_write(...) as w
         """The write was committed."""
         return self.error is None
 
+    def show_on(self, form) -> None:
+        """Put the refusal's field messages on ``form``'s fields of the same names (a WTForms form),
+        where the page shows them next to each field."""
+        for name, messages in (self.error.errors if self.error else {}).items():
+            if name in form:
+                form[name].errors = list(messages)
+
     def __enter__(self):
         return self
 
