@@ -37,7 +37,7 @@ from qms.complaints.month_figures import count_month  # noqa: E402
 from qms.core import timeutil  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.records import spec as specs  # noqa: E402
-from qms.records.customers import entry_values  # noqa: E402
+from qms.records.customers import entry_values, group_forms, relink_statement  # noqa: E402
 from qms.records.models import Record  # noqa: E402
 
 STAMP = "%Y-%m-%d %H:%M:%S.%f"
@@ -154,6 +154,8 @@ def seed(path: Path, n: int, customers: int, people: list, revision: int) -> Non
         if len(recs) >= 20_000:
             flush()
     flush()
+    con.execute(relink_statement(group_forms("complaint")))  # the chain the service keeps (prev_at)
+    con.commit()
     con.execute("ANALYZE")
     con.close()
 
@@ -222,12 +224,17 @@ def main():
          in_app(lambda: desk.open_by_step(f_all, timeutil.today())), n),
         ("desk: due within 24 hours (SQL)", in_app(lambda: desk.due_soon(f_all, timeutil.utcnow())), n),
         ("desk: repeat customers, 30 days (SQL)", in_app(lambda: desk.repeat_customers(f_all, timeutil.utcnow())), n),
+        ("desk: repeat customers, 90 days (SQL)",
+         in_app(lambda: desk.repeat_customers(desk.DeskFilters(days=90), timeutil.utcnow())), n),
         ("desk page, all departments (HTTP)", get(quality, "/complaints/desk"), n),
         ("desk page, 4 hours, 90 days (HTTP)", get(quality, "/complaints/desk?hours=4&days=90"), n),
         ("desk page as a department clerk (HTTP)", get(clerk, "/complaints/desk"), n),
+        ("desk page as a department clerk, 90 days (HTTP)", get(clerk, "/complaints/desk?days=90"), n),
         (f"a customer's earlier complaints ({busiest[1]} in all; SQL + reading them)",
          in_app(lambda: repeat.earlier(busy_phone, repeat.FORMS, None, exclude=(newest,))), n),
         ("the complaint page with the customer's history (HTTP)", get(quality, f"/r/CS-INQ/{newest}"), n),
+        ("a new complaint form: the customer's history as the number is typed (HTTP)",
+         get(clerk, f"/customers/recent?phone={busy_phone}"), n),
     ]
     for _label, fn, _runs in cases:
         fn()  # warm

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from ..core.timeutil import local
@@ -26,6 +26,8 @@ from ..records.models import IN_PROGRESS, Record, RecordFacet
 from ..reminders.models import ReminderWatch
 from . import sources
 
+# The open records' partial index (ix_records_open) is used only for a constant SQLite can see.
+OPEN = literal_column(f"'{IN_PROGRESS}'")
 HOURS = (4, 8, 24, 48)  # "due within" choices
 DAYS = (7, 30, 90)  # "repeat customers within" choices
 LIST = 20  # rows of the due-soon and repeat-customer lists
@@ -74,7 +76,7 @@ def open_by_step(f: DeskFilters, today: date) -> list[tuple[str, str, int, int, 
     date)], one grouping over the open rows (the form/status index)."""
     late = func.sum(case((Record.due_on < today, 1), else_=0))
     stmt = (select(Record.form_code, Record.current_step, Record.department_id, func.count(), late)
-            .where(Record.form_code.in_(sources.forms()), Record.status == IN_PROGRESS)
+            .where(Record.form_code.in_(sources.forms()), Record.status == OPEN)
             .group_by(Record.form_code, Record.current_step, Record.department_id))
     rows = db.session.execute(_scope(stmt, Record.department_id, f))
     return [(r[0], r[1], r[2], int(r[3]), int(r[4] or 0)) for r in rows]
@@ -98,7 +100,7 @@ def open_by_flow(f: DeskFilters, by_step: list) -> list[tuple[str, str, int]]:
             fa = aliased(RecordFacet)
             stmt = (select(fa.value, func.count()).select_from(Record)
                     .outerjoin(fa, and_(fa.record_id == Record.id, fa.field == src.flow))
-                    .where(Record.form_code == src.form, Record.status == IN_PROGRESS).group_by(fa.value))
+                    .where(Record.form_code == src.form, Record.status == OPEN).group_by(fa.value))
             out += [(src.form, v or "", n) for v, n in db.session.execute(_scope(stmt, Record.department_id, f))]
         else:
             n = sum(r[3] for r in by_step if r[0] == src.form)
@@ -128,19 +130,33 @@ def due_soon(f: DeskFilters, now: datetime) -> tuple[int, list]:
 
 def repeat_customers(f: DeskFilters, now: datetime) -> tuple[int, list[tuple[str, int]]]:
     """Customers (by phone number) with more than one complaint recorded in the last ``f.days``
-    days: (how many, the first ``LIST`` as (phone key, complaints), most first). One range of the
-    customer index by (form, time), grouped by number; the groups are few, so they are sorted here."""
+    days: (how many, the first ``LIST`` as (phone key, complaints), most first).
+
+    Company-wide: the customer index chains each number's complaints (``prev_at``, the group
+    ``complaint``), so a customer with k complaints in the window has k - 1 entries whose previous
+    complaint is in it too: one range of the small chained index. A department's: its complaints of
+    the window (one range of the index by form and time) grouped by number — the same customer's
+    complaints in another department do not count there."""
     since = now - timedelta(days=f.days)
     # Grouped by an expression, not the column: given the column, SQLite would rather walk the
-    # whole phone index (no sort for the grouping) than the few days' range of (form, at): 130 ms
-    # instead of 15 at 300,000 complaints.
+    # whole phone index (no sort for the grouping) than the few days' range: 130 ms instead of 15
+    # at 300,000 complaints by (form, at), 600 ms instead of 1 by the chain.
     key = func.coalesce(CustomerEntry.phone_key, "")
-    stmt = (select(key, func.count())
-            .where(CustomerEntry.form_code.in_(sources.forms()), CustomerEntry.at >= since)
-            .group_by(key).having(func.count() > 1))
-    groups = [g for g in db.session.execute(_scope(stmt, CustomerEntry.department_id, f)).all() if g[0]]
-    groups.sort(key=lambda g: (-g[1], g[0]))
-    return len(groups), [(k, n) for k, n in groups[:LIST]]
+    forms = CustomerEntry.form_code.in_(sources.forms())
+    if f.department_id is None:
+        grouped = (select(key.label("k"), (func.count() + 1).label("n"))
+                   .where(CustomerEntry.prev_at >= since, forms, CustomerEntry.phone_key.is_not(None))
+                   .group_by(key))
+    else:
+        grouped = (select(key.label("k"), func.count().label("n"))
+                   .where(forms, CustomerEntry.at >= since, CustomerEntry.phone_key.is_not(None),
+                          CustomerEntry.department_id == f.department_id)
+                   .group_by(key).having(func.count() > 1))
+    # The first LIST and how many in all in one statement: the groups stay in the database.
+    g = grouped.subquery()
+    rows = db.session.execute(select(g.c.k, g.c.n, func.count().over()).order_by(g.c.n.desc(), g.c.k)
+                              .limit(LIST)).all()
+    return (rows[0][2] if rows else 0), [(k, n) for k, n, _total in rows]
 
 
 def local_due(watch) -> str:

@@ -18,6 +18,12 @@ shows it, the customer's page does not). An amendment is indexed from its first 
 its original; when it is approved the original, superseded, leaves. The customer of a record is the
 current revision's declaration applied to the record's values, so declaring ``customer:`` on a form
 indexes its old records too.
+
+Forms that declare the same ``group`` (the complaint forms: ``complaint``) chain the entries of one
+phone number: each entry's ``prev_at`` is when that customer's previous entry of the group was made
+(None for the first). "Customers who came back within N days" is then the range ``prev_at >= since``
+of a small partial index, not a grouping of every entry of N days (:func:`relink` keeps the chain
+through submissions, voids and amendments; :func:`relink_all` after a rebuild).
 """
 from __future__ import annotations
 
@@ -57,6 +63,8 @@ class CustomerEntry(db.Model):
     initials_key: Mapped[str | None] = mapped_column(KeyText)  # its initials: cjg
     phone: Mapped[str | None] = mapped_column(String(100))  # the phone number as typed
     name: Mapped[str | None] = mapped_column(String(200))  # the name as typed
+    # When this customer's previous entry of the form's `group` was made (None: the first, or no group).
+    prev_at = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
         Index("ix_customer_entries_phone", "phone_key", "at", "record_id"),
@@ -71,6 +79,9 @@ class CustomerEntry(db.Model):
               sqlite_where=text("pinyin_key IS NOT NULL"), postgresql_where=text("pinyin_key IS NOT NULL")),
         Index("ix_customer_entries_initials", "initials_key",
               sqlite_where=text("initials_key IS NOT NULL"), postgresql_where=text("initials_key IS NOT NULL")),
+        # Customers who came back within the last days (the complaints desk): only chained entries.
+        Index("ix_customer_entries_prev", "prev_at", "form_code", "phone_key",
+              sqlite_where=text("prev_at IS NOT NULL"), postgresql_where=text("prev_at IS NOT NULL")),
     )
 
 
@@ -171,16 +182,57 @@ def keep(record: Record, spec, new: bool = False) -> None:
         return
     row = entry_values(record, decl) if indexable(record) else None
     existing = db.session.execute(select(CustomerEntry).where(CustomerEntry.record_id == record.id)).scalar()
+    old_phone = existing.phone_key if existing is not None else None
     if row is None:
         if existing is not None:
             db.session.delete(existing)
-        return
-    if existing is None:
+    elif existing is None:
         db.session.add(CustomerEntry(**row))
-        return
-    for k, v in row.items():
-        if getattr(existing, k) != v:
-            setattr(existing, k, v)
+    else:
+        for k, v in row.items():
+            if getattr(existing, k) != v:
+                setattr(existing, k, v)
+    group = decl.get("group")
+    if group:
+        for phone in {old_phone, row["phone_key"] if row else None} - {None}:
+            relink(phone, group)
+
+
+def group_forms(group: str) -> list[str]:
+    """The codes of the forms whose current declaration is in ``group``."""
+    return [s.code for s in specs.all_specs() if s.customer and s.customer.get("group") == group]
+
+
+def relink(phone_key: str, group: str) -> None:
+    """Chain one phone number's entries of ``group`` again, oldest first (a handful of rows: its
+    index range)."""
+    db.session.flush()
+    rows = db.session.execute(
+        select(CustomerEntry).where(CustomerEntry.phone_key == phone_key,
+                                    CustomerEntry.form_code.in_(group_forms(group)))
+        .order_by(CustomerEntry.at, CustomerEntry.record_id)).scalars().all()
+    prev = None
+    for e in rows:
+        if e.prev_at != prev:
+            e.prev_at = prev
+        prev = e.at
+
+
+def relink_statement(forms: list[str]) -> str:
+    """The SQL that chains every entry of ``forms`` (one group) in one statement (also run by the
+    benchmark's bulk loader)."""
+    codes = ", ".join(f"'{c}'" for c in forms if re.fullmatch(r"[A-Za-z0-9_.-]+", c))
+    return (f"UPDATE customer_entries SET prev_at = (SELECT max(e.at) FROM customer_entries e "
+            f"WHERE e.phone_key = customer_entries.phone_key AND e.form_code IN ({codes}) "
+            f"AND (e.at < customer_entries.at "
+            f"OR (e.at = customer_entries.at AND e.record_id < customer_entries.record_id))) "
+            f"WHERE form_code IN ({codes}) AND phone_key IS NOT NULL")
+
+
+def relink_all(forms: list[str]) -> None:
+    """Chain every entry of ``forms`` (one group): after a rebuild."""
+    if forms:
+        db.session.execute(text(relink_statement(forms)))
 
 
 BATCH = 1000
@@ -216,7 +268,7 @@ def refresh() -> list[str]:
     """After the declarations are loaded (``qms init``): rebuild the index of every form whose
     ``customer:`` declaration is not the one its rows were built with. Returns messages."""
     built = {c.form_code: c for c in db.session.execute(select(CustomerForm)).scalars()}
-    out = []
+    out, regroup = [], set()
     for spec in specs.all_specs():
         stamp = _stamp(spec.customer)
         have = built.pop(spec.code, None)
@@ -230,11 +282,20 @@ def refresh() -> list[str]:
         else:
             have.declaration = stamp
         out.append(f"customer index of {spec.code}: {n} records")
+        regroup.update(g for g in ((spec.customer or {}).get("group"), old_group(have)) if g)
     for gone in built.values():  # a form no longer loaded: its rows stay readable history, unindexed
         db.session.execute(delete(CustomerEntry).where(CustomerEntry.form_code == gone.form_code))
         db.session.delete(gone)
+        regroup.update(g for g in (old_group(gone),) if g)
     db.session.flush()
+    for group in sorted(regroup):  # rebuilt rows start unchained; chain the group's members again
+        relink_all(group_forms(group))
     return out
+
+
+def old_group(built) -> str | None:
+    """The group a form's rows were built under (its stored declaration)."""
+    return json.loads(built.declaration).get("group") if built is not None else None
 
 
 def records_about(phone: str | None = None, name: str | None = None, form_code: str | None = None,

@@ -8,11 +8,13 @@ from flask_login import current_user, login_required
 
 from ..auth.lookup import department_labels
 from ..core.i18n import current_locale
-from .customers_search import customer_of, customer_page, search
+from . import phones
+from .customers_search import customer_of, customer_page, key_of, search
 from .register import BadQuery
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 PAGE_SIZE = 50
+RECENT = 8  # records shown beside a form being filled in
 
 
 @bp.app_template_global("customer_of")
@@ -33,6 +35,17 @@ def index():
         except BadQuery as exc:
             errors = exc.errors
     return render_template("customers/index.html", q=q, found=found, errors=errors), 422 if errors else 200
+
+
+@bp.route("/recent")
+@login_required
+def recent():
+    """The customer's newest records, as a fragment the form being filled in shows beside the phone
+    number (a new complaint sees the customer's earlier ones, CS-12): empty until the number holds
+    enough digits to look up."""
+    key = phones.key(request.args.get("phone", "")[:100])
+    page = customer_page(key_of("phone", key), current_user._get_current_object(), None, RECENT) if key else None
+    return render_template("customers/_recent.html", page=page, size=RECENT)
 
 
 @bp.route("/<path:key>")

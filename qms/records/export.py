@@ -83,7 +83,8 @@ def to_xlsx(spec, records, locale, caption: str | None = None) -> bytes:
             if lines_header:
                 line_rows.extend(lines.record_lines(spec, r, values, locale))
             yield [_native(spec, r, c, values, locale) for c in spec.register_columns]
-    more = [(f"{spec.code}-{_('Lines')}", lines_header, line_rows)] if lines_header else []
+    sheet = _("Lines")  # outside the f-string: message extraction does not read into one
+    more = [(f"{spec.code}-{sheet}", lines_header, line_rows)] if lines_header else []
     return write_xlsx(spec.code, header, rows(), caption, more=more)
 
 

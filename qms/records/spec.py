@@ -326,16 +326,25 @@ CUSTOMER_KEYS = {"phone": ("phone", "string"), "name": ("string",), "account": (
 
 
 def _parse_customer(raw, fields: list, source: str) -> dict | None:
-    """``customer: {phone: <field>, name: <field>, account: <field>}``: which fields identify the
-    customer a record is about (at least the phone or the name), each naming a field of a suitable type."""
+    """``customer: {phone: <field>, name: <field>, account: <field>, group: <word>}``: which fields
+    identify the customer a record is about (at least the phone or the name), each naming a field of a
+    suitable type; ``group`` puts the form in a family whose records of one phone number are chained
+    (each knows when the customer's previous one was made: repeat complaints across the complaint forms)."""
     if raw is None:
         return None
     where = f"{source}: customer"
-    decl = _closed(raw, set(CUSTOMER_KEYS), where)
+    decl = _closed(raw, set(CUSTOMER_KEYS) | {"group"}, where)
     if not decl.get("phone") and not decl.get("name"):
         raise SpecError(f"{where}: needs at least phone or name (the field that holds it)")
+    group = decl.get("group")
+    if group is not None and not (isinstance(group, str) and re.fullmatch(r"[a-z][a-z0-9_]{0,39}", group)):
+        raise SpecError(f"{where}.group: {group!r} must be a lower-case word (a-z, 0-9, _)")
+    if group is not None and not decl.get("phone"):
+        raise SpecError(f"{where}.group: records are chained by phone number: name the phone field too")
     by_name = {f.name: f for f in fields}
     for key, name in decl.items():
+        if key == "group":
+            continue
         f = by_name.get(name) if isinstance(name, str) else None
         if f is None:
             raise SpecError(f"{where}.{key}: {name!r} is not a field of this form")

@@ -106,3 +106,49 @@ def test_cs07_the_menu_reaches_the_desk_and_the_desk_every_complaint_page(p, cli
     F.login(client, admin)
     html = client.get("/complaints/desk").get_data(as_text=True)
     assert 'id="part-limits"' in html and client.get("/complaints/network/limits").status_code == 200
+
+
+def _chain(phone_key: str) -> list:
+    from sqlalchemy import select
+
+    from qms.records.customers import CustomerEntry
+    rows = db.session.execute(select(CustomerEntry).where(CustomerEntry.phone_key == phone_key)
+                              .order_by(CustomerEntry.at, CustomerEntry.record_id)).scalars().all()
+    return [(e.record_id, e.prev_at) for e in rows]
+
+
+def _grouped(days: int) -> dict:
+    """Repeat customers the slow way: every complaint of the window grouped by number."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from qms.records.customers import CustomerEntry
+    since = timeutil.utcnow() - timedelta(days=days)
+    stmt = (select(CustomerEntry.phone_key, func.count()).where(CustomerEntry.at >= since)
+            .group_by(CustomerEntry.phone_key).having(func.count() > 1))
+    return dict(db.session.execute(stmt).all())
+
+
+def test_cs07_repeat_customers_follow_the_chain_through_voids_across_forms(p, desk_data):
+    """The company-wide count reads the chained index (prev_at); it agrees with grouping every
+    complaint of the window, and a voided complaint leaves the chain (the next one links past it)."""
+    key = "07562212345"
+    chain = _chain(key)
+    assert [prev is None for _rid, prev in chain] == [True, False, False]
+    assert chain[1][1] is not None and chain[2][1] is not None
+    for days in desk.DAYS:
+        count, top = desk.repeat_customers(desk.DeskFilters(days=days), timeutil.utcnow())
+        assert dict(top) == _grouped(days) and count == len(_grouped(days))
+    service.void(desk_data["late"], p.csd_head, "重复录入", password=F.PASSWORD)  # the middle one
+    db.session.commit()
+    after = _chain(key)
+    assert len(after) == 2 and after[1][1] == db.session.get(type(desk_data["closed"]), after[0][0]).created_at
+    count, top = desk.repeat_customers(desk.DeskFilters(), timeutil.utcnow())
+    assert top == [(key, 2)] and dict(top) == _grouped(30)
+    # A fee dispute of the same customer joins the chain (group: complaint across the forms).
+    from tests.complaints.fees_helpers import accept
+    fee = accept(p.csd_clerk, phone_number="(0756) 221 2345", received_at="2026-11-30T10:00")
+    *_earlier, (before, _p), (last, prev) = _chain(key)
+    assert last == fee.id and prev == db.session.get(type(fee), before).created_at
+    assert desk.repeat_customers(desk.DeskFilters(), timeutil.utcnow())[1] == [(key, 3)]

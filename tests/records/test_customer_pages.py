@@ -64,6 +64,24 @@ def test_a_clerk_of_another_department_sees_only_what_they_may_read(app, client)
     assert all(n in page for n in (inq.display_number, key.display_number, other.display_number))
 
 
+def test_a_new_complaint_shows_the_customers_earlier_records_as_the_number_is_typed_CS_12(app, client):
+    csd, tsd, _q = _people()
+    inq, key, draft, other = _records(csd, tsd)
+    F.login(client, csd)
+    form = client.get("/r/CS-INQ/new").get_data(as_text=True)
+    assert 'id="customer-history" data-phone-field="f_phone_number"' in form and "customer-history.js" in form
+    box = client.get("/customers/recent", query_string={"phone": "(0756) 221-2345"}).get_data(as_text=True)
+    assert inq.display_number in box and key.display_number in box and ("2 in all" in box or "共 2 条" in box)
+    assert f"/r/TEST-REC/{other.id}" not in box and f"/r/TEST-REC/{draft.id}" not in box
+    assert box.index(key.display_number) < box.index(inq.display_number)  # newest first
+    unknown = client.get("/customers/recent", query_string={"phone": "0756-9999999"})
+    assert unknown.status_code == 200 and "customer-history" in unknown.get_data(as_text=True)
+    assert inq.display_number not in unknown.get_data(as_text=True)
+    for junk in ("", "12", "\x00", "x" * 500):  # too short to look up, or not a number: nothing, never an error
+        r = client.get("/customers/recent", query_string={"phone": junk})
+        assert r.status_code == 200 and "<li>" not in r.get_data(as_text=True)
+
+
 def test_a_name_finds_by_its_beginning(app, client):
     csd, tsd, _q = _people()
     sign(F.record(csd, "CS-INQ", customer_name="陈建国", phone_number="0756-2212345"), csd)

@@ -2,6 +2,8 @@
 (from the first signature; voided ones leave; an approved amendment replaces its original), the
 `customer:` declaration, and the rebuild when a declaration changes.
 covers: IT-07, CS-12"""
+import dataclasses
+
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -176,6 +178,8 @@ def test_the_customer_declaration_is_checked_strictly(app):
                         ({"phone": "born"}, "phone must be a phone or string field"),
                         ({"account": "who"}, "needs at least phone or name"),
                         ({"phone": "tel", "mobile": "tel"}, "customer: unknown keys ['mobile']"),
+                        ({"phone": "tel", "group": "Complaints!"}, "customer.group: 'Complaints!' must be a lower-case word"),
+                        ({"name": "who", "group": "complaint"}, "chained by phone number: name the phone field too"),
                         ("tel", "customer: must be a mapping")]:
         with pytest.raises(SpecError) as exc:
             specs.parse(_raw(decl=decl), "X.yaml")
@@ -183,7 +187,8 @@ def test_the_customer_declaration_is_checked_strictly(app):
 
 
 def test_the_business_forms_that_name_a_customer_declare_it(app):
-    assert specs.get("CS-INQ").customer == {"phone": "phone_number", "name": "customer_name"}
+    assert specs.get("CS-INQ").customer == {"phone": "phone_number", "name": "customer_name", "group": "complaint"}
+    assert sorted(customers.group_forms("complaint")) == ["CS-INQ", "CS-NET", "TS-FEE"]
     assert specs.get("CS-KEY").customer == {"phone": "phone_number", "name": "customer_name"}
     assert specs.get("CP-PBX").customer == {"phone": "contact_phone", "name": "customer_name"}
 
@@ -198,6 +203,22 @@ def test_a_changed_declaration_rebuilds_the_forms_index(app):
     row.declaration = "{}"  # as if the rows had been built without a declaration
     assert customers.refresh() == ["customer index of TEST-REC: 1 records"]
     assert _entry(rec).phone_key == "07562212345"
+
+
+def test_a_form_joining_a_group_is_chained_with_its_members_on_init(app, monkeypatch):
+    """`qms init` after a form declares `group: complaint`: its rows are rebuilt and chained with the
+    group's other forms (prev_at: the same customer's previous complaint of any of them)."""
+    clerk = F.user("clerk", "CSD")
+    inq = sign(F.record(clerk, "CS-INQ", phone_number="0756-2212345"), clerk)
+    other = sign(F.record(clerk, "TEST-REC", phone_number="0756 221 2345"), clerk)
+    assert _entry(other).prev_at is None  # TEST-REC is in no group
+    spec = specs.get("TEST-REC")
+    grouped = dataclasses.replace(spec, customer={**spec.customer, "group": "complaint"})  # as if declared so
+    get, every = specs.get, specs.all_specs
+    monkeypatch.setattr(specs, "get", lambda code: grouped if code == "TEST-REC" else get(code))
+    monkeypatch.setattr(specs, "all_specs", lambda: [grouped if s.code == "TEST-REC" else s for s in every()])
+    assert customers.refresh() == ["customer index of TEST-REC: 1 records"]
+    assert _entry(other).prev_at == inq.created_at and _entry(inq).prev_at is None
 
 
 def test_an_account_is_indexed_folded_beside_the_phone_and_name(app):
