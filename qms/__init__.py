@@ -17,7 +17,8 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 # The packages that plug into the records engine, each declaring one ``PROCEDURE`` (see
 # ``qms/records/procedures.py`` and ARCHITECTURE.md). The only list of them.
-PROCEDURES = ("qms.reminders", "qms.capa", "qms.instruments", "qms.complaints", "qms.analysis")
+PROCEDURES = ("qms.reminders", "qms.capa", "qms.instruments", "qms.complaints", "qms.analysis",
+              "qms.customer_property", "qms.traceability")
 
 
 @event.listens_for(Engine, "connect")

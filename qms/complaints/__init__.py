@@ -4,10 +4,10 @@
 Each part of the procedure is a module of its own (intake and dispatch, fee complaints, rewards,
 network complaints, key customers, the month). A part module may define ``FORMS`` (form code →
 ``FormRules``), ``BLUEPRINTS``, ``RULES`` (calendar and managed reminder rules), ``AUDIT_ACTIONS``
-and ``EXTENSIONS``; they are merged here into the package's one :class:`Procedure`, so adding a part
-is one line in ``PARTS``.
+and ``EXTENSIONS``; they are merged into the package's one ``Procedure``
+(``records.procedures.from_parts``), so adding a part is one line in ``PARTS``.
 """
-from ..records.procedures import Procedure
+from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     contact,
     fees,
@@ -32,17 +32,4 @@ PARTS = (
 )
 
 
-def _merged(name: str) -> dict:
-    out: dict = {}
-    for part in PARTS:
-        out.update(getattr(part, name, {}))
-    return out
-
-
-def _joined(name: str) -> tuple:
-    return tuple(item for part in PARTS for item in getattr(part, name, ()))
-
-
-PROCEDURE = Procedure("QP-CS", forms=_merged("FORMS"), blueprints=_joined("BLUEPRINTS"),
-                      reminders=_joined("RULES"), audit_actions=_merged("AUDIT_ACTIONS"),
-                      extensions=_merged("EXTENSIONS"), sweeps=_joined("SWEEPS"))
+PROCEDURE = from_parts("QP-CS", PARTS)

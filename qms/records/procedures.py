@@ -74,6 +74,23 @@ class Procedure:
     sweeps: tuple = ()
 
 
+def from_parts(code: str, parts: tuple) -> Procedure:
+    """One package's :class:`Procedure` merged from its part modules: each may define ``FORMS`` (form
+    code → FormRules), ``BLUEPRINTS``, ``RULES`` (reminder rules), ``AUDIT_ACTIONS``, ``EXTENSIONS``
+    and ``SWEEPS`` (a package of several parts adds a part with one line)."""
+    def merged(name: str) -> dict:
+        out: dict = {}
+        for part in parts:
+            out.update(getattr(part, name, {}))
+        return out
+
+    def joined(name: str) -> tuple:
+        return tuple(item for part in parts for item in getattr(part, name, ()))
+
+    return Procedure(code, forms=merged("FORMS"), blueprints=joined("BLUEPRINTS"), reminders=joined("RULES"),
+                     audit_actions=merged("AUDIT_ACTIONS"), extensions=merged("EXTENSIONS"), sweeps=joined("SWEEPS"))
+
+
 class Registry:
     """The merged declarations of the procedures an app runs, looked up by form code."""
 
