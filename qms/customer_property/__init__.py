@@ -10,9 +10,13 @@ The register (:mod:`.register`) is the service every part calls.
 """
 from ..records.procedures import from_parts
 from . import models  # noqa: F401  (the register's tables, for migrations)
+from . import maint, works_part
 
 # One line per part module (see the docstring).
-PARTS: tuple = ()
+PARTS: tuple = (
+    works_part,
+    maint,
+)
 
 
 PROCEDURE = from_parts("QP-CP", PARTS)
