@@ -9,8 +9,11 @@ so adding a part is one line in ``PARTS``.
 The register (:mod:`.register`) is the service every part calls.
 """
 from ..records.procedures import from_parts
-from . import models  # noqa: F401  (the register's tables, for migrations)
-from . import maint, works_part
+from . import (
+    maint,
+    models,  # noqa: F401  (the register's tables, for migrations)
+    works_part,
+)
 
 # One line per part module (see the docstring).
 PARTS: tuple = (

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..core.i18n import current_locale, record_language
-from ..core.timeutil import today, utcnow
+from ..core.timeutil import local, today, utcnow
 from ..extensions import db
 from ..records.models import CLOSED, IN_PROGRESS, VOIDED, Record
 from ..records.procedures import FormRules
@@ -115,14 +115,14 @@ def maint_changed(record, spec, new: bool = False) -> None:
                 register.set_state(item, register.MAINTENANCE, record, _signer(record), note)
     elif record.status in (CLOSED, VOIDED):
         with record_language():
-            note = _("Maintenance agreement %(number)s ended", number=record.number or f"#{record.id}")
+            note = _("Maintenance agreement %(number)s ended", number=record.display_number)
         _release(record, note, _signer(record))
 
 
 def end_terms(now: datetime | None = None) -> int:
     """The scheduler's job (``Procedure.sweeps``): items whose agreement's end date has passed go
     back in use (the agreement stays open until someone signs its end). Returns how many moved."""
-    day = today() if now is None else now.date()
+    day = today() if now is None else local(now).date()
     items = db.session.execute(select(PropertyItem).where(PropertyItem.state == register.MAINTENANCE)).scalars()
     moved = 0
     for item in list(items):
@@ -145,9 +145,12 @@ def maint_panel(record, spec, user) -> dict:
     rows = []
     for code in codes(record.values):
         item = register.by_code(code)
-        rows.append({"code": code, "kind": register.kind_label(item.kind, locale) if item else "—",
-                     "state": register.state_label(item.state, locale) if item else _("No such item"),
-                     "ours": item is not None and item.state == register.MAINTENANCE and item.state_record_id == record.id})
+        if item is None:
+            rows.append({"code": code, "kind": "—", "state": _("No such customer-property item."), "ours": False})
+            continue
+        rows.append({"code": code, "kind": register.kind_label(item.kind, locale),
+                     "state": register.state_label(item.state, locale),
+                     "ours": item.state == register.MAINTENANCE and item.state_record_id == record.id})
     return {"template": "customer_property/maint/panel.html", "rows": rows, "end": end,
             "days_left": (end - today()).days if end else None,
             "lead_days": rule.lead_days if rule else (), "open": record.status == IN_PROGRESS,

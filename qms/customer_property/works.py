@@ -235,7 +235,8 @@ def letter(record: Record) -> dict:
     a = agreement.values if agreement else {}
     closed = local(record.signatures[-1].signed_at).date() if record.signatures else None
     return {"number": letter_number(record),
-            "issued_on": f"{closed.year}年{closed.month}月{closed.day}日" if closed else "", "round_no": v.get("round_no"),
+            "issued_on": f"{closed.year}年{closed.month}月{closed.day}日" if closed else "",
+            "round_no": v.get("round_no"),
             "round_number": record.number, "accepted_on": v.get("accepted_on"), "rectify_by": v.get("rectify_by"),
             "customer_name": a.get("customer_name") or v.get("customer_name"),
             "contact_person": a.get("contact_person"), "phone_number": a.get("phone_number") or v.get("phone_number"),
