@@ -25,7 +25,7 @@ from ..extensions import db
 from ..records import spec as specs
 from ..records.links import LIVE, linked
 from ..records.lookup import record_of
-from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Attachment, Record
+from ..records.models import CLOSED, DRAFT, IN_PROGRESS, VOIDED, Attachment, Record
 from . import register
 
 WORKS, ROUND = "CP-WORKS", "CP-WORKS-ACC"
@@ -202,10 +202,17 @@ def agreement_changed(record, spec, new: bool = False) -> None:
 
 
 def round_changed(record, spec, new: bool = False) -> None:
-    """A closed round: the works accepted, or in rectification (its letter is printable)."""
+    """A closed round: the works accepted, or in rectification (its letter is printable). A closed
+    round voided: the works go back to the state it found them in, if nothing moved them since."""
+    item = works_item(record_of(record.values, "agreement", WORKS))
+    if record.status == VOIDED and item is not None and item.state_record_id == record.id:
+        last = register.events(item)[-1]
+        with record_language():
+            note = _("Acceptance round %(number)s voided", number=record.display_number)
+        register.set_state(item, last.state_from or register.PENDING, record, None, note)
+        return
     if record.status != CLOSED:
         return
-    item = works_item(record_of(record.values, "agreement", WORKS))
     if item is None or item.state not in (register.PENDING, register.RECTIFICATION):
         return
     passed = record.values.get("result") == PASS
