@@ -9,10 +9,17 @@ so adding a part is one line in ``PARTS``.
 The register (:mod:`.register`) is the service every part calls.
 """
 from ..records.procedures import from_parts
-from . import models  # noqa: F401  (the register's tables, for migrations)
+from . import (
+    maint,
+    models,  # noqa: F401  (the register's tables, for migrations)
+    works_part,
+)
 
 # One line per part module (see the docstring).
-PARTS: tuple = ()
+PARTS: tuple = (
+    works_part,
+    maint,
+)
 
 
 PROCEDURE = from_parts("QP-CP", PARTS)
