@@ -30,6 +30,11 @@ def test_it01_the_register_has_the_seven_object_types_and_checks_pick_from_it(ap
                  **{"objects_checked-0-object": check.display_number, "objects_checked-0-finding": "improper"})
     assert "objects_checked" in str(e.value.errors)
     db.session.rollback()
+    with pytest.raises(ValidationFailed) as e:  # a row without an object
+        F.record(quality, "IT-CHECK", checked_on="2026-11-02", departments_checked="AHR", scope="营业场所标识",
+                 checkers="质量办", outcome="findings", **{"objects_checked-0-finding": "improper"})
+    assert "objects_checked" in e.value.errors
+    db.session.rollback()
 
 
 def test_it01_the_detailed_rules_are_a_controlled_document_of_enterprise_management(app):
