@@ -71,7 +71,8 @@ def register(record: Record) -> Facility | None:
         return fac
     v = record.values
     if fac is None:
-        fac = Facility(id=record.id, status=S.IN_SERVICE, department_id=Department.id_of(KEEPER) or record.department_id)
+        fac = Facility(id=record.id, status=S.IN_SERVICE,
+                       department_id=Department.id_of(KEEPER) or record.department_id)
         db.session.add(fac)
     fac.number, fac.name = record.number or "", (v.get("name") or "")[:120]
     fac.facility_type, fac.location = v.get("facility_type") or "other", (v.get("location") or "")[:200]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..auth.models import Department
 from ..core.timeutil import today
@@ -121,4 +122,4 @@ RULES = (
      "title": {"zh": "隔离物资待处理(退换/报废/待处理)", "en": "Segregated goods waiting to be disposed of"},
      "ladder": [{"after_hours": 72, "to": "department_head@FIN"}]},
 )
-AUDIT_ACTIONS = {}
+AUDIT_ACTIONS = {"segregation_area_changed": _l("Segregation area changed")}

@@ -1,7 +1,8 @@
 """The warehouse's designated segregation areas (IT-05; S003 「仓库管理员应把退换、报废品或待处理品分别
-隔离放置在规定的区域」): the administrator's list, read by the quality acceptance slip's segregation
-step (a slip names one area in use). The seed names no area; the migration that made the table wrote three defaults
-(退换品区, 报废品区, 待处理品区) from :data:`DEFAULT_AREAS`. Areas are never deleted, only switched off; every change is audited."""
+隔离放置在规定的区域」): the administrator's list, read by the quality acceptance slip's segregation step
+(a slip names one area in use). The seed names no area; the migration that made the table wrote three
+defaults (退换品区, 报废品区, 待处理品区, :data:`DEFAULT_AREAS`). Areas are never deleted, only switched
+off; every change is audited."""
 from __future__ import annotations
 
 from flask_babel import gettext as _

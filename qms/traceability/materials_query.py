@@ -20,7 +20,8 @@ def department_people(department_id: int) -> list[int]:
     rows = db.session.execute(select(User.id, User.role).where(
         User.department_id == department_id, User.active.is_(True),
         User.role.in_((DEPARTMENT_HEAD, CLERK, TECHNICIAN))).order_by(User.id)).all()
-    return [uid for uid, role in rows if role == DEPARTMENT_HEAD] + [uid for uid, role in rows if role != DEPARTMENT_HEAD]
+    heads = [uid for uid, role in rows if role == DEPARTMENT_HEAD]
+    return heads + [uid for uid, role in rows if role != DEPARTMENT_HEAD]
 
 
 def _open(steps: tuple) -> list[Record]:

@@ -41,19 +41,26 @@ def label_of(record) -> tuple[str, str]:
     return LABELS.get(result or "", LABELS[""])
 
 
+def _dept_name(code: str) -> str:
+    return department_name(code, current_locale())
+
+
+def _context() -> dict:
+    """What the materials page shows: goods waiting, goods segregated by area, the areas."""
+    groups = segregated_by_area()
+    people = names([r.values.get("disposer") for _a, rows in groups for r in rows])
+    return {"waiting": pending_inspection(), "groups": groups, "people": people, "days_since": days_since,
+            "label_of": label_of, "dept": _dept_name, "areas": materials_areas.areas(in_use_only=False),
+            "admin": policy.can(current_user, "admin"),
+            "may_log": policy.can(current_user, "create", specs.get(SLIP)),
+            "may_issue": policy.can(current_user, "create", specs.get(ISSUE))}
+
+
 @bp.route("/traceability/materials")
 @login_required
 def page():
     """Goods pending inspection (oldest first) and goods segregated, by area; the areas list."""
-    waiting = pending_inspection()
-    groups = segregated_by_area()
-    people = names([r.values.get("disposer") for _a, rows in groups for r in rows])
-    return render_template("traceability/materials/page.html", waiting=waiting, groups=groups, people=people,
-                           days_since=days_since, label_of=label_of, dept=lambda code: department_name(code, current_locale()),
-                           areas=materials_areas.areas(in_use_only=False), admin=policy.can(current_user, "admin"),
-                           may_log=policy.can(current_user, "create", specs.get(SLIP)),
-                           may_issue=policy.can(current_user, "create", specs.get(ISSUE)), errors={})
-
+    return render_template("traceability/materials/page.html", **_context(), errors={})
 
 @bp.route("/traceability/materials/areas", methods=["POST"])
 @login_required
@@ -66,10 +73,8 @@ def save_area():
                              request.form.get("note", ""), in_use=request.form.get("in_use") == "1")
     if w.ok:
         return redirect(url_for("trace_materials.page") + "#areas")
-    return render_template("traceability/materials/page.html", waiting=pending_inspection(), groups=segregated_by_area(),
-                           people={}, days_since=days_since, label_of=label_of, dept=lambda code: department_name(code, current_locale()),
-                           areas=materials_areas.areas(in_use_only=False), admin=True, may_log=False, may_issue=False,
-                           errors=w.error.errors, form=request.form), 422
+    return render_template("traceability/materials/page.html", **_context(), errors=w.error.errors,
+                           form=request.form), 422
 
 
 def slip_panel(record, spec, user) -> dict | None:
