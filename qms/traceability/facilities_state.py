@@ -115,7 +115,7 @@ def under_maintenance() -> list[Facility]:
 def history(facility_id: int) -> list[FacilityEvent]:
     """A facility's history lines, newest first."""
     return list(db.session.execute(select(FacilityEvent).where(FacilityEvent.facility_id == facility_id)
-                                   .order_by(FacilityEvent.id.desc())).scalars())
+                                   .order_by(FacilityEvent.occurred_at.desc(), FacilityEvent.id.desc())).scalars())
 
 
 def rebuild() -> int:

@@ -23,8 +23,9 @@ from .materials_query import pending_inspection, segregated_by_area
 bp = Blueprint("trace_materials", __name__)
 SLIP, ISSUE = "IT-QA", "IT-ISSUE"
 # The label each state gives the goods (S003 「根据检验结果给予相应的标识」; the seed gives no colours).
-LABELS = {"": ("待检", "waiting"), "accepted": ("合格", "accepted"), "returned": ("退换", "returned"),
-          "scrapped": ("报废", "scrapped"), "pending": ("待处理", "pending")}
+# The style key is the permit-label colour the instruments use: green, amber, red.
+LABELS = {"": ("待检", "restricted"), "accepted": ("合格", "valid"), "returned": ("退换", "stopped"),
+          "scrapped": ("报废", "stopped"), "pending": ("待处理", "restricted")}
 
 
 def days_since(value) -> int | None:
@@ -36,8 +37,9 @@ def days_since(value) -> int | None:
 
 
 def label_of(record) -> tuple[str, str]:
-    """The goods' label text and its style key: 待检 until the result is signed, then the result's."""
-    result = record.values.get("result") if record.current_step not in (None, "arrive", "inspect") else ""
+    """The goods' label text and its style key: 待检 until the requesting head accepted the result,
+    then the result's."""
+    result = record.values.get("result") if record.current_step not in ("arrive", "inspect", "accept") else ""
     return LABELS.get(result or "", LABELS[""])
 
 
