@@ -10,24 +10,18 @@
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.timeutil import local
 from ..extensions import db
 from ..records.models import Record
 from ..records.procedures import FormRules
-from ..reminders.engine import watch_until
 from . import facilities_state as state
 from . import facilities_views as views
-from .facilities_models import Facility
 from .facilities_models import FacilityStatus as S
-from .facilities_settings import repair_days
+from .facilities_watch import LONG_REPAIR_RULE, watch_repair
 
 FACILITY, MAINT = state.FACILITY, state.MAINT
-LONG_REPAIR_RULE = "it04-long-repair"
 
 
 def draft_maintenance(record, values, user) -> dict:
@@ -63,18 +57,6 @@ def maintenance_changed(record, spec, new: bool = False) -> None:
     fac = state.maintenance(record)
     if fac is not None:
         watch_repair(fac)
-
-
-def watch_repair(fac: Facility) -> None:
-    """The long-repair watch of one facility: due ``repair_days()`` after maintenance started; it
-    stops when the facility is back in service."""
-    day = local(fac.since_at).date() + timedelta(days=repair_days()) if fac.since_at else None
-    rec = db.session.get(Record, fac.maint_record_id) if fac.maint_record_id else None
-    watch_until(LONG_REPAIR_RULE, "facility", fac.id, day,
-                title=f"{fac.name} {rec.display_number if rec else ''}"[:300],
-                link=f"/r/{MAINT}/{fac.maint_record_id}" if rec else f"/r/{FACILITY}/{fac.id}",
-                owner_id=rec.created_by_id if rec else None, department_id=fac.department_id,
-                active=fac.status == S.MAINTENANCE and day is not None)
 
 
 FORMS = {

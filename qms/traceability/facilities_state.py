@@ -87,22 +87,40 @@ def facility_of(values: dict) -> Facility | None:
     return db.session.get(Facility, fid) if fid else None
 
 
+def _started(fac: Facility, record: Record) -> None:
+    if fac.maint_record_id in (None, record.id) and move(fac, "start"):
+        fac.maint_record_id, fac.since_at = record.id, stored_moment(record.values.get("started_at")) or utcnow()
+        _event(fac, "maintenance_started", record, fac.since_at, record.values.get("reason", ""))
+
+
+def _ended(fac: Facility, record: Record) -> None:
+    if fac.maint_record_id == record.id and move(fac, "repaired"):
+        fac.maint_record_id, fac.since_at = None, None
+        if record.status == CLOSED:
+            v = record.values
+            _event(fac, "repaired", record, stored_moment(v.get("repaired_at")), v.get("work_done", ""))
+
+
+def _has_event(record: Record, kind: str) -> bool:
+    db.session.flush()
+    return db.session.execute(select(FacilityEvent.id).where(FacilityEvent.record_id == record.id,
+                                                             FacilityEvent.kind == kind)).first() is not None
+
+
 def maintenance(record: Record) -> Facility | None:
     """Follow one maintenance record: its start signed sets the facility 检修; its repair signed
-    (closed) or its voiding clears the status it set. Returns the facility it concerns."""
+    (closed) or its voiding clears the status it set. A closed record never seen before (a rebuild,
+    an amendment) is followed through both. Returns the facility it concerns."""
     fac = facility_of(record.values)
     if fac is None:
         return None
-    v = record.values
-    if record.status == IN_PROGRESS and fac.maint_record_id in (None, record.id):
-        if move(fac, "start"):
-            fac.maint_record_id, fac.since_at = record.id, stored_moment(v.get("started_at")) or utcnow()
-            _event(fac, "maintenance_started", record, fac.since_at, v.get("reason", ""))
-    elif record.status != IN_PROGRESS and fac.maint_record_id == record.id:
-        if move(fac, "repaired"):
-            fac.maint_record_id, fac.since_at = None, None
-            if record.status == CLOSED:
-                _event(fac, "repaired", record, stored_moment(v.get("repaired_at")), v.get("work_done", ""))
+    if record.status == IN_PROGRESS:
+        _started(fac, record)
+    elif record.status == CLOSED and not _has_event(record, "maintenance_started"):
+        _started(fac, record)
+        _ended(fac, record)
+    else:
+        _ended(fac, record)
     return fac
 
 

@@ -21,6 +21,7 @@ from . import facilities_state as state
 from .facilities_models import Facility
 from .facilities_models import FacilityStatus as S
 from .facilities_settings import repair_days, set_repair_days
+from .facilities_watch import retime_all
 
 bp = Blueprint("trace_facilities", __name__)
 
@@ -57,7 +58,8 @@ def settings():
     if not policy.can(current_user, "admin"):
         abort(403)
     with web_write(_("Saved.")):
-        set_repair_days(current_user, request.form.get("days", ""))
+        if set_repair_days(current_user, request.form.get("days", "")):
+            retime_all()  # the open repairs are reminded by the new limit
     return redirect(url_for("trace_facilities.dashboard"))
 
 

@@ -11,6 +11,7 @@ from qms.core.timeutil import set_clock
 from qms.extensions import db
 from qms.reminders.models import ReminderWatch
 from qms.traceability import facilities_settings
+from qms.traceability import facilities_state as state
 from qms.traceability.facilities_models import Facility, FacilityEvent
 from tests import factories as F
 from tests.support.clock import at
@@ -97,9 +98,12 @@ def test_it04_dashboard_longest_first_label_and_long_repair_reminder(app, client
                                                            ReminderWatch.subject_id == a.id)).scalar_one()
     assert watch.active and watch.due_at.astimezone(at(1, 1).tzinfo).date().isoformat() == "2026-11-27"
     admin = F.user("admin", "EMD")
-    facilities_settings.set_repair_days(admin, "10")
-    db.session.commit()
+    F.login(client, admin)
+    client.post("/traceability/facilities/settings",
+                data={"days": "10", "csrf_token": F.csrf(client, "/traceability/facilities")})
     assert facilities_settings.repair_days() == 10
+    db.session.refresh(watch)
+    assert watch.due_at.astimezone(at(1, 1).tzinfo).date().isoformat() == "2026-11-30"  # retimed
     with pytest.raises(ValidationFailed):
         facilities_settings.set_repair_days(admin, "0")
 
@@ -115,3 +119,23 @@ def test_it04_label_gone_once_repaired(app, client):
     watch = db.session.execute(select(ReminderWatch).where(ReminderWatch.rule_id == "it04-long-repair",
                                                            ReminderWatch.subject_id == fac_rec.id)).scalar_one()
     assert not watch.active
+
+
+def test_it04_the_status_is_rebuilt_from_the_records(app):
+    tech = F.user("technician", "OMD")
+    a, b = _facility(tech, "消防水泵"), _facilities_b(tech)
+    maint = _start(tech, a)
+    done = _start(tech, b)
+    fill(done, tech, repaired_at="2026-11-26T09:00", work_done="检修完毕")
+    sign(done, tech)
+    before = [(f.id, f.status, f.maint_record_id, f.since_at) for f in db.session.execute(
+        select(Facility).order_by(Facility.id)).scalars()]
+    assert state.rebuild() == 2
+    after = [(f.id, f.status, f.maint_record_id, f.since_at) for f in db.session.execute(
+        select(Facility).order_by(Facility.id)).scalars()]
+    assert after == before and after[0][2] == maint.id
+    assert len(state.history(a.id)) == 2 and len(state.history(b.id)) == 3
+
+
+def _facilities_b(tech):
+    return _facility(tech, "柴油发电机")

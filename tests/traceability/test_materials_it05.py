@@ -9,7 +9,7 @@ from sqlalchemy import select
 from qms.core.errors import ValidationFailed
 from qms.core.timeutil import set_clock
 from qms.extensions import db
-from qms.records import policy
+from qms.records import links, policy
 from qms.records import spec as specs
 from qms.reminders.models import Notification
 from qms.traceability import materials_areas, materials_query
@@ -132,7 +132,8 @@ def test_it05_goods_not_accepted_are_never_issued_on_web_and_api(p, client):
     page = client.post("/r/IT-ISSUE/new", data={"csrf_token": F.csrf(client, "/r/IT-ISSUE/new"), "slip": scrapped.number,
                                                 "quantity": "1", "issued_to": "TSD", "receiver": "张三",
                                                 "issued_on": "2026-12-01"})
-    assert page.status_code in (200, 422) and "合格" in page.get_data(as_text=True)
+    assert page.status_code in (200, 422) and "未经认可合格" in page.get_data(as_text=True)
+    assert len(links.linked("IT-ISSUE", "slip", scrapped.id)) == 0  # nothing saved
 
 
 def test_it05_areas_are_the_administrators_and_the_materials_page_lists_them(p, client):
