@@ -12,6 +12,7 @@ from .records import service
 from .records import spec as specs
 from .records.models import Record
 from .seed import DEMO_USERS
+from .traceability import demo_facilities
 
 # The complaints package's parts, each with its own demo records (their load() returns how many).
 COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
@@ -66,6 +67,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
+    made += demo_facilities.load()  # IT-01, IT-04, IT-05: objects, facilities, materials
     return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS + PROPERTY_DEMOS)
 
 

@@ -98,6 +98,10 @@ DEMO_USERS = [
     ("bilhead", "周美芳", "BIL", DEPARTMENT_HEAD, "demo-bilhead-2026"),
     ("itn", "吴强", "ITN", CLERK, "demo-itn-2026"),
     ("itnhead", "郑辉", "ITN", DEPARTMENT_HEAD, "demo-itnhead-2026"),
+    # Facilities and materials (IT-04, IT-05): 运行维护部's facilities, 财务部's warehouse, 终端服务部's head.
+    ("omd", "何建华", "OMD", TECHNICIAN, "demo-omd-2026"),
+    ("fin", "林秀英", "FIN", CLERK, "demo-fin-2026"),
+    ("tsdhead", "罗志强", "TSD", DEPARTMENT_HEAD, "demo-tsdhead-2026"),
 ]
 
 

@@ -9,9 +9,10 @@ are merged into the package's one ``Procedure`` (``records.procedures.from_parts
 so adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
+from . import facilities, materials, objects  # IT-01, IT-04, IT-05 (facilities_models holds their tables)
 
 # One line per part module (see the docstring).
-PARTS: tuple = ()
+PARTS: tuple = (objects, facilities, materials)
 
 
 PROCEDURE = from_parts("QP-IT", PARTS)

@@ -152,7 +152,7 @@ def test_two_packages_may_not_claim_one_declaration_key_or_one_panel():
 
 def test_the_declared_packages_plug_in_through_one_list(app):
     names = [p.code for p in app.extensions["qms.procedures"].procedures]
-    assert names == ["reminders", "QP-CA", "QP-INS", "QP-CS", "QP-DA", "QP-TEST"]
+    assert names == ["reminders", "QP-CA", "QP-INS", "QP-CS", "QP-DA", "QP-CP", "QP-IT", "QP-TEST"]
     reg = app.extensions["qms.procedures"]
     assert reg.rules("INS-USAGE").draft_checks and reg.rules("CA-CAPA").panel is not None
     assert reg.rules("NO-SUCH-FORM") == FormRules()
