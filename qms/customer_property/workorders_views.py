@@ -24,5 +24,5 @@ def panel(record, spec, user) -> dict | None:
                            "late": (done or now) > due, "done": done is not None})
     items = [{"code": i.code, "kind": reg.kind_label(i.kind), "model": i.model, "state": i.state,
               "state_label": reg.state_label(i.state)} for i in reg.items_of_record(record.id)]
-    return {"template": "customer_property/workorders/panel.html", "clocks": clocks, "items": items,
+    return {"template": "customer_property/workorders/panel.html", "clocks": clocks, "devices": items,
             "waiver": outage_waiver_of(record), "ncs": impact.raised(record)}
