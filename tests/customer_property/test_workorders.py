@@ -222,3 +222,9 @@ def test_it03_completion_before_the_issue_or_in_the_future_is_refused(p):
         assert "completed_at" in exc.value.errors
         db.session.rollback()
     assert wo.values.get("completed_at") is None and reg.items_of_record(wo.id) == []
+    # Not completed before the device checks: the self-check is not even saved without a device row.
+    with pytest.raises(ValidationFailed) as exc:
+        fill(wo, p.lineman, completed_at="2026-11-21T15:00", work_done="装机")
+    assert "devices" in exc.value.errors
+    db.session.rollback()
+    assert wo.current_step == "self_check"
