@@ -9,13 +9,17 @@ so adding a part is one line in ``PARTS``.
 The register (:mod:`.register`) is the service every part calls.
 """
 from ..records.procedures import from_parts
-from . import (  # noqa: I001  (one line per part)
+from . import (
+    maint,
     models,  # noqa: F401  (the register's tables, for migrations)
     workorders,
+    works_part,
 )
 
 # One line per part module (see the docstring).
 PARTS: tuple = (
+    works_part,
+    maint,
     workorders,
 )
 
