@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
 from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
-from .customer_property import demo_works
+from .customer_property import demo_workorders, demo_works
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -17,7 +17,7 @@ from .traceability import demo_facilities
 # The complaints package's parts, each with its own demo records (their load() returns how many).
 COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
 # The customer-property package's parts, each with its own demo records.
-PROPERTY_DEMOS = (demo_works,)
+PROPERTY_DEMOS = (demo_works, demo_workorders)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",

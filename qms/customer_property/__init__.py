@@ -12,6 +12,7 @@ from ..records.procedures import from_parts
 from . import (
     maint,
     models,  # noqa: F401  (the register's tables, for migrations)
+    workorders,
     works_part,
 )
 
@@ -19,6 +20,7 @@ from . import (
 PARTS: tuple = (
     works_part,
     maint,
+    workorders,
 )
 
 
