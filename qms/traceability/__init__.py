@@ -9,9 +9,12 @@ are merged into the package's one ``Procedure`` (``records.procedures.from_parts
 so adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
+from . import chain
 
 # One line per part module (see the docstring).
-PARTS: tuple = ()
+PARTS: tuple = (
+    chain,
+)
 
 
 PROCEDURE = from_parts("QP-IT", PARTS)
