@@ -11,9 +11,12 @@ from .records import service
 from .records import spec as specs
 from .records.models import Record
 from .seed import DEMO_USERS
+from .traceability import demo_chain
 
 # The complaints package's parts, each with its own demo records (their load() returns how many).
 COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
+# The traceability chain of 0756-2216688 (issue #14): each part's demo records.
+TRACE_DEMOS = (demo_chain,)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
@@ -63,7 +66,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS)
+    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS + TRACE_DEMOS)
 
 
 def _nonconformities() -> int:

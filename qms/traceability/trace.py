@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.lookup import department_labels
 from ..core.i18n import current_locale, tr
+from ..core.timeutil import local
 from ..customer_property import register as property_register
 from ..extensions import db
 from ..records import phones, policy, search
@@ -61,6 +62,7 @@ class Node:
     spec: object
     stage: str
     department: str
+    when: str  # the record's own date (see _when), ISO text: "2026-11-16T09:40" or "2026-11-16"
     signatures: list = field(default_factory=list)
 
     @property
@@ -230,12 +232,22 @@ def _seeds(kind: str, value: str, g: _Gather) -> set[int]:
     return {rid for rid, _k in rows} | g.add_keys([k for _r, k in rows if k])
 
 
+def _when(record, spec) -> str:
+    """The record's own date: its form's first date or datetime field that holds one (accepted at,
+    allocated on, received at...), else when it was made (local time)."""
+    values = record.values
+    for f in spec.fields:
+        if f.type in ("date", "datetime") and values.get(f.name):
+            return str(values[f.name])[:16]
+    return local(record.created_at).strftime("%Y-%m-%dT%H:%M")
+
+
 def _node(record, spec, stage, depts) -> Node:
     sigs = []
     for s in record.signatures:
         step = spec.step(s.step)
         sigs.append(Sig(tr(step.label) if step else s.step, s.printed_name, s.signed_at, s.is_valid(record, spec)))
-    return Node(record, spec, stage, depts.get(record.department_id, ""), sigs)
+    return Node(record, spec, stage, depts.get(record.department_id, ""), _when(record, spec), sigs)
 
 
 @dataclass
@@ -263,7 +275,7 @@ def build(q: str | None, user) -> Trace:
     g.walk(_seeds(kind, value, g))
     depts = department_labels(current_locale())
     nodes = [_node(r, s, g.traced[r.form_code], depts) for r, s in g.shown.values()]
-    nodes.sort(key=lambda n: (trace_stages.ORDER[n.stage], n.record.created_at, n.record.id))
+    nodes.sort(key=lambda n: (trace_stages.ORDER[n.stage], n.when, n.record.id))
     edges = []
     for n in nodes:
         for f in g.links.get(n.record.form_code, ()):

@@ -74,7 +74,8 @@ def trace_json(t: trace.Trace) -> dict:
     loc = current_locale()
     nodes = [{"id": n.key, "type": "record", "record_id": n.record.id, "number": n.record.display_number,
               "form": n.record.form_code, "form_title": tr(n.spec.title, loc), "stage": n.stage,
-              "status": n.record.status, "created_at": n.record.created_at.isoformat(), "department": n.department,
+              "status": n.record.status, "date": n.when, "created_at": n.record.created_at.isoformat(),
+              "department": n.department,
               "signatures_valid": n.valid,
               "signatures": [{"step": s.step, "by": s.name, "at": s.at.isoformat() if s.at else None, "valid": s.valid}
                              for s in n.signatures],
