@@ -17,12 +17,13 @@ shows what the reader could reach by opening the pages one by one.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import defer, selectinload
 
 from ..auth.lookup import department_labels
 from ..core.i18n import current_locale, tr
@@ -34,7 +35,7 @@ from ..records import spec as specs
 from ..records.customers import CustomerEntry, has_letters, name_key
 from ..records.links import LIVE
 from ..records.lookup import as_id, record_by_text
-from ..records.models import Record, RecordFacet
+from ..records.models import Record
 from ..records.register import BadQuery
 from . import numbers, trace_stages
 
@@ -64,6 +65,7 @@ class Node:
     department: str
     when: str  # the record's own date (see _when), ISO text: "2026-11-16T09:40" or "2026-11-16"
     signatures: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # labels of the link fields pointing at other records shown
 
     @property
     def key(self) -> str:
@@ -132,13 +134,13 @@ def _entries(cond, codes) -> list[tuple[int, str | None]]:
 
 
 def _searched(keys, codes_without_customer) -> set[int]:
-    """Records of traced forms without a customer declaration holding one of the numbers' digits."""
+    """Records of traced forms without a customer declaration (a month's refund list: a few a month)
+    whose search text holds one of the numbers' digits: the form's own rows, read through its index."""
     found: set[int] = set()
     for code in codes_without_customer:
         for key in keys:
             found.update(db.session.execute(select(Record.id).where(
-                Record.form_code == code, Record.status.in_(LIVE), search.contains(code, key))
-                .limit(SEARCH_ROWS)).scalars())
+                Record.form_code == code, Record.status.in_(LIVE), search.like(key)).limit(SEARCH_ROWS)).scalars())
     return found
 
 
@@ -148,7 +150,7 @@ def _load(ids, codes) -> list[Record]:
         return []
     return list(db.session.execute(select(Record).where(
         Record.id.in_(ids), Record.form_code.in_(codes), Record.status.in_(LIVE), Record.number.is_not(None))
-        .options(selectinload(Record.all_signatures))).scalars())
+        .options(defer(Record.search_text), selectinload(Record.all_signatures))).scalars())
 
 
 def _link_fields(codes) -> dict[str, list]:
@@ -166,10 +168,20 @@ def _linking(ids, pairs) -> set[int]:
     """Records whose traced link fields point at one of ``ids`` (the facet index, one statement)."""
     if not ids or not pairs:
         return set()
-    values = [str(i) for i in ids]
-    cond = or_(*(and_(RecordFacet.form_code == code, RecordFacet.field == name, RecordFacet.value.in_(values))
-                 for code, name in pairs))
-    return set(db.session.execute(select(RecordFacet.record_id).where(cond).limit(MAX_RECORDS * 2)).scalars())
+    params = {"v": [str(i) for i in ids], "n": MAX_RECORDS * 2}
+    for i, (code, name) in enumerate(pairs):
+        params[f"c{i}"], params[f"f{i}"] = code, name
+    return set(db.session.execute(_linking_sql(len(pairs)), params).scalars())
+
+
+@functools.lru_cache(maxsize=16)
+def _linking_sql(n: int):
+    """An index range of ``record_facets`` per (form, link field) pair, in one statement; plain SQL
+    built once (composing the OR of ``n`` pairs per call cost more than running it)."""
+    parts = " UNION ALL ".join(f"SELECT record_id FROM record_facets WHERE form_code = :c{i} AND field = :f{i} "
+                               f"AND value IN :v" for i in range(n))
+    return text(f"SELECT DISTINCT record_id FROM ({parts}) AS linking LIMIT :n").bindparams(
+        bindparam("v", expanding=True))
 
 
 class _Gather:
@@ -282,6 +294,7 @@ def build(q: str | None, user) -> Trace:
             target = as_id(n.record.values.get(f.name))
             if target in g.shown:
                 edges.append((n.key, f"r{target}", tr(f.label)))
+                n.links.append(tr(f.label))
     items = []
     for key in g.keys:
         for item in property_register.items_of_phone(key):
