@@ -10,14 +10,15 @@ How records are gathered (one query per step, each an index range):
    the traced forms' ``record`` fields that point at them (in, ``records.links``' facet index), so a
    work order linked to a slip is found even when its number was typed differently;
 3. the numbers the line's own records name (the slip, the allocation) are traced too;
-4. forms with a stage but no ``customer:`` declaration (a month's refund list) are found by the
-   number's digits in their search index.
+4. forms with a stage but no ``customer:`` declaration (a month's refund list, a dozen a year) are
+   read newest first, and a record naming the number in a phone field or column is kept.
 Only numbered, live records the reader may view are shown, and only those are followed: the trace
 shows what the reader could reach by opening the pages one by one.
 """
 from __future__ import annotations
 
 import functools
+import json
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from ..core.i18n import current_locale, tr
 from ..core.timeutil import local
 from ..customer_property import register as property_register
 from ..extensions import db
-from ..records import phones, policy, search
+from ..records import phones, policy
 from ..records import spec as specs
 from ..records.customers import CustomerEntry, has_letters, name_key
 from ..records.links import LIVE
@@ -42,7 +43,7 @@ from . import numbers, trace_stages
 MAX_RECORDS = 300  # records on one trace (an auditor's page; more says "truncated")
 MAX_NUMBERS = 5  # numbers traced at once (a slip's number, the one allocated, ...)
 DEPTH = 6  # link hops followed from the seeds
-SEARCH_ROWS = 50  # records of one form without a customer declaration found by the number's digits
+PLAIN_SCAN = 240  # newest records read of a traced form without a customer declaration (20 years of a monthly list)
 
 
 @dataclass
@@ -133,14 +134,34 @@ def _entries(cond, codes) -> list[tuple[int, str | None]]:
                                    .order_by(CustomerEntry.at.desc()).limit(MAX_RECORDS)).all())
 
 
+def _phones_in(spec, values: dict) -> set[str]:
+    """The numbers (``phones.key``) a record's phone fields and phone table columns hold."""
+    found = set()
+    for f in spec.fields:
+        if f.type == "phone":
+            found.add(phones.key(values.get(f.name)))
+        elif f.type == "table":
+            cols = [c.name for c in f.columns if c.type == "phone"]
+            found.update(phones.key(row.get(c)) for row in values.get(f.name) or [] if isinstance(row, dict)
+                         for c in cols)
+    return found - {""}
+
+
 def _searched(keys, codes_without_customer) -> set[int]:
-    """Records of traced forms without a customer declaration (a month's refund list: a few a month)
-    whose search text holds one of the numbers' digits: the form's own rows, read through its index."""
+    """Records of traced forms without a customer declaration (a month's refund list: a dozen a year)
+    that name one of the numbers in a phone field or a phone column: the form's newest PLAIN_SCAN
+    records, compared by their digits (a table's cells are in the search text only as typed)."""
     found: set[int] = set()
+    wanted = set(keys)
     for code in codes_without_customer:
-        for key in keys:
-            found.update(db.session.execute(select(Record.id).where(
-                Record.form_code == code, Record.status.in_(LIVE), search.like(key)).limit(SEARCH_ROWS)).scalars())
+        spec = specs.get(code)
+        rows = db.session.execute(select(Record.id, Record.data, Record.form_revision_id).where(
+            Record.form_code == code, Record.status.in_(LIVE), Record.number.is_not(None))
+            .order_by(Record.id.desc()).limit(PLAIN_SCAN)).all()
+        for rid, data, revision in rows:
+            if _phones_in(specs.by_revision(revision) if revision != spec.revision_id else spec,
+                          json.loads(data or "{}")) & wanted:
+                found.add(rid)
     return found
 
 

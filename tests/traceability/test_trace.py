@@ -15,7 +15,7 @@ from qms.traceability import trace
 from tests import factories as F
 from tests.complaints.intake_helpers import submitted
 from tests.support.api import token_for
-from tests.traceability.chain_helpers import People, allocate, slip
+from tests.traceability.chain_helpers import People, allocate, create, sign, slip
 
 
 @pytest.fixture
@@ -108,3 +108,20 @@ def test_it07_the_api_returns_the_graph_and_422_for_a_bad_query(chain, client):
     for bad in ("", "---", "+86", "x" * 101):
         resp = client.get("/api/v1/trace", query_string={"q": bad}, headers=headers)
         assert resp.status_code == 422 and "q" in resp.get_json()["fields"], bad
+
+
+def test_it07_a_months_refund_list_naming_the_number_is_found_by_its_digits(chain):
+    people, s, num, complaint, _item = chain
+    refunds = create("TS-REFUNDS", people.clerk, **{
+        "month": "2026-11", "items-0-phone_number": "0756 221 6688", "items-0-customer_name": "珠海海天贸易有限公司",
+        "items-0-kind": "refund", "items-0-method": "cash", "items-0-amount": "12.50", "items-0-paid_on": "2026-11-27",
+        "items-1-phone_number": "13800138000", "items-1-customer_name": "林晓梅", "items-1-kind": "waive",
+        "items-1-method": "cash", "items-1-amount": "5", "items-1-paid_on": "2026-11-27"})
+    sign(refunds, people.clerk)
+    other = create("TS-REFUNDS", people.clerk, **{
+        "month": "2026-10", "items-0-phone_number": "13800138000", "items-0-customer_name": "林晓梅",
+        "items-0-kind": "refund", "items-0-method": "cash", "items-0-amount": "3", "items-0-paid_on": "2026-10-27"})
+    sign(other, people.clerk)
+    t = trace.build("(0756) 221-6688", people.clerk)
+    assert [(n.record.number, n.stage) for n in t.nodes][-1] == (refunds.number, "refund")
+    assert other.number not in _numbers(t)
