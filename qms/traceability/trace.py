@@ -37,6 +37,7 @@ from ..records.customers import CustomerEntry, has_letters, name_key
 from ..records.links import LIVE
 from ..records.lookup import as_id, record_by_text
 from ..records.models import Record
+from ..records.present import status_label
 from ..records.register import BadQuery
 from . import numbers, trace_stages
 
@@ -65,6 +66,8 @@ class Node:
     stage: str
     department: str
     when: str  # the record's own date (see _when), ISO text: "2026-11-16T09:40" or "2026-11-16"
+    title: str  # the form's title in the reader's language
+    status: str  # the status as the reader reads it
     signatures: list = field(default_factory=list)
     links: list = field(default_factory=list)  # labels of the link fields pointing at other records shown
 
@@ -242,14 +245,15 @@ class _Gather:
             for record in _load(frontier, self.codes):
                 spec = specs.by_revision(record.form_revision_id)
                 if policy.can(self.user, "view", spec, record):
-                    self.shown[record.id] = (record, spec)
-                    found.append((record, spec))
-            out = {as_id(record.values.get(f.name)) for record, _s in found
+                    values = record.values  # decoded once per record
+                    self.shown[record.id] = (record, spec, values)
+                    found.append((record, spec, values))
+            out = {as_id(values.get(f.name)) for record, _s, values in found
                    for f in self.links.get(record.form_code, ())}
-            line = [phones.key(record.values.get(spec.customer.get("phone"))) for record, spec in found
+            line = [phones.key(values.get(spec.customer.get("phone"))) for record, spec, values in found
                     if self.traced.get(record.form_code) in trace_stages.LINE_STAGES and spec.customer
                     and spec.customer.get("phone")]
-            frontier = (out - {None}) | _linking([r.id for r, _s in found], self.pairs) | self.add_keys(line)
+            frontier = (out - {None}) | _linking([r.id for r, _s, _v in found], self.pairs) | self.add_keys(line)
 
 
 def _seeds(kind: str, value: str, g: _Gather) -> set[int]:
@@ -265,22 +269,23 @@ def _seeds(kind: str, value: str, g: _Gather) -> set[int]:
     return {rid for rid, _k in rows} | g.add_keys([k for _r, k in rows if k])
 
 
-def _when(record, spec) -> str:
+def _when(record, spec, values: dict) -> str:
     """The record's own date: its form's first date or datetime field that holds one (accepted at,
     allocated on, received at...), else when it was made (local time)."""
-    values = record.values
     for f in spec.fields:
         if f.type in ("date", "datetime") and values.get(f.name):
             return str(values[f.name])[:16]
     return local(record.created_at).strftime("%Y-%m-%dT%H:%M")
 
 
-def _node(record, spec, stage, depts) -> Node:
+def _node(record, spec, values, stage, depts, loc) -> Node:
     sigs = []
     for s in record.signatures:
         step = spec.step(s.step)
-        sigs.append(Sig(tr(step.label) if step else s.step, s.printed_name, s.signed_at, s.is_valid(record, spec)))
-    return Node(record, spec, stage, depts.get(record.department_id, ""), _when(record, spec), sigs)
+        sigs.append(Sig(tr(step.label, loc) if step else s.step, s.printed_name, s.signed_at,
+                        s.is_valid(record, spec)))
+    return Node(record, spec, stage, depts.get(record.department_id, ""), _when(record, spec, values),
+                tr(spec.title, loc), status_label(record.status, loc), sigs)
 
 
 @dataclass
@@ -306,16 +311,18 @@ def build(q: str | None, user) -> Trace:
     kind, value = parse(q)
     g = _Gather(user)
     g.walk(_seeds(kind, value, g))
-    depts = department_labels(current_locale())
-    nodes = [_node(r, s, g.traced[r.form_code], depts) for r, s in g.shown.values()]
+    loc = current_locale()
+    depts = department_labels(loc)
+    nodes = [_node(r, s, v, g.traced[r.form_code], depts, loc) for r, s, v in g.shown.values()]
     nodes.sort(key=lambda n: (trace_stages.ORDER[n.stage], n.when, n.record.id))
     edges = []
     for n in nodes:
+        values = g.shown[n.record.id][2]
         for f in g.links.get(n.record.form_code, ()):
-            target = as_id(n.record.values.get(f.name))
+            target = as_id(values.get(f.name))
             if target in g.shown:
-                edges.append((n.key, f"r{target}", tr(f.label)))
-                n.links.append(tr(f.label))
+                edges.append((n.key, f"r{target}", tr(f.label, loc)))
+                n.links.append(tr(f.label, loc))
     items = []
     for key in g.keys:
         for item in property_register.items_of_phone(key):

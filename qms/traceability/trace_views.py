@@ -11,7 +11,6 @@ from ..core import pdf
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import utcnow
 from ..records import phones
-from ..records.present import status_label
 from ..records.register import BadQuery
 from . import trace, trace_stages
 
@@ -50,8 +49,7 @@ def page():
     """The search box and the whole chain of what was asked for."""
     q = request.args.get("q", "")
     found, errors = _build(q)
-    return render_template("traceability/trace/page.html", q=q, t=found, errors=errors,
-                           status_label=status_label), 422 if errors else 200
+    return render_template("traceability/trace/page.html", q=q, t=found, errors=errors), 422 if errors else 200
 
 
 @bp.route("/trace.pdf")
@@ -62,10 +60,9 @@ def printout():
     found, errors = _build(q)
     if found is None:
         errors = errors or {"q": [_("Enter a phone number, a customer's name or a record number.")]}
-        return render_template("traceability/trace/page.html", q=q, t=None, errors=errors,
-                               status_label=status_label), 422
+        return render_template("traceability/trace/page.html", q=q, t=None, errors=errors), 422
     data = pdf.render("traceability/trace/pdf.html", t=found, locale=current_locale(), printed_at=utcnow(),
-                      status_label=status_label, reader=_user())
+                      reader=_user())
     return pdf.file_response(data, f"trace-{found.numbers[0] if found.numbers else 'records'}.pdf", inline=True)
 
 
