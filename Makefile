@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/lines.py
 	$(BIN)/python bench/complaints.py
+	$(BIN)/python bench/trace.py
 
 setup: system-packages $(STAMP)
 

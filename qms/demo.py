@@ -12,10 +12,12 @@ from .records import service
 from .records import spec as specs
 from .records.models import Record
 from .seed import DEMO_USERS
-from .traceability import demo_facilities
+from .traceability import demo_chain, demo_facilities
 
 # The complaints package's parts, each with its own demo records (their load() returns how many).
 COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
+# The traceability chain of 0756-2216688 (issue #14): each part's demo records, before the work orders.
+TRACE_DEMOS = (demo_chain,)
 # The customer-property package's parts, each with its own demo records.
 PROPERTY_DEMOS = (demo_works, demo_workorders)
 
@@ -68,7 +70,8 @@ def records() -> int:
             _sign(record, username)
         made += 1
     made += demo_facilities.load()  # IT-01, IT-04, IT-05: objects, facilities, materials
-    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS + PROPERTY_DEMOS)
+    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS + TRACE_DEMOS
+                                                             + PROPERTY_DEMOS)
 
 
 def _nonconformities() -> int:

@@ -112,6 +112,22 @@ def _customer_paths() -> dict:
     }
 
 
+def _trace_paths() -> dict:
+    """The traceability chain (qms.traceability.trace): a number, a customer or a record to its graph."""
+    node = {"type": "object", "properties": {
+        "id": {"type": "string"}, "type": {"type": "string", "enum": ["record", "property"]},
+        "stage": {"type": "string"}, "number": {"type": "string"}, "form": {"type": "string"},
+        "status": {"type": "string"}, "signatures_valid": {"type": "boolean"}}}
+    edge = {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"},
+                                             "label": {"type": "string"}}}
+    return {"/api/v1/trace": {"get": {
+        "summary": "The traceability chain of a phone number (as typed), a customer's name or a record number",
+        "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 100}}],
+        "responses": _responses("200", {"type": "object", "properties": {
+            "query": {"type": "string"}, "kind": {"type": "string"}, "numbers": {"type": "array", "items": {"type": "string"}},
+            "nodes": {"type": "array", "items": node}, "edges": {"type": "array", "items": edge}}}, 422)}}}
+
+
 def document() -> dict:
     """The whole OpenAPI 3.0 document."""
     codes = [s.code for s in specs.all_specs()]
@@ -199,6 +215,7 @@ def document() -> dict:
         "/api/v1/records/{record_id}/amend": {"post": {"parameters": [id_param], "requestBody": text_body("reason"),
                                                        "responses": _responses("201", rec, 403, 404, 409, 422)}},
         **_customer_paths(),
+        **_trace_paths(),
     }
     return {
         "openapi": "3.0.3",

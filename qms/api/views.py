@@ -20,6 +20,7 @@ from ..records.models import Attachment, Record
 from ..records.search_views import search_messages
 from ..records.views import query_messages
 from ..records.webforms import json_to_formdata
+from ..traceability import trace, trace_views  # the trace graph (IT-07): the app layer serves it
 from . import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -388,6 +389,15 @@ def customer_records(key):
         {"id": r.id, "form": r.form_code, "form_title": spec.title, "number": r.display_number, "status": r.status,
          "created_at": r.created_at.isoformat(), "department_id": r.department_id,
          "url": url_for("records.detail", code=r.form_code, record_id=r.id)} for r, spec in page.rows]})
+
+
+@bp.route("/trace")
+@token_required
+@_handle
+def trace_graph():
+    """The traceability chain (IT-07) of ``q`` — a phone number as typed, a customer's name or a record
+    number — as nodes and edges, only records the caller may read; 422 when ``q`` cannot be traced."""
+    return jsonify(trace_views.trace_json(trace.build(request.args.get("q"), g.api_user)))
 
 
 @bp.route("/search")

@@ -9,10 +9,15 @@ are merged into the package's one ``Procedure`` (``records.procedures.from_parts
 so adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
-from . import facilities, materials, objects  # IT-01, IT-04, IT-05 (facilities_models holds their tables)
+from . import chain, facilities, materials, objects  # facilities_models holds the IT-04 tables
 
 # One line per part module (see the docstring).
-PARTS: tuple = (objects, facilities, materials)
+PARTS: tuple = (
+    chain,  # IT-02, IT-07: acceptance slip, number allocation, the trace page
+    objects,  # IT-01
+    facilities,  # IT-04
+    materials,  # IT-05
+)
 
 
 PROCEDURE = from_parts("QP-IT", PARTS)
