@@ -70,10 +70,11 @@ class Node:
     status: str  # the status as the reader reads it
     signatures: list = field(default_factory=list)
     links: list = field(default_factory=list)  # labels of the link fields pointing at other records shown
+    step: str = ""  # a signed step shown as a stage of its own (trace: steps), else the whole record
 
     @property
     def key(self) -> str:
-        return f"r{self.record.id}"
+        return f"r{self.record.id}" + (f":{self.step}" if self.step else "")
 
     @property
     def valid(self) -> bool:
@@ -278,14 +279,27 @@ def _when(record, spec, values: dict) -> str:
     return local(record.created_at).strftime("%Y-%m-%dT%H:%M")
 
 
-def _node(record, spec, values, stage, depts, loc) -> Node:
+def _node(record, spec, values, stage, depts, loc, only_step: str = "") -> Node:
     sigs = []
     for s in record.signatures:
+        if only_step and s.step != only_step:
+            continue
         step = spec.step(s.step)
         sigs.append(Sig(tr(step.label, loc) if step else s.step, s.printed_name, s.signed_at,
                         s.is_valid(record, spec)))
-    return Node(record, spec, stage, depts.get(record.department_id, ""), _when(record, spec, values),
-                tr(spec.title, loc), status_label(record.status, loc), sigs)
+    when = local(sigs[-1].at).strftime("%Y-%m-%dT%H:%M") if only_step and sigs else _when(record, spec, values)
+    return Node(record, spec, stage, depts.get(record.department_id, ""), when,
+                tr(spec.title, loc), status_label(record.status, loc), sigs, step=only_step)
+
+
+def _step_nodes(shown: dict, depts, loc) -> list[Node]:
+    """The signed steps that are stages of their own (the work order's inspection: 工单检查)."""
+    out = []
+    for r, s, v in shown.values():
+        for step, stage in trace_stages.step_stages(s).items():
+            if any(sig.step == step for sig in r.signatures):
+                out.append(_node(r, s, v, stage, depts, loc, only_step=step))
+    return out
 
 
 @dataclass
@@ -314,9 +328,13 @@ def build(q: str | None, user) -> Trace:
     loc = current_locale()
     depts = department_labels(loc)
     nodes = [_node(r, s, v, g.traced[r.form_code], depts, loc) for r, s, v in g.shown.values()]
+    nodes += _step_nodes(g.shown, depts, loc)
     nodes.sort(key=lambda n: (trace_stages.ORDER[n.stage], n.when, n.record.id))
     edges = []
     for n in nodes:
+        if n.step:  # the record's step: linked to the record it belongs to
+            edges.append((n.key, f"r{n.record.id}", tr(n.spec.title, loc)))
+            continue
         values = g.shown[n.record.id][2]
         for f in g.links.get(n.record.form_code, ()):
             target = as_id(values.get(f.name))

@@ -35,19 +35,30 @@ LINE_STAGES = ("acceptance", "allocation")
 
 
 def parse(value, where: str, code: str) -> dict:
-    """``trace: {stage: <one of STAGES>}`` → {"stage": stage}; SpecError naming the file and key."""
-    if not isinstance(value, dict) or set(value) != {"stage"}:
-        raise SpecError(f"{where}: a mapping with one key, stage")
+    """``trace: {stage: <stage>, steps: {<step>: <stage>}}`` → {"stage", "steps"}; SpecError naming the
+    file and key. ``steps``: a step of the form that is a stage of its own once signed (the work order's
+    inspection step is the chain's 工单检查)."""
+    if not isinstance(value, dict) or "stage" not in value or not set(value) <= {"stage", "steps"}:
+        raise SpecError(f"{where}: a mapping with the key stage (and steps)")
     stage = value["stage"]
     if stage not in STAGES:
         raise SpecError(f"{where}.stage: one of {', '.join(STAGES)}")
-    return {"stage": stage}
+    steps = value.get("steps") or {}
+    if not isinstance(steps, dict) or not all(isinstance(k, str) and v in STAGES for k, v in steps.items()):
+        raise SpecError(f"{where}.steps: a mapping of step name to one of {', '.join(STAGES)}")
+    return {"stage": stage, "steps": dict(steps)}
 
 
 def stage_of(spec) -> str | None:
     """The stage form ``spec`` declares, or None when it is not part of the trace."""
     declared = spec.extensions.get("trace") if spec is not None else None
     return declared["stage"] if declared else None
+
+
+def step_stages(spec) -> dict[str, str]:
+    """{step: stage} of the form's steps that are a stage of their own once signed."""
+    declared = spec.extensions.get("trace") if spec is not None else None
+    return dict(declared.get("steps") or {}) if declared else {}
 
 
 def traced() -> dict[str, str]:
