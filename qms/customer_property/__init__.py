@@ -9,10 +9,19 @@ so adding a part is one line in ``PARTS``.
 The register (:mod:`.register`) is the service every part calls.
 """
 from ..records.procedures import from_parts
-from . import models  # noqa: F401  (the register's tables, for migrations)
+from . import (  # noqa: I001  (one line per part)
+    loss,
+    models,  # noqa: F401  (the register's tables, for migrations)
+    pbx,
+    register_views,
+)
 
 # One line per part module (see the docstring).
-PARTS: tuple = ()
+PARTS: tuple = (
+    register_views,
+    pbx,
+    loss,
+)
 
 
 PROCEDURE = from_parts("QP-CP", PARTS)
