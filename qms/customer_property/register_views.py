@@ -65,8 +65,8 @@ def register_xlsx():
         abort(422, description=" ".join(m for msgs in exc.errors.values() for m in msgs))
     loc, moment = current_locale(), utcnow()
     depts = {d.id: d.label(loc) for d in _departments()}
-    header = [_("Property code"), _("Kind"), _("Customer"), _("Phone"), _("Model"), _("Licence no."), _("Where installed"),
-              _("State"), _("Since"), _("Department")]
+    header = [_("Property code"), _("Kind"), _("Customer"), _("Phone"), _("Model"), _("Licence no."),
+              _("Where installed"), _("State"), _("Since"), _("Department")]
     rows = ([i.code, reg.kind_label(i.kind, loc), i.customer_name, i.phone, i.model, i.licence_no, i.location,
              reg.state_label(i.state, loc), fmt(i.state_since), depts.get(i.department_id, "")]
             for i in query.export_rows(f))

@@ -4,16 +4,16 @@ until a re-inspection round passes; rounds refused after a pass or while one is 
 approved. Dates not before the application, installation or earlier round, never in the future.
 covers: CP-01, CP-02, CP-04"""
 import pytest
-from werkzeug.exceptions import Forbidden
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import Forbidden
 
 from qms.customer_property import register as reg
 from qms.customer_property.pbx_hooks import item_of
 from qms.extensions import db
 from qms.records import service
-from qms.records.models import Record
 from qms.records import spec as specs
+from qms.records.models import Record
 from tests import factories as F
 from tests.customer_property.pbx_helpers import APPLICATION, application, day, inspect, people, round_
 from tests.support.records import fill, sign
