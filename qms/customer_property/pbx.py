@@ -8,7 +8,8 @@ from .pbx_rounds import PBX, PBX_RE
 
 FORMS = {
     PBX: FormRules(sign_checks=(pbx_checks.sign_licence_copy, pbx_checks.sign_approve),
-                   on_change=(pbx_hooks.application_changed,), panel=pbx_views.application_panel),
+                   on_change=(pbx_hooks.application_changed,), panel=pbx_views.application_panel,
+                   pdf_extras=pbx_views.pdf_extras),
     PBX_RE: FormRules(draft_checks=(pbx_checks.check_round,), on_change=(pbx_hooks.round_changed,),
                       panel=pbx_views.round_panel),
 }

@@ -2,10 +2,10 @@
 re-inspection rounds with the button for the next one; on a round, the application and the item."""
 from __future__ import annotations
 
-from ..core.i18n import current_locale
+from ..core.i18n import current_locale, tr
 from ..records import policy
 from ..records import spec as specs
-from ..records.lookup import record_of
+from ..records.lookup import choice_text, choices_text, record_of
 from ..records.models import Record, Status
 from . import register as reg
 from .pbx_checks import check_round
@@ -39,3 +39,17 @@ def round_panel(record: Record, spec, user) -> dict | None:
         return None
     return {"template": "customer_property/pbx/round_panel.html", "application": app,
             "item": _item_view(item_of(app)), "rounds": rounds_of(app), "closed": Status.CLOSED}
+
+
+def pdf_extras(record: Record, locale: str = "zh_CN") -> dict:
+    """The printout's re-inspection rounds, as plain rows (part of the PDF cache key): number, date,
+    the departments taking part, the result, who signed."""
+    rounds, lang = [], "en" if locale == "en" else "zh"
+    for r in (rounds_of(record) if record.number else []):
+        if r.status != Status.CLOSED:
+            continue
+        spec = specs.by_revision(r.form_revision_id)
+        rounds.append((r.display_number, r.values.get("inspected_on") or "",
+                       choices_text(r, "inspection_departments", lang=lang), choice_text(r, "result", lang=lang),
+                       r.signatures[-1].printed_name if r.signatures else "", tr(spec.title, locale)))
+    return {"rounds": tuple(rounds)}
