@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
 from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
+from .customer_property import demo_register
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -14,6 +15,8 @@ from .seed import DEMO_USERS
 
 # The complaints package's parts, each with its own demo records (their load() returns how many).
 COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
+# The customer-property package's parts (issue #14), the same way.
+PROPERTY_DEMOS = (demo_register,)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
@@ -63,7 +66,7 @@ def records() -> int:
         if signatures:
             _sign(record, username)
         made += 1
-    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS)
+    return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS + PROPERTY_DEMOS)
 
 
 def _nonconformities() -> int:
