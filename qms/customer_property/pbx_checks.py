@@ -14,7 +14,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..records.lookup import record_of
 from ..records.models import Attachment, Record, Status
-from .pbx_rounds import FAIL, PBX, last_inspected_on, passed, passed_round, rounds_of
+from . import register as reg
+from .pbx_hooks import FLOW, item_of
+from .pbx_rounds import FAIL, PBX, inspected, last_inspected_on, passed, passed_round, rounds_of
 
 
 def sign_licence_copy(record: Record, spec, step, user) -> str | None:
@@ -29,7 +31,12 @@ def sign_licence_copy(record: Record, spec, step, user) -> str | None:
 
 def sign_approve(record: Record, spec, step, user) -> str | None:
     """Formal use is approved only for a PBX that passed (S003 「检验合格后,客户方可正式使用小交换机」)."""
-    if step.name != "approve" or passed(record):
+    if step.name != "approve":
+        return None
+    item = item_of(record)
+    if item is not None and item.state not in FLOW:
+        return " ".join(reg.refusals(item))  # reported lost, damaged or unsuitable since it passed
+    if passed(record):
         return None
     return _("The PBX failed its on-site inspection: formal use can be approved only after a re-inspection "
              "round (PBX re-inspection record) has passed.")
@@ -49,7 +56,7 @@ def check_round(record: Record | None, values: dict, user) -> dict:
         return {}  # an empty or unknown link is the declaration's message
     if app.status not in (Status.IN_PROGRESS, Status.CLOSED):
         return {"application": [_("This application was voided or replaced; choose the current one.")]}
-    if app.values.get("inspection_result") != FAIL or not any(s.step == "inspect" for s in app.signatures):
+    if app.values.get("inspection_result") != FAIL or not inspected(app):
         return {"application": [_("Only a PBX whose signed inspection failed is re-inspected.")]}
     done = passed_round(app)
     if done is not None and (record is None or done.id != record.id):

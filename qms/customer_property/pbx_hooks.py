@@ -14,6 +14,9 @@ from . import register as reg
 from .pbx_rounds import FAIL, INSPECT, PASS, PBX
 
 SOURCE_KEY = "pbx"
+# The states the application and its rounds move an item between; any other (a loss report's
+# unsuitable, returned) was set by another record and is left alone.
+FLOW = (reg.PENDING, reg.RECTIFICATION, reg.ACCEPTED, reg.IN_USE)
 
 
 def _original(record: Record) -> Record:
@@ -64,6 +67,8 @@ def application_changed(record: Record, spec, new: bool = False) -> None:
     else:
         reg.register(original, source_key=SOURCE_KEY, state=item.state, by=by, **described)
     state = _state_of(record)
+    if item.state not in FLOW:
+        return  # reported lost, damaged or unsuitable, or returned: the PBX flow no longer moves it
     if state == reg.RECTIFICATION and item.state == reg.ACCEPTED:
         return  # a passed round already accepted it: the failed first inspection is history
     if state == reg.ACCEPTED or state == reg.IN_USE or item.state in (reg.PENDING, reg.RECTIFICATION):
@@ -76,7 +81,7 @@ def round_changed(record: Record, spec, new: bool = False) -> None:
         return
     app = record_of(record.values, "application", PBX)
     item = item_of(app) if app is not None else None
-    if item is None or item.state == reg.IN_USE:
+    if item is None or item.state not in FLOW or item.state == reg.IN_USE:
         return
     by = signer(record)
     result = record.values.get("result")

@@ -2,18 +2,19 @@
 (an unknown code refused on the field, 422 in the API), says how and when the customer was told (not
 before it was found, never in the future); once submitted the item is unsuitable and the gate stops
 it; the customer's signature is required to close it; a nonconformity (source customer_property) is
-raised from the report's page.
-covers: CP-07, CP-01, CP-02"""
+raised from the report's page; a PBX reported damaged after passing is not approved for use.
+covers: CP-07, CP-01, CP-02, CP-04"""
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from qms.customer_property import register as reg
+from qms.customer_property.pbx_hooks import item_of
 from qms.extensions import db
 from qms.records import customer_sign, service
 from qms.records import spec as specs
 from qms.records.links import linked
 from tests import factories as F
-from tests.customer_property.pbx_helpers import day
+from tests.customer_property.pbx_helpers import application, day, inspect, people
 from tests.records.customer_sign_helpers import data_url, drawing
 from tests.support.api import token_for
 from tests.support.records import sign
@@ -91,3 +92,17 @@ def test_cp07_a_nonconformity_is_raised_from_the_report_page(app, client):
     assert resp.status_code == 302
     [nc] = linked("CA-NC", "source_record", rec.id)
     assert nc.values["source"] == "customer_property" and nc.number
+
+
+def test_cp07_a_pbx_reported_damaged_after_passing_is_not_approved_for_use(app):
+    p = people()
+    rec = application(p["clerk"])
+    inspect(rec, p["inspector"], "pass")
+    item = item_of(rec)
+    sign(_report(p["clerk"], item.code), p["clerk"])
+    assert item.state == reg.UNSUITABLE
+    with pytest.raises(service.SignatureRefused) as refused:
+        service.sign(rec, p["head"], F.PASSWORD)
+    assert item.code in refused.value.message
+    db.session.rollback()
+    assert item_of(rec).state == reg.UNSUITABLE and rec.status == "in_progress"
