@@ -46,13 +46,13 @@ def register_page():
         rows, nxt = query.page(f)
     except query.BadFilter as exc:
         errors, rows, nxt, f = exc.errors, [], None, query.Filters()
-    status = 422 if errors else 200
+    depts = _departments()
     return render_template("customer_property/register/index.html", rows=rows, next_after=nxt, errors=errors,
                            typed={k: (request.args.get(k) or "") for k in query.FILTERS},
                            kinds=[(k, reg.kind_label(k, loc)) for k in reg.KINDS],
                            states=[(s, reg.state_label(s, loc)) for s in reg.STATES],
-                           departments=_departments(), colour=info.COLOUR,
-                           dept_names={d.id: d.label(loc) for d in _departments()}, filtered=bool(f.typed)), status
+                           departments=depts, colour=info.COLOUR, dept_names={d.id: d.label(loc) for d in depts},
+                           filtered=bool(f.typed)), 422 if errors else 200
 
 
 @bp.route("/customer-property.xlsx")
