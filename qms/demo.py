@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from .auth.models import Department, User
 from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
-from .customer_property import demo_workorders, demo_works
+from .customer_property import demo_register, demo_workorders, demo_works
 from .extensions import db
 from .records import service
 from .records import spec as specs
@@ -18,8 +18,8 @@ from .traceability import demo_chain, demo_facilities
 COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewards, demo_month)
 # The traceability chain of 0756-2216688 (issue #14): each part's demo records, before the work orders.
 TRACE_DEMOS = (demo_chain,)
-# The customer-property package's parts, each with its own demo records.
-PROPERTY_DEMOS = (demo_works, demo_workorders)
+# The customer-property package's parts (issue #14), each with its own demo records.
+PROPERTY_DEMOS = (demo_register, demo_works, demo_workorders)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",

@@ -9,15 +9,21 @@ so adding a part is one line in ``PARTS``.
 The register (:mod:`.register`) is the service every part calls.
 """
 from ..records.procedures import from_parts
-from . import (
+from . import (  # noqa: I001  (one line per part)
+    loss,
     maint,
     models,  # noqa: F401  (the register's tables, for migrations)
+    pbx,
+    register_views,
     workorders,
     works_part,
 )
 
 # One line per part module (see the docstring).
 PARTS: tuple = (
+    register_views,
+    pbx,
+    loss,
     works_part,
     maint,
     workorders,

@@ -41,6 +41,9 @@ class PropertyItem(db.Model):
         Index("ix_customer_property_phone", "phone_key", "id"),
         Index("ix_customer_property_state", "state", "kind", "id"),
         Index("ix_customer_property_kind", "kind", "id"),
+        # The register page's state-only and department filters (register_query), in id order.
+        Index("ix_customer_property_state_id", "state", "id"),
+        Index("ix_customer_property_department", "department_id", "id"),
     )
 
 
