@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/lines.py
 	$(BIN)/python bench/complaints.py
 	$(BIN)/python bench/trace.py
+	$(BIN)/python bench/workorders.py
 
 setup: system-packages $(STAMP)
 

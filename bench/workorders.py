@@ -147,7 +147,7 @@ def main():
         ("register, closed, due in one month of 2025 (HTTP)",
          get("/r/CP-WO/?status=closed&due_at_from=2025-06-01&due_at_to=2025-06-30")),
         ("register, open, rural repairs (HTTP)", get("/r/CP-WO/?status=in_progress&order_type=repair&area=rural")),
-        ("floor: an empty form's register page (HTTP; the machine's load shows here)", get("/r/IT-QA/")),
+        ("floor: an empty customer search page (HTTP; the machine's load shows here)", get("/customers/")),
         ("register SQL only: open and due this week, 50 rows", in_app(lambda: _rows(
             {"status": "in_progress", "due_at_from": "2026-11-30", "due_at_to": "2026-12-06"}))),
         ("register SQL only: open repairs due by today, 50 rows", in_app(lambda: _rows(

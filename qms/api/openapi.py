@@ -1,6 +1,7 @@
 """OpenAPI 3 document generated from the form declarations."""
 from __future__ import annotations
 
+from ..customer_property import register as property_register
 from ..records import spec as specs
 from ..records.models import STATUSES
 
@@ -128,6 +129,34 @@ def _trace_paths() -> dict:
             "nodes": {"type": "array", "items": node}, "edges": {"type": "array", "items": edge}}}, 422)}}}
 
 
+def _property_paths() -> dict:
+    """The customer-property register (qms.customer_property.register_api): its items and one item."""
+    item = {"type": "object", "properties": {
+        "code": {"type": "string"}, "kind": {"type": "string", "enum": list(property_register.KINDS)},
+        "state": {"type": "string", "enum": list(property_register.STATES)}, "phone": {"type": "string"},
+        "customer_name": {"type": "string"}, "model": {"type": "string"}, "licence_no": {"type": "string"}}}
+    code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 20}}
+    return {
+        "/api/v1/customer-property": {"get": {
+            "summary": "The customer-property register, newest first (keyset: after)",
+            "parameters": [
+                {"name": "phone", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                {"name": "kind", "in": "query", "schema": {"type": "string", "enum": list(property_register.KINDS)}},
+                {"name": "state", "in": "query", "schema": {"type": "string", "enum": list(property_register.STATES)}},
+                {"name": "department", "in": "query", "schema": {"type": "string", "maxLength": 20}},
+                {"name": "after", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+            "responses": _responses("200", {"type": "object", "properties": {
+                "items": {"type": "array", "items": item}, "next": {"type": "string", "nullable": True}}}, 422)}},
+        "/api/v1/customer-property/{code}": {"get": {
+            "summary": "One item: whether it may be connected (refusals empty) and its state history",
+            "parameters": [code],
+            "responses": _responses("200", {"type": "object", "properties": {
+                **item["properties"], "refusals": {"type": "array", "items": {"type": "string"}},
+                "events": {"type": "array", "items": {"type": "object"}}}}, 404)}},
+    }
+
+
 def document() -> dict:
     """The whole OpenAPI 3.0 document."""
     codes = [s.code for s in specs.all_specs()]
@@ -216,6 +245,7 @@ def document() -> dict:
                                                        "responses": _responses("201", rec, 403, 404, 409, 422)}},
         **_customer_paths(),
         **_trace_paths(),
+        **_property_paths(),
     }
     return {
         "openapi": "3.0.3",

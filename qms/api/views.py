@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, NotFound
 
-from ..auth.models import ApiToken
+from ..auth.tokens import json_error as _error
+from ..auth.tokens import token_required
 from ..core import attachments as storage
 from ..core.i18n import current_locale
 from ..extensions import db
@@ -26,27 +27,6 @@ from . import openapi
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _error(status: int, message: str, fields: dict | None = None):
-    body = {"error": message, "status": status}
-    if fields:
-        body["fields"] = fields
-    return jsonify(body), status
-
-
-def token_required(view):
-    """Authenticate ``Authorization: Bearer <token>``; 401 otherwise."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return _error(401, _("A bearer token is required."))
-        row = db.session.execute(select(ApiToken).where(
-            ApiToken.token_hash == ApiToken.digest(header[7:].strip()), ApiToken.revoked_at.is_(None))).scalar()
-        if row is None or not row.user.active:
-            return _error(401, _("The token is not valid."))
-        g.api_user = row.user
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def _body() -> dict:

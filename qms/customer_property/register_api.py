@@ -1,21 +1,16 @@
 """The register's JSON (CP-01, CP-02): ``GET /api/v1/customer-property?phone=&kind=&state=&department=``
 (keyset: ``after``, ``limit`` 1-200) and ``GET /api/v1/customer-property/<code>`` (the item, the gate's
-verdict and its events). Bearer tokens as the engine's API; a bad filter → 422 with field messages.
-
-The token check is the engine API's (``qms.api.views.token_required``) written again in a few lines:
-the API package sits above the procedures and may not be imported from here.
+verdict and its events). Bearer tokens as the engine's API (``auth.tokens.token_required``, the one
+check); a bad filter → 422 with field messages.
 """
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from ..auth.models import ApiToken
+from ..auth.tokens import json_error as _error
+from ..auth.tokens import token_required
 from ..core.i18n import current_locale
-from ..extensions import db
 from . import register as reg
 from . import register_info as info
 from . import register_query as query
@@ -23,30 +18,8 @@ from . import register_query as query
 bp = Blueprint("cp_register_api", __name__, url_prefix="/api/v1/customer-property")
 
 
-def _error(status: int, message: str, fields: dict | None = None):
-    body = {"error": message, "status": status}
-    if fields:
-        body["fields"] = fields
-    return jsonify(body), status
-
-
-def _token_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return _error(401, _("A bearer token is required."))
-        row = db.session.execute(select(ApiToken).where(
-            ApiToken.token_hash == ApiToken.digest(header[7:].strip()), ApiToken.revoked_at.is_(None))).scalar()
-        if row is None or not row.user.active:
-            return _error(401, _("The token is not valid."))
-        g.api_user = row.user
-        return view(*args, **kwargs)
-    return wrapper
-
-
 @bp.route("")
-@_token_required
+@token_required
 def items():
     """The register, filtered, newest first: ``{"items": [...], "next": <after> | null}``."""
     limit = request.args.get("limit", str(query.PAGE))
@@ -66,7 +39,7 @@ def items():
 
 
 @bp.route("/<code>")
-@_token_required
+@token_required
 def item(code: str):
     """One item with the gate's verdict (``refusals``: empty when it may be connected) and its events."""
     found = reg.by_code(code)
