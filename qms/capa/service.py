@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from ..auth.models import Department
+from ..core.errors import ValidationFailed
 from ..core.timeutil import today
 from ..records import service
 from ..records import spec as specs
@@ -29,6 +32,32 @@ def open_nonconformity(source_record: Record | None, source: str, department_id:
               "description": description, "requirement": requirement}
     return service.create_automatic(specs.get(NC), values, department_id, cause_record=source_record,
                                     actor=actor, cause=None if source_record is not None else source)
+
+
+def raise_from(record: Record, source: str, user, department_code: str, severity: str, description: str,
+               not_submitted: str) -> Record:
+    """A person raises a nonconformity from another procedure's record page (a complaint, a property
+    loss report): the department at fault by code, the severity, the description — each checked with
+    a message on its field (ValidationFailed), and ``not_submitted`` on ``record`` while it has no
+    number yet. Then :func:`open_nonconformity`, with ``user`` as its actor."""
+    errors: dict = {}
+    dept = Department.by_code(department_code or "")
+    if dept is None:
+        errors["department"] = [_("Not a valid choice.")]
+    if severity not in SEVERITIES:
+        errors["severity"] = [_("Not a valid choice.")]
+    if not (description or "").strip():
+        errors["description"] = [_("This field is required.")]
+    elif len(description) > 4000:
+        errors["description"] = [_("At most %(max)d characters.", max=4000)]
+    if record.number is None:
+        errors["record"] = [not_submitted]
+    if errors:
+        raise ValidationFailed(errors)
+    return open_nonconformity(record, source, dept.id, severity, description.strip(), actor=user)
+
+
+SEVERITIES = ("minor", "general", "serious")  # CA-NC's severity choices
 
 
 def draft_round(nc: Record, author, finding: str, requirement: str = "", verify_after_days: int = 30,

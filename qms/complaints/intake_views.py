@@ -19,6 +19,7 @@ from ..records import spec as specs
 from ..records.links import linked
 from ..records.lookup import choice_text
 from ..records.models import Record
+from ..records.views import load_record
 from . import clocks, intake, repeat
 from .intake_nc import raise_nonconformity
 
@@ -63,20 +64,11 @@ def panel(record, spec, user) -> dict:
             "letter": reply_letter_ready(record)}
 
 
-def _record(record_id: int, action: str = "view") -> tuple[Record, object]:
-    record = db.session.get(Record, record_id)
-    if record is None or record.form_code != intake.INQ:
-        abort(404)
-    spec = specs.by_revision(record.form_revision_id)
-    policy.require(current_user, action, spec, record)
-    return record, spec
-
-
 @bp.route("/complaints/intake/<int:record_id>/nonconformity", methods=["POST"])
 @login_required
 def nonconformity(record_id: int):
     """Raise a nonconformity from the complaint (the company's own fault)."""
-    record, _spec = _record(record_id)
+    record, _spec = load_record(intake.INQ, record_id)
     policy.require(current_user, "create", specs.get(NC))
     f = request.form
     with web_write(_("Nonconformity raised.")) as w:
@@ -91,7 +83,7 @@ def nonconformity(record_id: int):
 @login_required
 def reply_180(record_id: int):
     """The written reply to the 180 complaint centre (S003 「将处理过程及结果采取书面形式回复180投诉中心」)."""
-    record, spec = _record(record_id)
+    record, spec = load_record(intake.INQ, record_id)
     if not reply_letter_ready(record):
         abort(404)
     handle = next(s for s in record.signatures if s.step == "handle")

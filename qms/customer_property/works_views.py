@@ -12,23 +12,14 @@ from ..core import pdf
 from ..core.i18n import current_locale
 from ..core.timeutil import local, utcnow
 from ..core.writes import web_write
-from ..extensions import db
 from ..records import policy, service
 from ..records import spec as specs
 from ..records.lookup import record_of
-from ..records.models import IN_PROGRESS, Record
+from ..records.models import IN_PROGRESS
+from ..records.views import load_record
 from . import register, works
 
 bp = Blueprint("customer_property_works", __name__)
-
-
-def _record(record_id: int, code: str, action: str = "view") -> tuple[Record, object]:
-    record = db.session.get(Record, record_id)
-    if record is None or record.form_code != code:
-        abort(404)
-    spec = specs.by_revision(record.form_revision_id)
-    policy.require(current_user, action, spec, record)
-    return record, spec
 
 
 def _item_view(item) -> dict | None:
@@ -68,7 +59,7 @@ def upload_document(record_id: int, kind: str):
     """One of the two required documents, attached under its name (设计文件-… / 测试报告-…)."""
     if kind not in works.DOCUMENTS:
         abort(404)
-    record, spec = _record(record_id, works.WORKS)
+    record, spec = load_record(works.WORKS, record_id)
     f = request.files.get("file")
     if f is None or not f.filename:
         flash(_("Choose a file to upload."), "error")
@@ -83,7 +74,7 @@ def upload_document(record_id: int, kind: str):
 @login_required
 def open_round(record_id: int):
     """A new acceptance round of the agreement, as a draft holding the default checklist."""
-    agreement, _spec = _record(record_id, works.WORKS)
+    agreement, _spec = load_record(works.WORKS, record_id)
     spec = specs.get(works.ROUND)
     policy.require(current_user, "create", spec)
     data = MultiDict({"agreement": agreement.number or f"#{agreement.id}",
@@ -101,7 +92,7 @@ def open_round(record_id: int):
 @login_required
 def rectification_letter(record_id: int):
     """The rectification letter of a failed round (S003 「若验收不合格,向客户致函要求整改」)."""
-    record, _spec = _record(record_id, works.ROUND)
+    record, _spec = load_record(works.ROUND, record_id)
     if not works.letter_ready(record):
         abort(404)
     data = pdf.cached(f"works-letter-{record.id}-{record.version}",
