@@ -4,6 +4,7 @@ linked back to its work order; the devices it registered appear with their state
 covers: IT-03, IT-07"""
 from qms.core import timeutil
 from qms.traceability import trace
+from tests import factories as F
 from tests.customer_property import workorders_helpers as W
 from tests.support.clock import at
 
@@ -27,3 +28,16 @@ def test_it07_a_work_order_and_its_inspection_are_stages_of_the_trace(app):
     assert [s.step for s in inspection[0].signatures] == ["工单检查"] and inspection[0].valid
     assert (f"r{wo.id}:inspect", f"r{wo.id}", "装移机/修障工单") in t.edges
     assert any(a == f"r{wo.id}" and b == f"r{biz.id}" for a, b, _label in t.edges)  # the slip it was issued from
+
+
+def test_it07_a_pbx_and_its_reinspection_rounds_stand_with_the_equipment(app):
+    """CP-04 on the trace: the application, the failed inspection's round and the PBX item's history."""
+    from tests.customer_property import pbx_helpers as P
+    who = P.people()
+    application = P.application(who["clerk"])
+    P.inspect(application, who["inspector"], "fail")
+    again = P.round_(application, who["inspector"], "pass")
+    t = trace.build("+86 756 2216688", F.user("quality_manager", "EMD"))
+    equipment = [n.key for s, _label, nodes in t.stages() if s == "property" for n in nodes]
+    assert f"r{application.id}" in equipment and f"r{again.id}" in equipment
+    assert [i.state for i in t.items if i.item.kind == "pbx"] == ["检验/验收合格"]
