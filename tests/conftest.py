@@ -80,7 +80,14 @@ def _pg_database(template: str | None = None) -> str:
     name = f"qms_t_{os.getpid()}_{next(_counter)}"
     admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        if template is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        elif conn.dialect.server_version_info >= (15,):
+            # PostgreSQL 15 copies a template block by block through the WAL by default: ~0.5 s a
+            # test here. Copying its files (fsync is off in the throwaway cluster) takes ~25 ms.
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY = FILE_COPY'))
+        else:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     admin.dispose()
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
