@@ -20,7 +20,6 @@ import argparse
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -30,7 +29,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import login, pct, prepared, timed  # noqa: E402
+from bench.run import insert_records, login, prepared, print_table, timed  # noqa: E402
 from qms.auth.models import User  # noqa: E402
 from qms.complaints import desk, intake, month_summary, repeat  # noqa: E402
 from qms.complaints.month_figures import count_month  # noqa: E402
@@ -94,12 +93,7 @@ def seed(path: Path, n: int, customers: int, people: list, revision: int) -> Non
     seq: dict[int, int] = {}
 
     def flush():
-        con.executemany("INSERT INTO records (id, form_code, form_revision_id, number, year, seq, revision_no, status, "
-                        "current_step, department_id, created_by_id, created_at, updated_at, due_on, data, "
-                        "search_text, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", recs)
-        con.executemany("INSERT INTO record_facets (record_id, form_code, field, value) VALUES (?,?,?,?)", facets)
-        con.executemany("INSERT INTO signatures (record_id, step, meaning, user_id, printed_name, signed_at, "
-                        "content_hash) VALUES (?,?,?,?,?,?,?)", sigs)
+        insert_records(con, recs, facets, sigs)
         con.executemany("INSERT INTO customer_entries (record_id, form_code, department_id, at, phone_key, phone_rev, "
                         "name_key, account_key, phone, name) VALUES (:record_id, :form_code, :department_id, :at, "
                         ":phone_key, :phone_rev, :name_key, :account_key, :phone, :name)", entries)
@@ -246,10 +240,7 @@ def main():
                                             "AND status='in_progress'")).scalar()
     print(f"\n{count:,} complaints ({opened:,} open, {total:,} in {MONTH}), {customers:,} customers; "
           "SQLite, in-process Flask test client\n")
-    print("| measurement | runs | p50 ms | p95 ms |")
-    print("|---|---:|---:|---:|")
-    for label, samples, runs in results:
-        print(f"| {label} | {runs} | {statistics.median(samples):.1f} | {pct(samples, 95):.1f} |")
+    print_table(results)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,29 @@ def pct(samples, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+RECORDS_SQL = ("INSERT INTO records (id, form_code, form_revision_id, number, year, seq, revision_no, status, "
+               "current_step, department_id, created_by_id, created_at, updated_at, due_on, data, "
+               "search_text, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+FACETS_SQL = "INSERT INTO record_facets (record_id, form_code, field, value) VALUES (?,?,?,?)"
+SIGNATURES_SQL = ("INSERT INTO signatures (record_id, step, meaning, user_id, printed_name, signed_at, "
+                  "content_hash) VALUES (?,?,?,?,?,?,?)")
+
+
+def insert_records(con, recs: list, facets: list, sigs: list) -> None:
+    """Write bulk-seeded records, their facets and signatures (the shapes the services write)."""
+    con.executemany(RECORDS_SQL, recs)
+    con.executemany(FACETS_SQL, facets)
+    con.executemany(SIGNATURES_SQL, sigs)
+
+
+def print_table(results) -> None:
+    """The benchmark's table: rows of (label, samples in ms, runs)."""
+    print("| measurement | runs | p50 ms | p95 ms |")
+    print("|---|---:|---:|---:|")
+    for label, samples, runs in results:
+        print(f"| {label} | {runs} | {statistics.median(samples):.1f} | {pct(samples, 95):.1f} |")
+
+
 def timed(fn, n):
     out = []
     for _ in range(n):

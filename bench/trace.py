@@ -21,7 +21,6 @@ import argparse
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,7 +30,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import login, pct, prepared, timed  # noqa: E402
+from bench.run import insert_records, login, prepared, print_table, timed  # noqa: E402
 from qms.core import timeutil  # noqa: E402
 from qms.extensions import db  # noqa: E402
 from qms.records import spec as specs  # noqa: E402
@@ -87,12 +86,7 @@ class Seeder:
 
     def flush(self):
         con = self.con
-        con.executemany("INSERT INTO records (id, form_code, form_revision_id, number, year, seq, revision_no, status, "
-                        "current_step, department_id, created_by_id, created_at, updated_at, due_on, data, "
-                        "search_text, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.recs)
-        con.executemany("INSERT INTO record_facets (record_id, form_code, field, value) VALUES (?,?,?,?)", self.facets)
-        con.executemany("INSERT INTO signatures (record_id, step, meaning, user_id, printed_name, signed_at, "
-                        "content_hash) VALUES (?,?,?,?,?,?,?)", self.sigs)
+        insert_records(con, self.recs, self.facets, self.sigs)
         con.executemany("INSERT INTO customer_entries (record_id, form_code, department_id, at, phone_key, phone_rev, "
                         "name_key, account_key, pinyin_key, initials_key, phone, name) VALUES (:record_id, :form_code, "
                         ":department_id, :at, :phone_key, :phone_rev, :name_key, :account_key, :pinyin_key, "
@@ -221,10 +215,7 @@ def main():
         cust = db.session.execute(db.text("SELECT count(*) FROM records WHERE form_code = 'IT-BIZ'")).scalar()
     print(f"\n{count:,} records ({wos:,} work orders, {cust:,} customers with a slip and an allocation); "
           f"the traced number has {shown} records; SQLite, in-process Flask test client\n")
-    print("| measurement | runs | p50 ms | p95 ms |")
-    print("|---|---:|---:|---:|")
-    for label, samples, runs in results:
-        print(f"| {label} | {runs} | {statistics.median(samples):.1f} | {pct(samples, 95):.1f} |")
+    print_table(results)
 
 
 if __name__ == "__main__":

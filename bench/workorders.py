@@ -17,7 +17,6 @@ import argparse
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import login, pct, prepared, timed  # noqa: E402
+from bench.run import insert_records, login, prepared, print_table, timed  # noqa: E402
 from qms.auth.models import User  # noqa: E402
 from qms.core import timeutil  # noqa: E402
 from qms.extensions import db  # noqa: E402
@@ -57,12 +56,7 @@ def seed(path: Path, n: int, people: list, revision: int) -> None:
     seq: dict[int, int] = {}
 
     def flush():
-        con.executemany("INSERT INTO records (id, form_code, form_revision_id, number, year, seq, revision_no, status, "
-                        "current_step, department_id, created_by_id, created_at, updated_at, due_on, data, "
-                        "search_text, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", recs)
-        con.executemany("INSERT INTO record_facets (record_id, form_code, field, value) VALUES (?,?,?,?)", facets)
-        con.executemany("INSERT INTO signatures (record_id, step, meaning, user_id, printed_name, signed_at, "
-                        "content_hash) VALUES (?,?,?,?,?,?,?)", sigs)
+        insert_records(con, recs, facets, sigs)
         con.commit()
         for rows in (recs, facets, sigs):
             rows.clear()
@@ -161,10 +155,7 @@ def main():
         opened = db.session.execute(db.text("SELECT count(*) FROM records WHERE form_code='CP-WO' "
                                             "AND status='in_progress'")).scalar()
     print(f"\n{count:,} work orders ({opened:,} open); SQLite, in-process Flask test client\n")
-    print("| measurement | runs | p50 ms | p95 ms |")
-    print("|---|---:|---:|---:|")
-    for label, samples in results:
-        print(f"| {label} | {n} | {statistics.median(samples):.1f} | {pct(samples, 95):.1f} |")
+    print_table([(label, samples, n) for label, samples in results])
 
 
 if __name__ == "__main__":
