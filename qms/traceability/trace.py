@@ -95,6 +95,11 @@ class Trace:
     allocations: list  # [NumberAllocation] of the numbers, newest first
     truncated: bool = False
 
+    @property
+    def record_count(self) -> int:
+        """The records on the trace (a step shown as a stage of its own is its record's, not another)."""
+        return sum(1 for n in self.nodes if not n.step)
+
     def stages(self) -> list[tuple[str, str, list]]:
         """[(stage, heading, nodes)] for every stage, in order (an empty stage is shown as a gap)."""
         return [(s, str(label), [n for n in self.nodes if n.stage == s]) for s, label in trace_stages.STAGES.items()]

@@ -25,6 +25,7 @@ def test_it07_a_work_order_and_its_inspection_are_stages_of_the_trace(app):
     t = trace.build("0756-2216688", p.quality)
     inspection = [n for s, _label, nodes in t.stages() if s == "inspection" for n in nodes]
     assert [n.key for n in inspection] == [f"r{wo.id}:inspect"]
+    assert t.record_count == 2 and len(t.nodes) == 3  # the inspection is the work order's, not a third record
     assert [s.step for s in inspection[0].signatures] == ["工单检查"] and inspection[0].valid
     assert (f"r{wo.id}:inspect", f"r{wo.id}", "装移机/修障工单") in t.edges
     assert any(a == f"r{wo.id}" and b == f"r{biz.id}" for a, b, _label in t.edges)  # the slip it was issued from
