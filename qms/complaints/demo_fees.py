@@ -5,20 +5,16 @@ orphan Monternet register drafted from them. The demo signs as its own users wit
 (``service.sign_verified``, as the importer does after checking it once); never run on live data."""
 from __future__ import annotations
 
-import base64
-import io
 import re
 from datetime import date, datetime, timedelta
 
-from PIL import Image, ImageDraw
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..auth.models import User
 from ..core.timeutil import today
-from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
+from ..records.demo_support import ink_data_url
+from ..records.demo_support import user as _user
 from .fees_forms import FEE, SUMMARIES
 from .fees_month import draft_summary
 
@@ -99,18 +95,11 @@ FLOWS = [
 ]
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _ink() -> str:
     """A customer's signature as the pad draws it (a PNG data URL)."""
-    img = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(img).line([(40, 140), (150, 50), (260, 150), (380, 60), (540, 130)], fill=(11, 31, 77, 255),
-                             width=4)
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return ink_data_url([(40, 140), (150, 50), (260, 150), (380, 60), (540, 130)])
 
 
 def _run(steps: list[dict], signers: list[str]) -> None:

@@ -8,18 +8,16 @@ Signed with ``sign_verified``: a demo has no one to type the password (the demo 
 the app layer's, ``qms.seed``)."""
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
-from PIL import Image, ImageDraw
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..auth.models import User
 from ..core.timeutil import local, utcnow
-from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
+from ..records.demo_support import ink
+from ..records.demo_support import user as _user
 from ..records.links import linked
 from . import keycust
 
@@ -42,8 +40,6 @@ VISITS = [
 ]
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _new(code: str, user: User, values: dict, sign: bool = True):
@@ -54,12 +50,7 @@ def _new(code: str, user: User, values: dict, sign: bool = True):
 
 
 def _ink() -> bytes:
-    img = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(img).line([(40, 140), (150, 50), (260, 150), (380, 60), (540, 130)], fill=(11, 31, 77, 255),
-                             width=4)
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
+    return ink([(40, 140), (150, 50), (260, 150), (380, 60), (540, 130)])
 
 
 def load() -> int:

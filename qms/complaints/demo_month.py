@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..auth.models import User
 from ..core.timeutil import today
-from ..extensions import db
 from ..records import service
 from ..records import spec as specs
+from ..records.demo_support import user as _user
 from ..records.webforms import to_formdata
 from ..reminders.workcal import add_months
 from . import month_summary
@@ -26,8 +24,6 @@ PATTERN = [("billing", "phone", "general", True), ("billing", "counter", "minor"
 NAMES = ["陈建国", "李海燕", "王志明", "张丽华", "刘德才", "黄美玲", "周文斌", "吴秀英"]
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _sign(record, username: str) -> None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..auth.models import User
 from ..core import timeutil
-from ..extensions import db
 from ..records import service
 from ..records import spec as specs
+from ..records.demo_support import user as _user
 from . import network_clock
 from .network_table import FORM
 
@@ -44,8 +42,6 @@ CASES = [
 ]
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _form(values: dict, now) -> MultiDict:

@@ -11,15 +11,14 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from PIL import Image, ImageDraw
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..auth.models import User
 from ..core.timeutil import today
-from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
+from ..records.demo_support import ink
+from ..records.demo_support import user as _user
 from ..records.models import Record
 from .loss import LOSS as LOSS_FORM
 from .pbx_hooks import item_of
@@ -46,8 +45,6 @@ LOSS = {"what": "damaged", "description": "现场检验后搬运话务台时跌�
         "customer_answer": "客户同意由我司送修,修复后重新检验。", "disposition": "送厂家维修,费用由我司承担。"}
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _day(n: int) -> str:
@@ -55,12 +52,7 @@ def _day(n: int) -> str:
 
 
 def _ink() -> bytes:
-    img = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(img).line([(40, 150), (160, 60), (280, 140), (400, 50), (560, 120)], fill=(11, 31, 77, 255),
-                             width=4)
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
+    return ink([(40, 150), (160, 60), (280, 140), (400, 50), (560, 120)])
 
 
 def _application(head: User, clerk: User, values: dict, inspection: str | None, rounds: tuple,

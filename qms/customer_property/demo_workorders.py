@@ -6,19 +6,15 @@ its inspection. Times are counted back from now, so the demo is never in the fut
 own users with no password typed (``service.sign_verified``, as the importer does); never run on live data."""
 from __future__ import annotations
 
-import base64
-import io
 from datetime import timedelta
 
-from PIL import Image, ImageDraw
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..auth.models import User
 from ..core.timeutil import local, utcnow
-from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
+from ..records.demo_support import ink_data_url
+from ..records.demo_support import user as _user
 from . import register as reg
 from .workorders_rules import BIZ, WO
 
@@ -30,18 +26,11 @@ FAX = {"kind": "fax_g3", "model": "松下 KX-FT872CN", "licence_mark": "yes", "l
        "performance": "pass", "connected": "yes"}
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _ink() -> str:
     """The customer's signature as the pad draws it (a PNG data URL)."""
-    img = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(img).line([(40, 150), (130, 40), (230, 160), (330, 50), (450, 150), (560, 70)],
-                             fill=(11, 31, 77, 255), width=4)
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return ink_data_url([(40, 150), (130, 40), (230, 160), (330, 50), (450, 150), (560, 70)])
 
 
 def _rows(*devices) -> dict:

@@ -12,14 +12,14 @@ import io
 from datetime import timedelta
 
 from PIL import Image, ImageDraw
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..auth.models import User
 from ..core.timeutil import today
-from ..extensions import db
 from ..records import customer_sign, service
 from ..records import spec as specs
+from ..records.demo_support import ink
+from ..records.demo_support import user as _user
 from . import works
 
 PHONE, CUSTOMER = "0756-2216688", "珠海海天贸易有限公司"
@@ -31,17 +31,10 @@ AGREEMENT = {"customer_name": CUSTOMER, "phone_number": PHONE, "contact_person":
 FAILED = {"接地与防雷": "分线箱接地电阻实测 12Ω,超过设计值 4Ω", "标识": "3 楼至 8 楼分线箱无编号标识"}
 
 
-def _user(username: str) -> User | None:
-    return db.session.execute(select(User).where(User.username == username)).scalar()
 
 
 def _ink() -> bytes:
-    img = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(img).line([(40, 120), (140, 60), (230, 150), (360, 70), (520, 140)], fill=(11, 31, 77, 255),
-                             width=4)
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
+    return ink([(40, 120), (140, 60), (230, 150), (360, 70), (520, 140)])
 
 
 def _pdf(title: str) -> bytes:
