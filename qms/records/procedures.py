@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
 from flask import current_app, has_app_context
@@ -84,11 +84,35 @@ def from_parts(code: str, parts: tuple) -> Procedure:
             out.update(getattr(part, name, {}))
         return out
 
+    def forms() -> dict:
+        # Two parts may add to one form (a statistics part counting another part's records): their
+        # rules are joined as the Registry joins two packages'.
+        out: dict = {}
+        for part in parts:
+            for code, rules in getattr(part, "FORMS", {}).items():
+                out[code] = join_rules(out[code], rules, code) if code in out else rules
+        return out
+
     def joined(name: str) -> tuple:
         return tuple(item for part in parts for item in getattr(part, name, ()))
 
-    return Procedure(code, forms=merged("FORMS"), blueprints=joined("BLUEPRINTS"), reminders=joined("RULES"),
+    return Procedure(code, forms=forms(), blueprints=joined("BLUEPRINTS"), reminders=joined("RULES"),
                      audit_actions=merged("AUDIT_ACTIONS"), extensions=merged("EXTENSIONS"), sweeps=joined("SWEEPS"))
+
+
+def join_rules(a: FormRules, b: FormRules, code: str) -> FormRules:
+    """Two parts' rules for one form: the hook tuples concatenated; a single-valued hook (panel,
+    printout extras, link alias, lookups) may come from one part only."""
+    out = {}
+    for f in fields(FormRules):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, tuple):
+            out[f.name] = x + y
+        elif x is not None and y is not None:
+            raise ValueError(f"{code}: two parts declare {f.name}")
+        else:
+            out[f.name] = x if x is not None else y
+    return FormRules(**out)
 
 
 class Registry:

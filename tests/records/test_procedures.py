@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 import qms
 from qms.records import service
 from qms.records import spec as specs
-from qms.records.procedures import FormRules, Procedure, Registry, load
+from qms.records.procedures import FormRules, Procedure, Registry, from_parts, load
 from qms.records.spec import SpecError, parse
 from tests import factories as F
 from tests.support.forms import MOCK_FORMS_DIR
@@ -175,3 +175,22 @@ def test_a_stored_revision_stays_readable_when_its_package_key_is_gone(app):
     with pytest.raises(SpecError, match="retired_key"):
         parse(raw, "TEST-OLD.yaml")
     assert specs.by_revision(row.id).code == "TEST-OLD"
+
+
+def test_two_parts_of_one_package_may_add_to_one_form():
+    """A statistics part may count another part's records: both parts' hooks run,
+    but a form's panel still comes from one part only."""
+    def first(*_a):
+        return None
+
+    def second(*_a):
+        return None
+
+    one = type("One", (), {"FORMS": {"X": FormRules(on_change=(first,), panel=first)}})
+    two = type("Two", (), {"FORMS": {"X": FormRules(on_change=(second,), checks=(second,))}})
+    proc = from_parts("QP-X", (one, two))
+    assert proc.forms["X"].on_change == (first, second)
+    assert proc.forms["X"].checks == (second,) and proc.forms["X"].panel is first
+    clash = type("Clash", (), {"FORMS": {"X": FormRules(panel=second)}})
+    with pytest.raises(ValueError, match="panel"):
+        from_parts("QP-X", (one, clash))
