@@ -16,7 +16,7 @@ from ..core.i18n import current_locale
 from ..core.timeutil import utcnow
 from ..records import export, policy
 from . import techniques_export as xlsx
-from .techniques_pareto import DIMENSIONS, pareto, register_args
+from .techniques_pareto import pareto, register_args
 from .techniques_period import BY, Period, parse
 from .techniques_sheets import SHEETS, tally
 
