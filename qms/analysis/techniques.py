@@ -16,7 +16,7 @@ from ..core.i18n import current_locale
 from ..core.timeutil import utcnow
 from ..records import export, policy
 from . import techniques_export as xlsx
-from .techniques_pareto import pareto, register_args
+from .techniques_pareto import OWN, pareto, register_args
 from .techniques_period import BY, Period, parse
 from .techniques_sheets import SHEETS, tally
 
@@ -54,14 +54,17 @@ def index():
 
 def _paretos(p: Period) -> list[dict]:
     out, dept, locale = [], _scope(), current_locale()
+    own = _("settled where taken")
     for dim, title in dimension_labels().items():
         bars = pareto(dim, p, locale, dept)
         rows = []
         for b in bars:
             parts = []
-            for form, n in b.parts.items():
-                args = register_args(dim, form, b.key, p)
-                parts.append((form, n, url_for("records.register_view", code=form, **args) if args else ""))
+            for part, n in b.parts.items():
+                form = part.removesuffix(OWN)
+                args = register_args(dim, part, b.key, p)
+                label = form if part == form else f"{form} {own}"
+                parts.append((label, n, url_for("records.register_view", code=form, **args) if args else ""))
             rows.append({"bar": b, "parts": parts, "href": parts[0][2] if len(parts) == 1 else ""})
         chart = charts.pareto([(b.label, b.count, b.share) for b in bars], f"pareto-{dim}", title, _("No data"),
                               [r["href"] for r in rows])

@@ -33,6 +33,7 @@ COUNTED = (IN_PROGRESS, CLOSED)
 RECEIVED = "received_at"  # every complaint form's time of receipt (a register filter)
 DIMENSIONS = ("category", "cause", "department", "item")
 UNKNOWN = ""  # a complaint whose form leaves the dimension empty
+OWN = "+own"  # a part of a department's bar: complaints with no handling department, counted where taken
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Complaint:
     cause: str | None = None
     department: str | None = None  # the handling department (a choice of department codes)
     item: str | None = None  # a flow choice (one form, several kinds of complaint)
+    # The register filter listing the complaints with no handling department: settled where they were
+    # taken, so counted under the record's own department.
+    own: tuple = ()
 
     def field_of(self, dimension: str) -> str | None:
         """The field holding ``dimension``, or None."""
@@ -52,7 +56,8 @@ class Complaint:
 
 
 COMPLAINTS = (
-    Complaint("CS-INQ", category="category", cause="cause", department="handling_department"),  # 客户投诉查询表
+    Complaint("CS-INQ", category="category", cause="cause", department="handling_department",  # 客户投诉查询表
+              own=(("outcome", "on_spot"),)),  # settled on the spot by the first responder: not dispatched
     Complaint("TS-FEE", category="dispute_type", cause="cause", department="handling_department", item="flow"),
     Complaint("CS-NET", category="category"),  # 网络质量投诉处理单: no cause, handled where it was taken
 )
@@ -66,7 +71,7 @@ class Bar:
     label: str
     count: int
     share: float = 0.0
-    parts: dict = field(default_factory=dict)  # {form code: count}
+    parts: dict = field(default_factory=dict)  # {part: count}: a form code (+ OWN: its own-department share)
 
 
 def loaded() -> list[tuple[Complaint, object]]:
@@ -86,24 +91,28 @@ def _received(src: Complaint, period: Period, department_id: int | None):
 
 
 def grouped(src: Complaint, dimension: str, period: Period, department_id: int | None = None) -> list[tuple]:
-    """[(key, count)] of one form's complaints in ``period`` by ``dimension``, grouped by the database.
-    The key is the field's value (None when empty); by department without a field, the record's
-    department id; by item without a flow field, the form code."""
+    """[(key, count, own department id)] of one form's complaints in ``period`` by ``dimension``, grouped
+    by the database. The key is the field's value (None when empty); by department without a field,
+    the record's department id; by item without a flow field, the form code. By a department field,
+    a complaint that names none (settled where it was taken) has the record's department as its third."""
     received, conds = _received(src, period, department_id)
     name = src.field_of(dimension)
+    base = select().select_from(received).join(Record, Record.id == received.record_id)
     if name:
         facet = aliased(RecordFacet, name="dim")
-        key = facet.value
-        stmt = (select(key, func.count()).select_from(received).join(Record, Record.id == received.record_id)
-                .outerjoin(facet, and_(facet.record_id == received.record_id, facet.field == name)))
+        keys = [facet.value, Record.department_id] if dimension == "department" else [facet.value]
+        stmt = base.add_columns(*keys, func.count()).outerjoin(
+            facet, and_(facet.record_id == received.record_id, facet.field == name))
     elif dimension == "department":
-        key = Record.department_id
-        stmt = select(key, func.count()).select_from(received).join(Record, Record.id == received.record_id)
+        keys = [Record.department_id]
+        stmt = base.add_columns(*keys, func.count())
     else:
-        n = db.session.execute(select(func.count()).select_from(received)
-                               .join(Record, Record.id == received.record_id).where(*conds)).scalar()
-        return [(src.form if dimension == "item" else None, n)] if n else []
-    return list(db.session.execute(stmt.where(*conds).group_by(key)).all())
+        n = db.session.execute(base.add_columns(func.count()).where(*conds)).scalar()
+        return [(src.form if dimension == "item" else None, n, None)] if n else []
+    rows = db.session.execute(stmt.where(*conds).group_by(*keys)).all()
+    if name and dimension == "department":
+        return [(value, n, None if value else dept) for value, dept, n in rows]
+    return [(value, n, None) for value, n in rows]
 
 
 def _choice(spec, name: str | None, value: str, locale: str) -> str:
@@ -118,11 +127,12 @@ def pareto(dimension: str, period: Period, locale: str, department_id: int | Non
     bars: dict[str, Bar] = {}
     codes = dict(db.session.execute(select(Department.id, Department.code)).all()) if dimension == "department" else {}
     for src, spec in loaded():
-        for value, n in grouped(src, dimension, period, department_id):
-            key, label = _key(src, spec, dimension, value, codes, locale)
+        for value, n, own in grouped(src, dimension, period, department_id):
+            key, label = _key(src, spec, dimension, codes.get(own) if own else value, codes, locale, own is not None)
             bar = bars.setdefault(key, Bar(key, label, 0))
             bar.count += n
-            bar.parts[src.form] = bar.parts.get(src.form, 0) + n
+            part = src.form + (OWN if own is not None else "")
+            bar.parts[part] = bar.parts.get(part, 0) + n
     out = sorted(bars.values(), key=lambda b: (-b.count, b.key == UNKNOWN, b.label))
     total, run = sum(b.count for b in out), 0
     for b in out:
@@ -131,14 +141,14 @@ def pareto(dimension: str, period: Period, locale: str, department_id: int | Non
     return out
 
 
-def _key(src: Complaint, spec, dimension: str, value, codes: dict, locale: str) -> tuple[str, str]:
-    """A grouped value as a bar's key and label (in ``locale``)."""
+def _key(src: Complaint, spec, dimension: str, value, codes: dict, locale: str, own: bool = False) -> tuple[str, str]:
+    """A grouped value as a bar's key and label (in ``locale``); ``own``: ``value`` is already a department code."""
     if dimension == "item":
         title = tr(spec.title, locale)
         if src.item and value:
             return f"{src.form}:{value}", _choice(spec, src.item, value, locale)
         return src.form, title
-    if dimension == "department" and not src.department:
+    if dimension == "department" and not src.department and not own:
         value = codes.get(value)
     if value in (None, ""):
         with force_locale(locale):
@@ -148,13 +158,17 @@ def _key(src: Complaint, spec, dimension: str, value, codes: dict, locale: str) 
     return str(value), _choice(spec, src.field_of(dimension), str(value), locale)
 
 
-def register_args(dimension: str, form: str, key: str, period: Period) -> dict | None:
-    """The register filter of ``form`` listing the complaints behind one bar's share, or None when
-    the register cannot filter by it (a value not recorded)."""
+def register_args(dimension: str, part: str, key: str, period: Period) -> dict | None:
+    """The register filter of a part's form (``Bar.parts``) listing the complaints behind its share of
+    one bar, or None when the register cannot filter by it (a value not recorded)."""
+    form, own = part.removesuffix(OWN), part.endswith(OWN)
     src = next((c for c in COMPLAINTS if c.form == form), None)
     if src is None or key == UNKNOWN:
         return None
     args = {f"{RECEIVED}_from": period.start.isoformat(), f"{RECEIVED}_to": period.end.isoformat()}
+    if own:
+        dept_id = Department.id_of(key)
+        return {**args, "department": dept_id, **dict(src.own)} if dept_id and src.own else None
     if dimension == "item":
         if src.item and ":" in key:
             args[src.item] = key.split(":", 1)[1]

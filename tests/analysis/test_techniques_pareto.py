@@ -88,6 +88,17 @@ def test_da04_pareto_of_one_department_counts_only_its_records(november):
     assert {b.key: b.count for b in acc} == {"roaming": 1, "coverage": 1}
 
 
+def test_da04_a_complaint_settled_on_the_spot_counts_for_the_department_that_took_it(client, november):
+    clerk = F.user("clerk", "TDD")
+    inquiry(clerk, "2026-11-21T10:00", outcome="on_spot", on_spot_answer="当场解释清楚", handling_department="",
+            cause="customer")
+    bars = {b.key: b for b in pareto("department", _period(), "zh_CN")}
+    assert bars["TDD"].count == 2 and bars["TDD"].parts == {"CS-INQ": 1, "CS-INQ+own": 1}
+    F.login(client, F.user("quality_manager", "EMD"))
+    html = client.get("/analysis/techniques/pareto?from=2026-11-01&to=2026-11-30").get_data(as_text=True)
+    assert f"department={F.dept('TDD').id}&amp;outcome=on_spot" in html
+
+
 def test_da04_pareto_page_links_each_bar_to_its_filtered_register(client, november):
     F.login(client, F.user("quality_manager", "EMD"))
     page = client.get("/analysis/techniques/pareto?from=2026-11-01&to=2026-11-30")
