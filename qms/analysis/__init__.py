@@ -8,8 +8,8 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
-    reminders,
     meetings,
+    reminders,
 )
 
 # One line per part module (see the docstring).
