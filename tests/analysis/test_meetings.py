@@ -6,11 +6,13 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from qms.analysis import actions
+from qms import seed
+from qms.analysis import actions, demo_meetings
 from qms.core.errors import SignatureRefused, ValidationFailed
 from qms.extensions import db
 from qms.records import service
 from qms.records import spec as specs
+from qms.records.models import Record
 from qms.reminders import engine, rules
 from qms.reminders.models import Notification, ReminderWatch
 from tests import factories as F
@@ -241,3 +243,18 @@ def test_DA03_the_meeting_page_lists_its_actions_and_the_new_form_has_the_agenda
     assert 'id="facility-status"' in page
     new = client.get("/r/DA-MEETING/new?meeting_type=om&month=2026-11").get_data(as_text=True)
     assert "就上月交换机的实占容量" in new
+
+
+def test_DA03_the_demo_holds_four_meetings_a_month_for_eleven_months_and_the_2025_review(app):
+    clock(12, 3)
+    seed.demo_users()
+    made = demo_meetings.load()
+    db.session.commit()
+    meetings = db.session.execute(select(Record).where(Record.form_code == "DA-MEETING")).scalars().all()
+    assert len(meetings) == 44 and {m.status for m in meetings} == {"closed"}
+    assert {m.values["month"] for m in meetings} == {f"2026-{i:02d}" for i in range(1, 12)}
+    states = [s.state for m in meetings for s in actions.states(m)]
+    assert {"done", "open", "late"} <= set(states) and states.count("late") == 1
+    [review] = db.session.execute(select(Record).where(Record.form_code == "DA-REVIEW")).scalars().all()
+    assert [s.state for s in actions.states(review)] == ["done", "done", "open"]
+    assert made == 44 + 1 + len(states) + 3
