@@ -9,11 +9,13 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     reminders,
+    survey,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    survey,
 )
 
 
