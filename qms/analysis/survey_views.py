@@ -35,8 +35,13 @@ def _campaign(record_id: int) -> Record:
 def pareto_chart(results: scoring.Results, chart_id: str = "survey-pareto"):
     """The Pareto of dissatisfied answers by element (DA-04), as inline SVG."""
     lang = "en" if current_locale() == "en" else "zh"
-    return charts.pareto([(label[lang], n, share) for label, n, share in results.pareto()], chart_id,
+    return charts.pareto([(_short(label[lang]), n, share) for label, n, share in results.pareto()], chart_id,
                          _("Pareto of dissatisfied answers by element"), _("No dissatisfied answers"))
+
+
+def _short(label: str) -> str:
+    """An element's name as a bar's label (the chart keeps 8 characters; the elements table has them all)."""
+    return label if len(label) <= 7 else label[:6] + "…"
 
 
 def summary(campaign: Record, results: scoring.Results) -> dict:
@@ -76,7 +81,7 @@ def results(record_id: int):
     return render_template("analysis/survey/results.html", campaign=campaign, res=res, fig=summary(campaign, res),
                            chart=pareto_chart(res), cmp=scoring.compare(campaign, res), low=low,
                            raised=actions.raised_for(campaign), may_raise=actions.may_raise(current_user, campaign),
-                           may_take=may_take, stale=may_take and results_stale(campaign),
+                           may_take=may_take, stale=may_take and _taken(campaign) and results_stale(campaign),
                            severities=_severities(), departments=_departments(),
                            default_dept={e.field: actions.default_department(e.field) for e in res.elements})
 
@@ -155,4 +160,9 @@ def survey_panel(record, spec, user) -> dict:
     res = scoring.score(record)
     may_take = record.status == IN_PROGRESS and policy.can(user, "edit", spec, record)
     return {"template": "analysis/survey/panel.html", "fig": summary(record, res), "res": res,
-            "may_take": may_take, "stale": may_take and results_stale(record)}
+            "may_take": may_take, "stale": may_take and _taken(record) and results_stale(record)}
+
+
+def _taken(record) -> bool:
+    """The results were taken once (the warning that they went stale means nothing before)."""
+    return record.values.get("responses_count") is not None
