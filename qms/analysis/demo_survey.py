@@ -75,8 +75,9 @@ def load() -> int:
     old = _campaign(2025, "both", 300)
     made = 1 + _responses(old, 2025, 260, date(2025, 12, 1))
     survey_service.take_results(old, _user("quality"), "zh_CN")
-    data = to_formdata(specs.get(SURVEY), {**old.values, "conclusion": (
-        "总分达到满意水平；「电话资费满意情况」和「189电话业务受理」低于 80 分，已开具不合格项，由市场部和客户服务部制定改进措施。")})
+    conclusion = ("总分达到满意水平；「电话资费满意情况」和「189电话业务受理」低于 80 分，已开具不合格项，"
+                  "由市场部和客户服务部制定改进措施。")
+    data = to_formdata(specs.get(SURVEY), {**old.values, "conclusion": conclusion})
     service.update(old, _user("quality"), data, "zh_CN", old.version)
     _sign(old, "quality")
     # 企业管理部 raised the tariffs element; the 189 line's is still to be raised from the page.
