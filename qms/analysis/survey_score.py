@@ -2,9 +2,9 @@
 and year on year.
 
 The answers are counted in SQL: how many responses ticked each level of each element (the signed
-responses linked to the campaign, each one's JSON values read once and unpivoted by ``json_each`` /
-``json_each_text``, then grouped). Everything else is worked out from those counts (at most 11 × 5
-numbers), so 10,000 responses score in one pass over their rows, never one Python object per response.
+responses linked to the campaign, each one's JSON values read once). Everything else is worked out
+from those counts (at most 11 × 5 numbers), so 10,000 responses score in one pass over their rows,
+never one Python object per response.
 
 * element score = the mean points of its answers (a blank answer, "not applicable", is left out);
 * item score = the mean of its elements' scores (``rollup: average``) or of all its answers
@@ -103,14 +103,19 @@ _LINKED = ("FROM records r JOIN record_facets f ON f.record_id = r.id AND f.form
 _WHERE = "WHERE r.form_code = :form AND r.status = :closed"
 
 
-def _answers_sql(dialect: str, fields: list[str]) -> str:
-    """(element, answer, responses) of a campaign: each response's JSON read once, its element keys
-    unpivoted (json_each / json_each_text: plain JSON parses faster than jsonb) and counted.
-    ``fields`` are e1..eN (checked when the declaration loads), so they are safe as literals."""
-    keys = ", ".join(f"'{f}'" for f in fields)
-    each = "json_each_text(r.data::json)" if dialect == "postgresql" else "json_each(r.data)"
-    return (f"SELECT je.key, je.value, count(*) {_LINKED} CROSS JOIN {each} AS je {_WHERE} "
-            f"AND je.key IN ({keys}) GROUP BY je.key, je.value")
+def _answers_sql(dialect: str, fields: list[str], levels: tuple) -> str:
+    """(element, answer, responses) rows of a campaign, each response's JSON read once. PostgreSQL
+    unpivots the element keys (json_each_text over plain JSON, which parses faster than jsonb) and
+    groups; SQLite extracts the eleven values once into a materialised table and sums each level in
+    one row (its json_each is slower than eleven json_extract calls). ``fields`` are e1..eN and ``levels``
+    integers, both checked when the declaration loads, so they are safe as literals."""
+    if dialect == "postgresql":
+        keys = ", ".join(f"'{f}'" for f in fields)
+        return (f"SELECT je.key, je.value, count(*) {_LINKED} CROSS JOIN json_each_text(r.data::json) AS je "
+                f"{_WHERE} AND je.key IN ({keys}) GROUP BY je.key, je.value")
+    cols = ", ".join(f"json_extract(r.data, '$.{f}') AS {f}" for f in fields)
+    sums = ", ".join(f"sum({f} = {v})" for f in fields for v in levels)
+    return f"WITH x AS MATERIALIZED (SELECT {cols} {_LINKED} {_WHERE}) SELECT {sums} FROM x"
 
 
 def count_answers(campaign_id: int, survey: Survey) -> tuple[int, dict]:
@@ -119,8 +124,14 @@ def count_answers(campaign_id: int, survey: Survey) -> tuple[int, dict]:
     params = {"form": RESPONSE, "campaign": str(campaign_id), "closed": CLOSED.value}
     fields = [e.field for e in survey.elements]
     counts = {f: dict.fromkeys(survey.values, 0) for f in fields}
-    rows = db.session.execute(text(_answers_sql(db.engine.dialect.name, fields)), params).all()
+    dialect = db.engine.dialect.name
+    rows = db.session.execute(text(_answers_sql(dialect, fields, survey.values)), params).all()
+    if dialect != "postgresql":  # one row of sums, element by element, level by level
+        pairs = [(f, v) for f in fields for v in survey.values]
+        rows = [(f, v, n) for (f, v), n in zip(pairs, rows[0], strict=True)]
     for key, value, n in rows:
+        if n is None:  # SQLite's sum over no response
+            continue
         level = int(value) if value is not None and str(value).lstrip("-").isdigit() else None
         if level in counts[key]:  # a value off the scale (a revision's older scale) is not an answer
             counts[key][level] += int(n)
