@@ -41,7 +41,7 @@ def pareto_chart(results: scoring.Results, chart_id: str = "survey-pareto"):
 
 def _short(label: str) -> str:
     """An element's name as a bar's label (the chart keeps 8 characters; the elements table has them all)."""
-    return label if len(label) <= 7 else label[:6] + "…"
+    return label if len(label) <= 6 else label[:5] + "…"
 
 
 def summary(campaign: Record, results: scoring.Results) -> dict:
