@@ -15,7 +15,7 @@ from ..records import spec as specs
 from ..records.lookup import choice_text
 from . import survey_score as scoring
 from .survey_spec import declaration_of
-from .survey_views import _campaign
+from .survey_views import campaign_or_404
 
 bp = Blueprint("analysis_survey_print", __name__)
 
@@ -30,7 +30,7 @@ def _context(campaign) -> dict:
 @login_required
 def letter(record_id: int):
     """The 征询函 for mailing: one page per customer, printed as many times as letters are sent."""
-    campaign = _campaign(record_id)
+    campaign = campaign_or_404(record_id)
     policy.require(current_user, "export", specs.by_revision(campaign.form_revision_id), campaign)
     now = utcnow()
     with record_language():
@@ -46,6 +46,6 @@ def letter(record_id: int):
 @login_required
 def script(record_id: int):
     """The phone script: the greeting, one question per element with the answers to read, the close."""
-    campaign = _campaign(record_id)
+    campaign = campaign_or_404(record_id)
     new_url = url_for("records.new", code=scoring.RESPONSE, campaign=campaign.display_number, method="phone")
     return render_template("analysis/survey/script.html", new_url=new_url, **_context(campaign))

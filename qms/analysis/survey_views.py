@@ -24,7 +24,8 @@ from .survey_checks import results_stale
 bp = Blueprint("analysis_survey", __name__)
 
 
-def _campaign(record_id: int) -> Record:
+def campaign_or_404(record_id: int) -> Record:
+    """The campaign record ``record_id`` the reader may view (404 or 403 otherwise)."""
     record = db.session.get(Record, record_id)
     if record is None or record.form_code != scoring.SURVEY:
         abort(404)
@@ -73,7 +74,7 @@ def index():
 def results(record_id: int):
     """A campaign's results: items, elements (with each level's count), the Pareto of dissatisfied
     answers, year on year, and the nonconformities raised for low elements."""
-    campaign = _campaign(record_id)
+    campaign = campaign_or_404(record_id)
     res = scoring.score(campaign)
     spec = specs.by_revision(campaign.form_revision_id)
     may_take = campaign.status == IN_PROGRESS and policy.can(current_user, "edit", spec, campaign)
@@ -90,19 +91,19 @@ def results(record_id: int):
 @login_required
 def take(record_id: int):
     """Take the results the responses give now into the campaign's close step."""
-    campaign = _campaign(record_id)
+    campaign = campaign_or_404(record_id)
     with web_write(_("Results taken from the responses: check them and close the campaign.")):
         actions.take_results(campaign, current_user, current_locale())
-    return redirect(request.form.get("next") == "record" and url_for("records.detail", code=scoring.SURVEY,
-                                                                      record_id=record_id)
-                    or url_for(".results", record_id=record_id))
+    if request.form.get("next") == "record":  # taken from the campaign's own page: back there
+        return redirect(url_for("records.detail", code=scoring.SURVEY, record_id=record_id))
+    return redirect(url_for(".results", record_id=record_id))
 
 
 @bp.route("/analysis/survey/<int:record_id>/nonconformity/<field>", methods=["POST"])
 @login_required
 def raise_nc(record_id: int, field: str):
     """企业管理部 raises the nonconformity for one low-scoring element (once)."""
-    campaign = _campaign(record_id)
+    campaign = campaign_or_404(record_id)
     with web_write(_("Nonconformity opened.")) as w:
         nc = actions.raise_low(campaign, field, current_user, request.form.get("department", ""),
                                request.form.get("severity", ""), request.form.get("description", ""))
@@ -115,7 +116,7 @@ def raise_nc(record_id: int, field: str):
 @login_required
 def results_xlsx(record_id: int):
     """The results as a workbook: one line per item and per element, then year on year."""
-    campaign = _campaign(record_id)
+    campaign = campaign_or_404(record_id)
     policy.require(current_user, "export", specs.by_revision(campaign.form_revision_id), campaign)
     res = scoring.score(campaign)
     fig = summary(campaign, res)

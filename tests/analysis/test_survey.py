@@ -236,3 +236,11 @@ def test_da02_results_page_excel_letter_and_script(p, client):
     script = client.get(f"/analysis/survey/{camp.id}/script").get_data(as_text=True)
     assert "请问您对我公司「语音清晰情况」满意吗" in script and camp.display_number in script
     assert client.get("/analysis/survey?lang=en").status_code == 200
+    # Taken from the campaign's own page (its panel), back to it with the results written.
+    record_page = client.get(f"/r/DA-SURVEY/{camp.id}?lang=en").get_data(as_text=True)
+    assert 'id="survey-panel"' in record_page and 'id="take-results"' in record_page
+    resp = client.post(f"/analysis/survey/{camp.id}/results", data={"csrf_token": F.csrf_from(record_page),
+                                                                     "next": "record"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/r/DA-SURVEY/{camp.id}")
+    db.session.refresh(camp)
+    assert camp.values["responses_count"] == 1 and camp.values["total_score"] == "95.50"  # charging (100 + 40) / 2 × 15 %
