@@ -10,12 +10,14 @@ from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     meetings,
     reminders,
+    survey,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
     meetings,
+    survey,
 )
 
 
