@@ -8,12 +8,14 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
+    indicators_part,
     reminders,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    indicators_part,
 )
 
 
