@@ -8,6 +8,7 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
+    indicators_part,
     objectives,
     reminders,
 )
@@ -15,6 +16,7 @@ from . import (  # noqa: I001  (one line per part)
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    indicators_part,
     objectives,
 )
 
