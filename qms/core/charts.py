@@ -143,8 +143,7 @@ def trend(points: list[tuple], chart_id: str, title: str, empty: str, hrefs: lis
             h = plot_h * min(max(float(actual) - bottom, 0), span) / span
             w = min(step * 0.7, 40)
             bar = (f'<rect class="bar" x="{cx - w / 2:.1f}" y="{base - h:.1f}" width="{w:.1f}" height="{h:.1f}" '
-                   f'fill="{MISSED if state == "no" else BAR}"><title>{escape(month)}: {escape(str(actual))}'
-                   f'</title></rect>')
+                   f'fill="{MISSED if state == "no" else BAR}"><title>{escape(f"{month}: {actual}")}</title></rect>')
             href = hrefs[i] if hrefs else ""
             out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)
         if target is not None:
