@@ -101,7 +101,8 @@ def index():
     objectives = stats.live_objectives()
     signed = signed_stats(sorted(set(months) | set(period)))
     return render_template("analysis/objectives/index.html", month=month, months=months,
-                           rows=_rows(objectives, months, signed), pareto=_pareto(objectives, period, signed), period_from=period[0], period_to=period[-1],
+                           rows=_rows(objectives, months, signed), pareto=_pareto(objectives, period, signed),
+                           period_from=period[0], period_to=period[-1],
                            may_generate=policy.can(current_user, "create", spec), previous=previous,
                            this_month=this, month_record=stats.of_month(previous))
 
