@@ -91,12 +91,12 @@ def index():
     """The objectives page (DA-01): the current month's figures, the 24-month charts, the Pareto."""
     policy.require(current_user, "view", specs.get(OBJECTIVE))
     this = today().replace(day=1).strftime("%Y-%m")
-    month = _month_arg("month", this)
+    previous = add_months(today().replace(day=1), -1).strftime("%Y-%m")
+    month = _month_arg("month", previous)  # the charts end with the last month that may have its statistics
     months = months_to(month)
     to = _month_arg("to", month)
     start = _month_arg("from", add_months(first_day(to), -11).strftime("%Y-%m"))
     period = months_to_between(start, to)[-120:] or months_to(to, 12)
-    previous = add_months(today().replace(day=1), -1).strftime("%Y-%m")
     spec = specs.get(STATS)
     objectives = stats.live_objectives()
     signed = signed_stats(sorted(set(months) | set(period)))
@@ -166,7 +166,7 @@ def raise_nc(record_id: int):
 def xlsx():
     """The 24-month table of actuals as a workbook (the signed statistics)."""
     policy.require(current_user, "export", specs.get(STATS))
-    month = _month_arg("month", today().replace(day=1).strftime("%Y-%m"))
+    month = _month_arg("month", add_months(today().replace(day=1), -1).strftime("%Y-%m"))
     months = months_to(month)
     labels = department_labels(current_locale())
     header = [_("Objective no."), _("Department"), _("Objective"), _("Unit"), _("Target"), _("Direction"), *months]
