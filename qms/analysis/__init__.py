@@ -9,13 +9,17 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     indicators_part,
+    meetings,
     objectives,
     reminders,
+    survey,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    meetings,
+    survey,
     indicators_part,
     objectives,
 )
