@@ -6,6 +6,8 @@ nonconformity from a missed line.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -45,6 +47,13 @@ def _links(obj: Record, values: dict, dept: str, figures: dict, prefix: str):
     return lambda month: f"{prefix}{rid}" if (rid := figures.get((obj.number, month))) else ""
 
 
+@lru_cache(maxsize=4096)
+def _chart(points: tuple, chart_id: str, title: str, empty: str, hrefs: tuple, legend: tuple):
+    """An objective's chart, kept by what it draws: signed statistics never change, so the same months give
+    the same markup (a new month, an amendment or another language draws a new one)."""
+    return charts.trend(list(points), chart_id, title, empty, list(hrefs), legend)
+
+
 def _rows(objectives: list[Record], months: list[str], signed: dict) -> list[dict]:
     """Each objective in force with its history, current line, chart and words."""
     figures = figure_ids(months)
@@ -58,17 +67,16 @@ def _rows(objectives: list[Record], months: list[str], signed: dict) -> list[dic
         values, dept = obj.values, codes.get(obj.department_id, "")
         link = _links(obj, values, dept, figures, prefix)
         points, hrefs = [], []
-        for m, ln in h.lines:
-            actual = stats.decimal_or_none(ln.get("actual")) if ln else None
-            points.append((m, actual, stats.decimal_or_none(ln.get("target")) if ln else None,
-                           ln.get("met") if ln else "na"))
+        for m, ln in h.lines:  # the stored decimal text: the chart reads it as a number, shows it as written
+            actual = (ln.get("actual") or None) if ln else None
+            points.append((m, actual, (ln.get("target") or None) if ln else None, ln.get("met") if ln else "na"))
             hrefs.append(link(m) if actual is not None else "")
         ind = indicators.INDICATORS.get(values.get("indicator") or "")
         rows.append({"record": obj, "values": values, "department": labels.get(obj.department_id, dept),
                      "current": h.current,
                      "words": tr(ind.words) if ind is not None and values.get("source") == "computed" else "",
-                     "chart": charts.trend(points, f"trend-{obj.id}", values.get("name") or "", _("No data"),
-                                           hrefs, legend),
+                     "chart": _chart(tuple(points), f"trend-{obj.id}", values.get("name") or "", _("No data"),
+                                     tuple(hrefs), legend),
                      "current_href": link(h.current[0]) if h.current else ""})
     return rows
 
