@@ -36,6 +36,8 @@ bench: setup
 	$(BIN)/python bench/trace.py
 	$(BIN)/python bench/workorders.py
 	$(BIN)/python bench/analysis_survey.py
+	$(BIN)/python bench/analysis_indicators.py
+	$(BIN)/python bench/analysis_objectives.py
 
 setup: system-packages $(STAMP)
 

@@ -8,7 +8,9 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
+    indicators_part,
     meetings,
+    objectives,
     reminders,
     survey,
     techniques,
@@ -20,6 +22,8 @@ PARTS = (
     meetings,
     survey,
     techniques,
+    indicators_part,
+    objectives,
 )
 
 
