@@ -225,6 +225,9 @@ def fishbone(effect: str, bones: list[tuple[str, list[tuple[str, bool]]]], chart
         if len(causes) > len(shown):
             out.append(_text(xa - 4, SPINE_Y + (-8 if above else 16), f"+{len(causes) - len(shown)}", "end", "#555"))
     out.append("</svg>")
+    return Markup("".join(out))
+
+
 MISSED, TARGET = "#c0504d", "#e39b2f"
 
 
