@@ -9,11 +9,15 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     reminders,
+    reports,
+    review_pack_views,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    reports,
+    review_pack_views,
 )
 
 
