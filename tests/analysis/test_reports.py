@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
+from qms.analysis import reports_period
 from qms.core import timeutil
 from qms.core.errors import ValidationFailed
 from qms.extensions import db
 from qms.records import service
 from qms.records import spec as specs
 from qms.reminders import duties, engine, rules
-from qms.analysis import reports_period
 from tests import factories as F
 from tests.analysis.reports_helpers import People, approved, moment, report, stored
 from tests.support.api import token_for
