@@ -9,6 +9,7 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     reminders,
+    meetings,
     reports,
     review_pack_views,
 )
@@ -16,6 +17,7 @@ from . import (  # noqa: I001  (one line per part)
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    meetings,
     reports,
     review_pack_views,
 )
