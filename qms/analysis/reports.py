@@ -92,20 +92,20 @@ FORMS = {
 }
 BLUEPRINTS = (bp,)
 RULES = [
-    # S003 gives no day for the monthly report. The engine names a monthly duty's period by the month its
-    # deadline falls in, and the report's period is the month it reports on: so the report of a month is
-    # due at that month's end (as cs07-summary, 「每月底」), its figures taken as late as the last day; a
-    # last day on a holiday moves to the next working day (the month's figures are complete by then).
-    # QP-DA 4.0, reports decisions.
-    {"id": "da01-monthly-report", "requirement": "DA-01", "kind": "monthly", "day": 31, "remind_days_before": 3,
-     "on_holiday": "later", "closes_with": {"form": REPORT, "period_field": "period"},
-     "title": {"zh": "本月统计月报报市电信局和工业区", "en": "The month's report to the bureau and the zone"},
+    # S003 gives no day for the monthly report. The 5th of the next month: the month's figures are complete and
+    # its statistics (da01-stats) signed by then; a 5th on a holiday moves to the next working day. The report
+    # names the month it reports on, so ``offset: 1`` (November's report does December's duty); a weekly
+    # report does no duty (``where: {kind: month}``). QP-DA 4.0, reports decisions.
+    {"id": "da01-monthly-report", "requirement": "DA-01", "kind": "monthly", "day": 5, "remind_days_before": 3,
+     "on_holiday": "later",
+     "closes_with": {"form": REPORT, "period_field": "period", "where": {"kind": "month"}, "offset": 1},
+     "title": {"zh": "上月统计月报报市电信局和工业区", "en": "Last month's report to the bureau and the zone"},
      "recipients": [{"role": "quality_manager", "department": "EMD"}, {"role": "clerk", "department": "EMD"}]},
-    # 「每年」 with no date. The engine names a yearly duty's period by its deadline's year and the review's
-    # year is the year reviewed: so December 31st, once the year's monthly reports are made (the last one is
-    # due that day too); a holiday moves it to the next working day.
-    {"id": "da01-method-review", "requirement": "DA-01", "kind": "yearly", "month": 12, "day": 31,
-     "remind_days_before": 14, "on_holiday": "later", "closes_with": {"form": METHOD, "period_field": "year"},
-     "title": {"zh": "年度统计报表工作流程和统计方法检查", "en": "Yearly review of statistical reporting and methods"},
+    # 「每年」 with no date: the year just ended is reviewed by January 31st (its December report is due on
+    # the 5th); the review names the year reviewed, so ``offset: 1``. QP-DA 4.0, reports decisions.
+    {"id": "da01-method-review", "requirement": "DA-01", "kind": "yearly", "month": 1, "day": 31,
+     "remind_days_before": 14, "on_holiday": "later",
+     "closes_with": {"form": METHOD, "period_field": "year", "offset": 1},
+     "title": {"zh": "上年度统计报表工作流程和统计方法检查", "en": "Review of last year's statistical reporting and methods"},
      "recipients": [{"role": "quality_manager", "department": "EMD"}]},
 ]

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
@@ -17,10 +18,11 @@ from qms.extensions import db
 from qms.records import service
 from qms.records import spec as specs
 from qms.reminders import duties, engine, rules
+from qms.reminders.models import ReminderWatch
 from tests import factories as F
 from tests.analysis.reports_helpers import People, approved, moment, report, stored
 from tests.support.api import token_for
-from tests.support.clock import at
+from tests.support.clock import SH, at
 
 
 @pytest.fixture
@@ -135,19 +137,23 @@ def test_da01_bad_period_is_422_on_the_api(p, client):
 
 def test_da01_monthly_report_closes_its_duty_and_a_weekly_one_does_not(p):
     rule = next(r for r in rules.calendar() if r.id == "da01-monthly-report")
-    timeutil.set_clock(at(11, 20))  # the month's report is due at its end (30 November)
-    engine.ensure_calendar_watches(rules.all_rules(), timeutil.utcnow())
+    engine.ensure_calendar_watches(rules.all_rules(), timeutil.utcnow())  # 3 December
     db.session.commit()
 
     def state(period):
         return next(d.state for d in duties.table([rule], timeutil.utcnow())[0][1] if d.period == period)
 
-    week = approved(report(p.clerk, "week", "2026-W45"), p.clerk, p.head)
-    assert week.status == "closed" and state("2026-11") == duties.OPEN
+    # November's report is due on 5 December (December's duty: the report names the month it reports on).
+    week = approved(report(p.clerk, "week", "2026-W48"), p.clerk, p.head)
+    assert week.status == "closed" and state("2026-12") == duties.OPEN  # a weekly report does no duty
     month = report(p.clerk, "month", "2026-11")
-    assert state("2026-11") == duties.OPEN  # a draft does nothing
+    assert state("2026-12") == duties.OPEN  # a draft does nothing
     approved(month, p.clerk, p.head)
-    assert state("2026-11") == duties.DONE
+    assert state("2026-12") == duties.DONE
+    watch = db.session.execute(select(ReminderWatch).where(
+        ReminderWatch.rule_id == rule.id, ReminderWatch.period == "2026-12",
+        ReminderWatch.subject_type == "calendar")).scalar_one()
+    assert watch.due_at.astimezone(SH).date() == date(2026, 12, 7)  # 5 December 2026 is a Saturday: later
 
 
 def test_da01_method_review_one_per_year_not_a_year_to_come(p):
@@ -173,10 +179,11 @@ def test_da01_method_review_closes_the_yearly_duty(p):
     engine.ensure_calendar_watches(rules.all_rules(), timeutil.utcnow())
     db.session.commit()
     spec = specs.get("DA-METHOD")
-    rec = service.create(spec, p.quality, MultiDict({"year": "2026", "reviewed_on": "2026-12-02",
+    rec = service.create(spec, p.quality, MultiDict({"year": "2025", "reviewed_on": "2026-01-20",
                                                      "findings": "流程运行正常", "decision": "不作调整"}), "zh_CN")
     db.session.commit()
+    ds = duties.table([rule], timeutil.utcnow())[0][1]
+    assert next(d.state for d in ds if d.period == "2026") != duties.DONE
     approved(rec, p.quality, p.gm)
     ds = duties.table([rule], timeutil.utcnow())[0][1]
-    assert next(d.state for d in ds if d.period == "2026") == duties.DONE
-    assert date(2026, 12, 31).year == 2026
+    assert next(d.state for d in ds if d.period == "2026") == duties.DONE  # 2025 reviewed: 2026's duty
