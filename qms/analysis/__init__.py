@@ -8,6 +8,8 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
+    indicators_part,
+    objectives,
     reminders,
     meetings,
     reports,
@@ -18,6 +20,8 @@ from . import (  # noqa: I001  (one line per part)
 PARTS = (
     reminders,
     meetings,
+    indicators_part,
+    objectives,
     reports,
     review_pack_views,
 )

@@ -87,3 +87,64 @@ def grouped(months: list[tuple[str, int, int]], chart_id: str, title: str, legen
             f'<rect x="{LEFT + 100}" y="{ly - 10}" width="10" height="10" fill="{CLOSED}"/>',
             _text(LEFT + 114, ly, legend[1], "start"), "</svg>"]
     return Markup("".join(out))
+
+
+MISSED, TARGET = "#c0504d", "#e39b2f"
+
+
+def _nice(value: float) -> float:
+    """The axis top: the value rounded up to 1, 2 or 5 times a power of ten (at least 1)."""
+    top, scale = max(value, 1.0), 1.0
+    while scale * 10 <= top:
+        scale *= 10
+    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= top)
+
+
+def trend(points: list[tuple], chart_id: str, title: str, empty: str, hrefs: list[str] | None = None,
+          legend: tuple[str, str, str] = ("met", "missed", "target")) -> Markup:
+    """An objective over the months: the actual as a bar per month (coloured met or missed; none where
+    there is no actual) and the target as a line. ``points`` are (month 'YYYY-MM', actual, target,
+    met 'yes'|'no'|'na'), numbers or None; ``hrefs`` make the bars links (the records behind the actual)."""
+    right, base = WIDTH - 10, HEIGHT - BOTTOM
+    plot_w, plot_h = right - LEFT, base - TOP
+    values = [float(v) for _m, a, t, _s in points for v in (a, t) if v is not None]
+    top = _nice(max(values, default=0) * 1.1)
+    step = plot_w / max(len(points), 1)
+    out = _frame(chart_id, title)
+    out += [f'<line x1="{LEFT}" y1="{base}" x2="{right}" y2="{base}" stroke="{AXIS}"/>',
+            f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base}" stroke="{AXIS}"/>',
+            _text(LEFT - 4, TOP + 4, f"{top:g}", "end", "#555"), _text(LEFT - 4, base, "0", "end", "#555")]
+    line = []
+    every = max(1, round(len(points) / 8))  # a label every few months: 24 stay readable
+    for i, (month, actual, target, state) in enumerate(points):
+        cx = LEFT + i * step + step / 2
+        if actual is not None:
+            h = plot_h * max(float(actual), 0) / top
+            w = min(step * 0.7, 40)
+            bar = (f'<rect class="bar" x="{cx - w / 2:.1f}" y="{base - h:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                   f'fill="{MISSED if state == "no" else BAR}"><title>{escape(month)}: {escape(str(actual))}'
+                   f'</title></rect>')
+            href = hrefs[i] if hrefs else ""
+            out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)
+        if target is not None:
+            line.append(f"{cx:.1f},{base - plot_h * float(target) / top:.1f}")
+        if i % every == 0 or i == len(points) - 1:
+            out.append(_text(cx, base + 16, month[2:]))
+    if len(line) > 1:
+        out.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{TARGET}" stroke-width="2" '
+                   f'stroke-dasharray="6 3"/>')
+    elif line:
+        x, y = line[0].split(",")
+        out.append(f'<line x1="{float(x) - step / 2:.1f}" y1="{y}" x2="{float(x) + step / 2:.1f}" y2="{y}" '
+                   f'stroke="{TARGET}" stroke-width="2"/>')
+    if not any(a is not None for _m, a, _t, _s in points):
+        out.append(_text((LEFT + right) / 2, (TOP + base) / 2, empty, fill="#888"))
+    ly = base + 38
+    out += [f'<rect x="{LEFT + 8}" y="{ly - 10}" width="10" height="10" fill="{BAR}"/>',
+            _text(LEFT + 22, ly, legend[0], "start"),
+            f'<rect x="{LEFT + 100}" y="{ly - 10}" width="10" height="10" fill="{MISSED}"/>',
+            _text(LEFT + 114, ly, legend[1], "start"),
+            f'<line x1="{LEFT + 192}" y1="{ly - 5}" x2="{LEFT + 212}" y2="{ly - 5}" stroke="{TARGET}" '
+            f'stroke-width="2" stroke-dasharray="6 3"/>',
+            _text(LEFT + 218, ly, legend[2], "start"), "</svg>"]
+    return Markup("".join(out))
