@@ -9,9 +9,9 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     indicators_part,
+    meetings,
     objectives,
     reminders,
-    meetings,
     reports,
     review_pack_views,
 )

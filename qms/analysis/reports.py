@@ -106,6 +106,6 @@ RULES = [
     {"id": "da01-method-review", "requirement": "DA-01", "kind": "yearly", "month": 1, "day": 31,
      "remind_days_before": 14, "on_holiday": "later",
      "closes_with": {"form": METHOD, "period_field": "year", "offset": 1},
-     "title": {"zh": "上年度统计报表工作流程和统计方法检查", "en": "Review of last year's statistical reporting and methods"},
+     "title": {"zh": "上年度统计报表工作流程和统计方法检查", "en": "Review of last year's reporting and methods"},
      "recipients": [{"role": "quality_manager", "department": "EMD"}]},
 ]

@@ -156,14 +156,22 @@ def corrective_actions(period: Period) -> Tally:
     return _grouped("CA-CAPA", "reply_due_on", period, {"effective": "effective"})
 
 
-def open_past_due(form: str, when: str, period: Period, day: date) -> int:
-    """Records of ``form`` of ``period`` (by facet ``when``) still in progress after their due day, on ``day``."""
+def open_past_due(form: str, when: str, period: Period, day: date, due: str | None = None) -> int:
+    """Records of ``form`` of ``period`` (by facet ``when``) still in progress after their due day, on
+    ``day``: the due day is the facet ``due`` when given (a date field that is not the form's due field),
+    else the record's due day (its declared ``due_field``)."""
     if specs.get(form) is None:
         return 0
     w = _facet("w")
     q = (select(func.count()).select_from(Record).join(w, _between(w, form, when, *_bounds(period)))
-         .where(Record.form_code == form, Record.status == IN_PROGRESS, Record.due_on.is_not(None),
-                Record.due_on < day))
+         .where(Record.form_code == form, Record.status == IN_PROGRESS))
+    if due is None:
+        q = q.where(Record.due_on.is_not(None), Record.due_on < day)
+    elif due == when:
+        q = q.where(w.value < day.isoformat())
+    else:
+        d = _facet("d")
+        q = q.join(d, and_(d.record_id == Record.id, d.form_code == form, d.field == due, d.value < day.isoformat()))
     return db.session.execute(q).scalar() or 0
 
 

@@ -22,11 +22,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.lookup import names
+from ..core.i18n import tr
 from ..core.timeutil import today
 from ..extensions import db
-from ..records.links import LIVE, linked
+from ..records.links import LIVE
 from ..records.models import CLOSED, IN_PROGRESS, Record
 from . import reports_counts as counts
+from .actions import open_actions_of
+from .indicators import INDICATORS, series
 from .reports_checks import METHOD, STATS
 from .reports_period import Period
 
@@ -88,6 +91,14 @@ class Pack:
         return next(s for s in self.sections if s.key == key)
 
 
+def indicator(key: str, period: Period) -> tuple[str, str, int]:
+    """An indicator over the period's months (the kept counts summed: numerators over denominators):
+    (its label, '96.5% (193/200)' or '—', the denominator)."""
+    values = series(key, period.months())
+    num, den = sum(v.numerator for v in values), sum(v.denominator for v in values)
+    return tr(INDICATORS[key].label), f"{rate(num, den)} ({num}/{den})" if den else "—", den
+
+
 def rate(part: int, whole: int) -> str:
     """``part`` of ``whole`` as a percentage with one decimal ('95.0%'), '—' when there is nothing to count."""
     if not whole:
@@ -130,7 +141,7 @@ def _previous_actions(period: Period) -> Section:
     if review is None:
         s.empty = _("No earlier management review is recorded: there are no actions to follow up.")
         return s
-    actions = linked(ACTION, "source", review.id, statuses=LIVE)
+    actions = open_actions_of(review)
     open_ = [a for a in actions if a.status != CLOSED]
     day = today()
     late = [a for a in open_ if str(_values(a).get("due_on") or "9999") < day.isoformat()]
@@ -265,7 +276,8 @@ def _objectives(period: Period) -> Section:
 def _processes(period: Period, day: date) -> Section:
     s = Section("processes")
     wo, key = counts.work_orders(period), counts.key_services(period)
-    if not wo.total and not key.total:
+    shares = [indicator(k, period) for k in ("fee_disputes_24h", "keycust_on_time", "workorders_in_limit")]
+    if not wo.total and not key.total and not any(den for _l, _v, den in shares):
         s.empty = _("No work orders (CP-WO) or key-customer services (CS-KEY) in the period.")
         return s
     rows = []
@@ -274,8 +286,9 @@ def _processes(period: Period, day: date) -> Section:
         late = counts.open_past_due(form, when, period, day)
         closed = t.count("status", CLOSED)
         rows.append([title, t.total, closed, rate(closed, t.total), late])
-    s.facts = [(r[0], _("%(n)d, %(rate)s done, %(late)d open past their limit", n=r[1], rate=r[3], late=r[4]))
-               for r in rows]
+    s.facts = [(label, value) for label, value, _den in shares]
+    s.facts += [(r[0], _("%(n)d, %(rate)s done, %(late)d open past their limit", n=r[1], rate=r[3], late=r[4]))
+                for r in rows]
     s.tables = [Table(_("Services"), [_("Process"), _("Records"), _("Done"), _("Done share"), _("Open past limit")],
                       rows)]
     return s
@@ -289,8 +302,9 @@ def _nonconformities(period: Period, day: date) -> Section:
         s.empty = _("No nonconformities were found and no corrective actions fell due in the period.")
         return s
     stale = counts.nc_stale(period, day)
-    late_capa = counts.open_past_due("CA-CAPA", "reply_due_on", period, day)
-    s.facts = [(_("Nonconformities found"), nc.total), (_("Of them closed"), nc.count("status", CLOSED)),
+    late_capa = counts.open_past_due("CA-CAPA", "reply_due_on", period, day, due="reply_due_on")
+    s.facts = [indicator("nc_closed_on_time", period)[:2],
+               (_("Nonconformities found"), nc.total), (_("Of them closed"), nc.count("status", CLOSED)),
                (_("Closed in the period (any found date)"), closed_in),
                (_("Open more than %(n)d days", n=counts.NC_STALE_DAYS), stale),
                (_("Corrective actions due"), capa.total), (_("Of them closed"), capa.count("status", CLOSED)),
@@ -312,7 +326,8 @@ def _monitoring(period: Period) -> Section:
         s.empty = _("No calibrations (INS-CAL) or billing-accuracy tests (INS-BILLING) in the period.")
         return s
     results = counts.choice_labels("INS-CAL", "result")
-    s.facts = [(_("Calibrations"), cal.total), (_("Passed"), cal.count("result", "pass")),
+    s.facts = [indicator("calibration_on_time", period)[:2], indicator("billing_passed", period)[:2],
+               (_("Calibrations"), cal.total), (_("Passed"), cal.count("result", "pass")),
                (_("Restricted use"), cal.count("result", "restricted")), (_("Failed"), cal.count("result", "fail")),
                (_("Pass share"), rate(cal.count("result", "pass"), cal.total)),
                (_("Billing-accuracy tests"), bill.tests), (_("Reached the threshold"), bill.passed),
