@@ -7,8 +7,8 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 from openpyxl import load_workbook
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from qms.analysis import reports_period
@@ -83,7 +83,7 @@ def test_da01_monthly_report_shows_the_signed_statistics_of_its_month(p, client)
     wb = load_workbook(io.BytesIO(client.get(f"/analysis/reports/{rec.id}.xlsx").data))
     cells = [c for row in wb.active.iter_rows(values_only=True) for c in row]
     assert "费用争议24小时处理率 (MB-2026-0001)" in cells and "96.5" in cells
-    pdf = client.get(f"/r/DA-REPORT/{rec.id}/pdf")
+    pdf = client.get(f"/r/DA-REPORT/{rec.id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
