@@ -47,7 +47,7 @@ def _rows(months: list[str]) -> list[dict]:
     """Each objective in force with its history, current line, chart and words."""
     objectives = stats.live_objectives()
     figures = figure_ids(months)
-    legend = (_("Met"), _("Missed"), _("Target"))
+    legend = (_("Target met"), _("Target missed"), _("Target"))
     locale = current_locale()
     names: dict = {}
     rows = []

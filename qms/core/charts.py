@@ -8,6 +8,8 @@ attributes, which cost milliseconds per page through the template engine.
 """
 from __future__ import annotations
 
+import math
+
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 520, 250
@@ -92,12 +94,30 @@ def grouped(months: list[tuple[str, int, int]], chart_id: str, title: str, legen
 MISSED, TARGET = "#c0504d", "#e39b2f"
 
 
-def _nice(value: float) -> float:
-    """The axis top: the value rounded up to 1, 2 or 5 times a power of ten (at least 1)."""
-    top, scale = max(value, 1.0), 1.0
-    while scale * 10 <= top:
+def _nice(value: float, steps=(1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)) -> float:
+    """The axis top: the value rounded up to a round number (``steps`` times a power of ten)."""
+    if value <= 0:
+        return 1.0
+    scale = 1.0
+    while scale * 10 <= value:
         scale *= 10
-    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= top)
+    while scale > value:
+        scale /= 10
+    return next(m * scale for m in steps if m * scale >= value)
+
+
+def _range(values: list[float]) -> tuple[float, float]:
+    """The value axis: from 0, or, when every value sits in a narrow band far from 0 (99.5 % against
+    99.7 %), from a round number under the band, so the differences show; the bottom value is labelled."""
+    if not values:
+        return 0.0, 1.0
+    lo, hi = min(values), max(values)
+    if lo > 0 and hi - lo < 0.25 * hi:
+        pad = max(hi - lo, hi * 0.01) / 2
+        step = _nice((hi - lo + 2 * pad) / 4, (1, 2, 2.5, 5, 10))
+        bottom = max(0.0, math.floor((lo - pad) / step) * step)
+        return round(bottom, 6), round(math.ceil((hi + pad) / step) * step, 6)
+    return 0.0, _nice(hi * 1.1)
 
 
 def trend(points: list[tuple], chart_id: str, title: str, empty: str, hrefs: list[str] | None = None,
@@ -108,18 +128,19 @@ def trend(points: list[tuple], chart_id: str, title: str, empty: str, hrefs: lis
     right, base = WIDTH - 10, HEIGHT - BOTTOM
     plot_w, plot_h = right - LEFT, base - TOP
     values = [float(v) for _m, a, t, _s in points for v in (a, t) if v is not None]
-    top = _nice(max(values, default=0) * 1.1)
+    bottom, top = _range(values)
+    span = (top - bottom) or 1
     step = plot_w / max(len(points), 1)
     out = _frame(chart_id, title)
     out += [f'<line x1="{LEFT}" y1="{base}" x2="{right}" y2="{base}" stroke="{AXIS}"/>',
             f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base}" stroke="{AXIS}"/>',
-            _text(LEFT - 4, TOP + 4, f"{top:g}", "end", "#555"), _text(LEFT - 4, base, "0", "end", "#555")]
+            _text(LEFT - 4, TOP + 4, f"{top:g}", "end", "#555"), _text(LEFT - 4, base, f"{bottom:g}", "end", "#555")]
     line = []
     every = max(1, round(len(points) / 8))  # a label every few months: 24 stay readable
     for i, (month, actual, target, state) in enumerate(points):
         cx = LEFT + i * step + step / 2
         if actual is not None:
-            h = plot_h * max(float(actual), 0) / top
+            h = plot_h * min(max(float(actual) - bottom, 0), span) / span
             w = min(step * 0.7, 40)
             bar = (f'<rect class="bar" x="{cx - w / 2:.1f}" y="{base - h:.1f}" width="{w:.1f}" height="{h:.1f}" '
                    f'fill="{MISSED if state == "no" else BAR}"><title>{escape(month)}: {escape(str(actual))}'
@@ -127,7 +148,7 @@ def trend(points: list[tuple], chart_id: str, title: str, empty: str, hrefs: lis
             href = hrefs[i] if hrefs else ""
             out.append(f'<a href="{escape(href)}">{bar}</a>' if href else bar)
         if target is not None:
-            line.append(f"{cx:.1f},{base - plot_h * float(target) / top:.1f}")
+            line.append(f"{cx:.1f},{base - plot_h * min(max(float(target) - bottom, 0), span) / span:.1f}")
         if i % every == 0 or i == len(points) - 1:
             out.append(_text(cx, base + 16, month[2:]))
     if len(line) > 1:
