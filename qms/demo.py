@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .analysis import demo_objectives
+from .analysis import demo_meetings, demo_objectives, demo_reports
 from .auth.models import Department, User
 from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
 from .customer_property import demo_register, demo_workorders, demo_works
@@ -21,8 +21,9 @@ COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewa
 TRACE_DEMOS = (demo_chain,)
 # The customer-property package's parts (issue #14), each with its own demo records.
 PROPERTY_DEMOS = (demo_register, demo_works, demo_workorders)
-# The data-analysis package's parts (issue #15): objectives (after the records they count).
-ANALYSIS_DEMOS = (demo_objectives,)
+# The data-analysis package's parts (issue #15), each with its own demo records, after the others (they read
+# them): objectives (after the records they count), meetings, reports (the month's statistics signed first).
+ANALYSIS_DEMOS = (demo_objectives, demo_meetings, demo_reports)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",

@@ -79,7 +79,8 @@ def meeting_panel(record, spec, user) -> dict:
         data["input"] = _record(record.values.get(field)) or _of_month(code, month)
     if kind == "om":
         data["facility_work"] = db.session.execute(select(Record).where(
-            Record.form_code == FACILITY_WORK, Record.status == IN_PROGRESS).order_by(Record.id).limit(20)).scalars().all()
+            Record.form_code == FACILITY_WORK, Record.status == IN_PROGRESS)
+            .order_by(Record.id).limit(20)).scalars().all()
     return data
 
 
