@@ -30,7 +30,7 @@ bp = Blueprint("analysis_reports", __name__)
 @bp.app_template_global("met_label")
 def met_label(value: str) -> str:
     """A DA-STATS line's ``met`` (yes / no / na) in words."""
-    return {"yes": _("Met"), "no": _("Missed"), "na": _("Not applicable")}.get(value or "", value or "")
+    return {"yes": _("Achieved"), "no": _("Missed"), "na": _("Not applicable")}.get(value or "", value or "")
 
 
 def _stats_record(record: Record) -> Record | None:
@@ -54,7 +54,7 @@ def report_pdf_extras(record, locale: str) -> dict:
     """The statistics lines printed under the fields (plain tuples: part of the printout's cache key)."""
     stats = _stats_record(record)
     return {"stats_number": stats.display_number if stats is not None else "",
-            "stats_lines": [astuple(line) for line in figures.stats_lines(stats)]}
+            "stats_lines": [astuple(line) for line in figures.stats_lines(stats, locale)]}
 
 
 @bp.route("/analysis/reports/<int:record_id>.xlsx")

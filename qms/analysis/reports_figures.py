@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..auth.lookup import department_name
+from ..core.i18n import current_locale
 from ..core.timeutil import local, utcnow
 from ..extensions import db
 from ..records.models import CLOSED, Record
@@ -40,13 +42,19 @@ def stats_of_month(month: str) -> Record | None:
     return next((r for r in rows if r.values.get("month") == month), None)
 
 
-def stats_lines(record: Record | None) -> list[StatsLine]:
-    """The lines of a DA-STATS record ([] when there is none)."""
+def stats_lines(record: Record | None, locale: str | None = None) -> list[StatsLine]:
+    """The lines of a DA-STATS record ([] when there is none), each department by its name in ``locale``."""
     if record is None:
         return []
-    return [StatsLine(*(str(row.get(k) if row.get(k) is not None else "") for k in
-                        ("objective", "name", "department", "unit", "target", "actual", "met", "comment")))
-            for row in record.values.get("lines") or []]
+    loc = locale or current_locale()
+    out = []
+    for row in record.values.get("lines") or []:
+        cells = {k: str(row.get(k) if row.get(k) is not None else "") for k in
+                 ("objective", "name", "department", "unit", "target", "actual", "met", "comment")}
+        if cells["department"]:
+            cells["department"] = department_name(cells["department"], loc)
+        out.append(StatsLine(**cells))
+    return out
 
 
 def derive(record, values: dict, user) -> dict:

@@ -146,7 +146,8 @@ def _previous_actions(period: Period) -> Section:
     day = today()
     late = [a for a in open_ if str(_values(a).get("due_on") or "9999") < day.isoformat()]
     s.facts = [(_("Previous review"), review.display_number), (_("Actions"), len(actions)),
-               (_("Closed"), len(actions) - len(open_)), (_("Open"), len(open_)), (_("Of them late"), len(late)),
+               (_("Closed"), len(actions) - len(open_)), (_("Still open"), len(open_)),
+               (_("Of them late"), len(late)),
                (_("Closed share"), rate(len(actions) - len(open_), len(actions)))]
     who = names(_values(a).get("owner") for a in open_)
     s.tables = [Table(_("Open actions"), [_("No."), _("Action"), _("Owner"), _("Due")],
@@ -266,8 +267,8 @@ def _objectives(period: Period) -> Section:
     missed = sum(c["no"] for c in per.values())
     s.facts = [(_("Months with signed statistics"), f"{len(seen)} / {len(months)}"), (_("Objective-months met"), met),
                (_("Objective-months missed"), missed), (_("Met share"), rate(met, met + missed))]
-    s.tables = [Table(_("Met and missed per objective"), [_("Objective"), _("Met"), _("Missed"), _("Not applicable"),
-                                                          _("Met share")],
+    header = [_("Objective"), _("Achieved"), _("Missed"), _("Not applicable"), _("Met share")]
+    s.tables = [Table(_("Met and missed per objective"), header,
                       [[label[k], c["yes"], c["no"], c["na"], rate(c["yes"], c["yes"] + c["no"])]
                        for k, c in sorted(per.items(), key=lambda kv: (-kv[1]["no"], label[kv[0]]))])]
     return s
@@ -289,8 +290,8 @@ def _processes(period: Period, day: date) -> Section:
     s.facts = [(label, value) for label, value, _den in shares]
     s.facts += [(r[0], _("%(n)d, %(rate)s done, %(late)d open past their limit", n=r[1], rate=r[3], late=r[4]))
                 for r in rows]
-    s.tables = [Table(_("Services"), [_("Process"), _("Records"), _("Done"), _("Done share"), _("Open past limit")],
-                      rows)]
+    s.tables = [Table(_("Services"), [_("Service process"), _("Records"), _("Done"), _("Done share"),
+                                      _("Open past limit")], rows)]
     return s
 
 
