@@ -3,6 +3,8 @@ corrective actions, calibrations, billing-accuracy tests, identification checks,
 key-customer services, counted from the records' facets (the declared register filters) and columns.
 
 Other procedures' records are read by form code only (ARCHITECTURE §2: no import of their packages).
+The management review pack reads the complaints and the service processes from the indicators' kept
+counts instead (``review_pack``): those registers are the large ones.
 Counted: submitted records (in progress or closed) whose period field falls in the period; drafts,
 voided and superseded records are left out (an amendment counts in place of what it replaced).
 Aggregates are grouped in SQL, so a year over a large database returns a few hundred rows.
@@ -59,7 +61,9 @@ def _between(f, form: str, fname: str, lo: str, hi: str):
 
 
 def _optional(f, form: str, fname: str):
-    return and_(f.record_id == Record.id, f.form_code == form, f.field == fname)
+    # By (record id, field) alone: naming the form too lets SQLite walk the (form, field) index over every
+    # record's values instead of probing the record's own facets.
+    return and_(f.record_id == Record.id, f.field == fname)
 
 
 def _grouped(form: str, when: str, period: Period, dims: dict[str, str | None]) -> Tally:
@@ -183,16 +187,6 @@ def calibrations(period: Period) -> Tally:
 def identification_checks(period: Period) -> Tally:
     """IT-CHECK made in ``period`` by month, status and outcome."""
     return _grouped("IT-CHECK", "checked_on", period, {"outcome": "outcome"})
-
-
-def work_orders(period: Period) -> Tally:
-    """CP-WO issued in ``period`` by month, status and order type."""
-    return _grouped("CP-WO", "issued_at", period, {"order_type": "order_type"})
-
-
-def key_services(period: Period) -> Tally:
-    """CS-KEY notified in ``period`` by month, status and request type."""
-    return _grouped("CS-KEY", "notified_at", period, {"request_type": "request_type"})
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from ..records.links import LIVE
 from ..records.models import CLOSED, IN_PROGRESS, Record
 from . import reports_counts as counts
 from .actions import open_actions_of
-from .indicators import INDICATORS, series
+from .indicators import INDICATORS, breakdown, series
 from .reports_checks import METHOD, STATS
 from .reports_period import Period
 
@@ -110,7 +110,7 @@ def build(period: Period) -> Pack:
     """The pack of ``period``, counted now."""
     day = min(today(), period.last)
     sections = [_previous_actions(period), _changes(period), _satisfaction(period), _complaints(period),
-                _objectives(period), _processes(period, day), _nonconformities(period, day),
+                _objectives(period), _processes(period), _nonconformities(period, day),
                 _monitoring(period), _audits(period), _review_record(period)]
     return Pack(period, sections, today())
 
@@ -212,36 +212,43 @@ def _satisfaction(period: Period) -> Section:
 
 
 def _complaints(period: Period) -> Section:
+    """Read from the indicators' kept counts (``complaints``, ``complaints_serious`` and their category and
+    grade buckets): a year of a large register is a read of a few hundred counter rows, not a scan."""
     s = Section("complaints")
-    tallies = counts.complaints(period)
-    total = sum(t.total for t in tallies.values())
+    months = period.months()
+    per_month = [v.numerator for v in series("complaints", months)]
+    total = sum(per_month)
     if not total:
         s.empty = _("No complaints were received in the period.")
         return s
-    serious = sum(t.count("grade", counts.SERIOUS) for t in tallies.values())
-    closed = sum(t.count("status", CLOSED) for t in tallies.values())
-    s.facts = [(_("Complaints received"), total), (_("Closed"), closed), (_("Closed share"), rate(closed, total)),
-               (_("Serious"), serious)]
-    forms = [f for f, _c, _g in counts.COMPLAINTS]
-    months = period.months()
-    s.tables.append(Table(_("By month"), [_("Month"), *forms, _("Total")],
-                          [[m, *(tallies[f].count("month", m) for f in forms), sum(tallies[f].count("month", m)
-                                                                               for f in forms)] for m in months]))
-    cats: Counter = Counter()
-    for f, cat, _g in counts.COMPLAINTS:
-        labels = counts.choice_labels(f, cat)
-        for key, n in tallies[f].by.get("category", Counter()).items():
-            cats[labels.get(key, key or _("Not recorded"))] += n
-    s.tables.append(Table(_("By category"), [_("Category"), _("Count"), _("Share")],
-                          [[k, n, rate(n, total)] for k, n in cats.most_common()]))
-    grades: Counter = Counter()
-    for f, _c, grade in counts.COMPLAINTS:
-        labels = counts.choice_labels(f, grade) if grade else {}
-        for key, n in tallies[f].by.get("grade", Counter()).items():
-            grades[labels.get(key, key) if grade and key else _("Not graded")] += n
-    s.tables.append(Table(_("By grade"), [_("Grade"), _("Count"), _("Share")],
-                          [[k, n, rate(n, total)] for k, n in grades.most_common()]))
+    serious = sum(v.numerator for v in series("complaints_serious", months))
+    s.facts = [(_("Complaints received"), total), (_("Serious"), serious), (_("Serious share"), rate(serious, total))]
+    s.tables.append(Table(_("By month"), [_("Month"), _("Count")], [list(r) for r in zip(months, per_month,
+                                                                                          strict=True)]))
+    for by, title, head, labels in (("category", _("By category"), _("Category"), _category_labels()),
+                                    ("grade", _("By grade"), _("Grade"), _grade_labels())):
+        summed: Counter = Counter()
+        for m in months:
+            for key, n in breakdown("complaints", m, by):
+                summed[labels.get(key) or (_("Not recorded") if key in ("", "unknown") else key)] += n
+        ordered = sorted(summed.items(), key=lambda kv: (-kv[1], kv[0]))
+        s.tables.append(Table(title, [head, _("Count"), _("Share")], [[k, n, rate(n, total)] for k, n in ordered]))
     return s
+
+
+def _category_labels() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for form, cat, _grade in counts.COMPLAINTS:
+        out = {**counts.choice_labels(form, cat), **out}
+    return out
+
+
+def _grade_labels() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for form, _cat, grade in counts.COMPLAINTS:
+        if grade:
+            out = {**counts.choice_labels(form, grade), **out}
+    return out
 
 
 def _objectives(period: Period) -> Section:
@@ -274,24 +281,21 @@ def _objectives(period: Period) -> Section:
     return s
 
 
-def _processes(period: Period, day: date) -> Section:
+def _processes(period: Period) -> Section:
+    """The service processes' indicators over the period (kept counts): fee disputes settled within 24 hours,
+    key-customer services on time, work orders within their limit."""
     s = Section("processes")
-    wo, key = counts.work_orders(period), counts.key_services(period)
-    shares = [indicator(k, period) for k in ("fee_disputes_24h", "keycust_on_time", "workorders_in_limit")]
-    if not wo.total and not key.total and not any(den for _l, _v, den in shares):
-        s.empty = _("No work orders (CP-WO) or key-customer services (CS-KEY) in the period.")
-        return s
     rows = []
-    for title, t, form, when in ((_("Work orders"), wo, "CP-WO", "issued_at"),
-                                 (_("Key-customer services"), key, "CS-KEY", "notified_at")):
-        late = counts.open_past_due(form, when, period, day)
-        closed = t.count("status", CLOSED)
-        rows.append([title, t.total, closed, rate(closed, t.total), late])
-    s.facts = [(label, value) for label, value, _den in shares]
-    s.facts += [(r[0], _("%(n)d, %(rate)s done, %(late)d open past their limit", n=r[1], rate=r[3], late=r[4]))
-                for r in rows]
-    s.tables = [Table(_("Services"), [_("Service process"), _("Records"), _("Done"), _("Done share"),
-                                      _("Open past limit")], rows)]
+    for key in ("fee_disputes_24h", "keycust_on_time", "workorders_in_limit"):
+        values = series(key, period.months())
+        num, den = sum(v.numerator for v in values), sum(v.denominator for v in values)
+        rows.append([tr(INDICATORS[key].label), den, num, rate(num, den)])
+    if not any(r[1] for r in rows):
+        s.empty = _("No fee disputes (TS-FEE), key-customer services (CS-KEY) or work orders (CP-WO) in the period.")
+        return s
+    s.facts = [(r[0], f"{r[3]} ({r[2]}/{r[1]})") for r in rows]
+    s.tables = [Table(_("Services"), [_("Service process"), _("Records"), _("Done in time"), _("Share in time")],
+                      rows)]
     return s
 
 

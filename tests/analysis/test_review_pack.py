@@ -10,9 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from qms.analysis import review_pack
+from qms.analysis import indicators_store, review_pack
+from qms.analysis.indicators import series
 from qms.analysis.reports_period import parse_range
 from qms.core import timeutil
+from qms.extensions import db
 from qms.records import spec as specs
 from tests import factories as F
 from tests.analysis.reports_helpers import People, moment, stored
@@ -82,6 +84,8 @@ def _layout(p):
     stored("CP-WO", {"issued_at": "2026-02-01T09:00", "order_type": "install", "due_at": "2026-02-10T09:00"},
            status="in_progress")
     stored("CP-WO", {"issued_at": "2026-02-02T09:00", "order_type": "install", "due_at": "2026-02-20T09:00"})
+    indicators_store.rebuild()  # the records above were stored without the service: count them as it would
+    db.session.commit()
 
 
 def _facts(section) -> dict:
@@ -105,10 +109,12 @@ def test_da01_pack_has_every_932_input_in_order_with_counts_made_here(p):
     assert ch.facts[-1][1] == 2 and len(ch.tables[0].rows) == 2  # 2026's review only
 
     c = pack.section("complaints")
-    assert [v for _k, v in c.facts] == [4, 3, "75.0%", 1]
+    assert [v for _k, v in c.facts] == [4, 1, "25.0%"]
     by_month = {row[0]: row[-1] for row in c.tables[0].rows}
     assert by_month == {"2026-01": 1, "2026-02": 1, "2026-03": 1, "2026-04": 0, "2026-05": 0, "2026-06": 1}
     assert sum(row[1] for row in c.tables[1].rows) == 4 and c.tables[1].rows[0][1] == 2  # billing: 2
+    grades = {row[0]: row[1] for row in c.tables[2].rows}
+    assert sum(grades.values()) == 4 and grades["严重"] == 1
 
     o = pack.section("objectives")
     assert [v for _k, v in o.facts] == ["2 / 6", 3, 1, "75.0%"]
@@ -124,8 +130,10 @@ def test_da01_pack_has_every_932_input_in_order_with_counts_made_here(p):
     au = [v for _k, v in pack.section("audits").facts]
     assert au == [2, 1, 1, "50.0%"]
 
-    pr = pack.section("processes")
-    assert pr.tables[0].rows[0][1:] == [2, 1, "50.0%", 1]
+    pr = pack.section("processes")  # the indicators' kept counts over the six months
+    fee = series("fee_disputes_24h", period.months())
+    assert pr.tables[0].rows[0][1:3] == [sum(v.denominator for v in fee), sum(v.numerator for v in fee)]
+    assert pr.tables[0].rows[0][1] == 1  # the one fee dispute of February
 
     assert pack.section("review").facts == [(pack.section("review").facts[0][0], 1)]
 
