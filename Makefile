@@ -35,7 +35,7 @@ bench: setup
 	$(BIN)/python bench/complaints.py
 	$(BIN)/python bench/trace.py
 	$(BIN)/python bench/workorders.py
-	$(BIN)/python bench/analysis_review.py
+	$(BIN)/python bench/analysis_review.py --pg-scale 0.2
 
 setup: system-packages $(STAMP)
 
