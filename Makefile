@@ -35,6 +35,9 @@ bench: setup
 	$(BIN)/python bench/complaints.py
 	$(BIN)/python bench/trace.py
 	$(BIN)/python bench/workorders.py
+	$(BIN)/python bench/analysis_survey.py
+	$(BIN)/python bench/analysis_indicators.py
+	$(BIN)/python bench/analysis_objectives.py
 	$(BIN)/python bench/analysis_review.py --pg-scale 0.2
 
 setup: system-packages $(STAMP)

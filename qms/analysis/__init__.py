@@ -14,12 +14,16 @@ from . import (  # noqa: I001  (one line per part)
     reminders,
     reports,
     review_pack_views,
+    survey,
+    techniques,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
     meetings,
+    survey,
+    techniques,
     indicators_part,
     objectives,
     reports,

@@ -79,6 +79,8 @@ def _meeting(kind: str, reviewed: date, this: date) -> int:
               "chair": _user(chair).id, "departments": depts, "agenda": _agenda(kind),
               "minutes": minutes.format(m=label), "decisions": decisions.format(m=label),
               "actions": [{"title": action.format(m=label), "owner": _user(owner).id, "due_on": due.isoformat()}]}
+    if kind == "om":
+        values["facility_notes"] = "交换机实占容量78%；供电、供水正常；机房空调一台故障已修复（见设施检修记录）。"
     if kind == "engineering" and reviewed.month % 3:  # not every meeting decides an action
         values["actions"] = []
     _at(held)

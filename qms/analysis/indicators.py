@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import quote, urlencode
 
-from flask import url_for
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -104,5 +104,6 @@ def breakdown(key: str, month: str, by: str) -> list[tuple[str, int]]:
 def behind_url(key: str, month: str, department: str | None = None) -> str:
     """The page listing the records behind indicator ``key``'s number for ``month``
     (``/analysis/indicators/<key>/<month>``), narrowed to one department when given."""
-    args = {"department": department} if department else {}
-    return url_for("indicators.behind", key=key, month=month, **args)
+    # A plain path (no url_for): the PDFs and the scheduler call this outside a request too.
+    path = f"/analysis/indicators/{quote(key)}/{quote(month)}"
+    return f"{path}?{urlencode({'department': department})}" if department else path

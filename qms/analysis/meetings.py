@@ -19,6 +19,7 @@ from ..core.timeutil import today
 from ..extensions import db
 from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet
 from ..records.procedures import FormRules
+from . import meetings_views
 from .actions import ACTION, MEETING, REVIEW, SOURCES, source_changed, states
 
 STATS, SUMMARY = "DA-STATS", "CS-SUMMARY"
@@ -151,6 +152,7 @@ def _day(value) -> date | None:
         return None
 
 
+BLUEPRINTS = meetings_views.BLUEPRINTS
 FORMS = {
     MEETING: FormRules(checks=(check_meeting,), on_change=(source_changed,), panel=meeting_panel),
     REVIEW: FormRules(checks=(check_review,), on_change=(source_changed,), panel=review_panel),

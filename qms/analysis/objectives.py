@@ -18,12 +18,12 @@ FORMS = {
 }
 BLUEPRINTS = (objectives_views.bp,)
 
-# The seed says only 「每月一次」 (21-19). The duty's period is the month the statistics describe, and the
-# engine's monthly deadline falls inside its period, so it is that month's last day, moved to the next
-# working day when that is a holiday (the month's last figures can come in first). QP-DA.md, 4.0 决定.
+# The seed says only 「每月一次」 (21-19). A month's statistics can be compiled only once the month is over,
+# so they do the next month's duty (offset 1: November's statistics, due 10 December — the departments'
+# figures of the month's last days come in first), moved to the next working day on a holiday. QP-DA.md, 4.0 决定.
 RULES = [
-    {"id": "da01-stats", "requirement": "DA-01", "kind": "monthly", "day": 31, "on_holiday": "later",
-     "remind_days_before": 3, "closes_with": {"form": STATS, "period_field": "month"},
+    {"id": "da01-stats", "requirement": "DA-01", "kind": "monthly", "day": 10, "on_holiday": "later",
+     "remind_days_before": 3, "closes_with": {"form": STATS, "period_field": "month", "offset": 1},
      "title": {"zh": "每月质量目标完成情况统计（质量目标月度统计）", "en": "Monthly quality-objective statistics"},
      "recipients": [{"role": "quality_manager", "department": "EMD"}],
      "ladder": [{"after_hours": 72, "to": "general_manager"}]},

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from ..core.timeutil import today
 from ..extensions import db
@@ -33,16 +32,22 @@ def signed_stats(months: list[str]) -> dict[str, Record]:
 
 
 def figure_ids(months: list[str]) -> dict[tuple[str, str], int]:
-    """{(objective number, month): the signed DA-FIGURE's id} for ``months`` (one statement, no values read)."""
-    fm, fo = aliased(RecordFacet), aliased(RecordFacet)
-    obj = aliased(Record)
+    """{(objective number, month): the signed DA-FIGURE's id} for ``months``: three statements over the
+    facet indexes, no values read (the figures of the months, the objectives they name, their numbers)."""
     rows = db.session.execute(
-        select(Record.id, fm.value, obj.number)
-        .join(fm, (fm.record_id == Record.id) & (fm.form_code == FIGURE) & (fm.field == "month"))
-        .join(fo, (fo.record_id == Record.id) & (fo.form_code == FIGURE) & (fo.field == "objective"))
-        .join(obj, (obj.form_code == OBJECTIVE) & (cast(obj.id, String) == fo.value))
-        .where(Record.form_code == FIGURE, Record.status == CLOSED, fm.value.in_(months))).all()
-    return {(number, month): rid for rid, month, number in rows}
+        select(Record.id, RecordFacet.value).join(RecordFacet, RecordFacet.record_id == Record.id)
+        .where(RecordFacet.form_code == FIGURE, RecordFacet.field == "month", RecordFacet.value.in_(months),
+               Record.form_code == FIGURE, Record.status == CLOSED)).all()
+    if not rows:
+        return {}
+    month_of = dict(rows)
+    objective_of = {rid: int(v) for rid, v in db.session.execute(
+        select(RecordFacet.record_id, RecordFacet.value).where(RecordFacet.record_id.in_(month_of),
+                                                               RecordFacet.field == "objective"))
+        if str(v).isdigit()}
+    numbers = dict(db.session.execute(select(Record.id, Record.number).where(
+        Record.form_code == OBJECTIVE, Record.id.in_(set(objective_of.values())))).all())
+    return {(numbers[obj], month_of[rid]): rid for rid, obj in objective_of.items() if numbers.get(obj)}
 
 
 @dataclass
@@ -58,18 +63,19 @@ class History:
         return next(((m, ln) for m, ln in reversed(self.lines) if ln is not None), None)
 
 
-def histories(objectives: list[Record], months: list[str]) -> list[History]:
-    """Each objective's lines over ``months`` from the signed statistics."""
-    stats = signed_stats(months)
+def histories(objectives: list[Record], months: list[str], stats: dict | None = None) -> list[History]:
+    """Each objective's lines over ``months`` from the signed statistics (``stats``: already read)."""
+    stats = signed_stats(months) if stats is None else stats
     by_month = {m: {ln.get("objective"): ln for ln in (stats[m].values.get("lines") or [])} if m in stats else {}
                 for m in months}
     return [History(o, [(m, by_month[m].get(o.number)) for m in months]) for o in objectives]
 
 
-def missed(months: list[str]) -> list[tuple[str, str, int]]:
-    """(objective number, name, months missed) over ``months``, most missed first."""
+def missed(months: list[str], stats: dict | None = None) -> list[tuple[str, str, int]]:
+    """(objective number, name, months missed) over ``months``, most missed first (``stats``: already read)."""
     counts: dict[str, list] = {}
-    for record in signed_stats(months).values():
+    stats = signed_stats(months) if stats is None else stats
+    for record in (stats[m] for m in months if m in stats):
         for ln in record.values.get("lines") or []:
             if ln.get("met") == "no":
                 entry = counts.setdefault(ln.get("objective"), [ln.get("name") or "", 0])

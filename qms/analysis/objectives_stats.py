@@ -65,6 +65,11 @@ def signed_figures(month: str) -> dict[str, Record]:
     return out
 
 
+def department_codes() -> dict[int, str]:
+    """{department id: code} of every department (one small statement)."""
+    return dict(db.session.execute(select(Department.id, Department.code)).all())
+
+
 def _text(value) -> str | None:
     return None if value is None else str(Decimal(value).quantize(CENT))
 
@@ -72,7 +77,7 @@ def _text(value) -> str | None:
 def lines_for(month: str) -> list[dict]:
     """The statistics' lines for ``month``, counted now (one per objective in force)."""
     figures = signed_figures(month)
-    codes = {d.id: d.code for d in db.session.execute(select(Department)).scalars()}
+    codes = department_codes()
     counted: dict = {}
     rows = []
     for obj in live_objectives():

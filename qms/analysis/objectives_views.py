@@ -6,11 +6,13 @@ nonconformity from a missed line.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.lookup import department_name
+from ..auth.lookup import department_labels
 from ..core import charts, pdf
 from ..core.i18n import current_locale, tr
 from ..core.timeutil import today, utcnow
@@ -24,7 +26,7 @@ from . import indicators
 from . import objectives_nc as ncs
 from . import objectives_stats as stats
 from .objectives_checks import FIGURE, OBJECTIVE, STATS, first_day, future_month
-from .objectives_queries import figure_ids, histories, missed, months_to
+from .objectives_queries import figure_ids, histories, missed, months_to, signed_stats
 
 bp = Blueprint("objectives", __name__)
 
@@ -34,45 +36,55 @@ def _month_arg(name: str, default: str) -> str:
     return value if first_day(value) is not None else default
 
 
-def _href(obj: Record, dept: str, month: str, figures: dict) -> str:
-    """Where an actual comes from: the records behind a computed one, the figure behind an entered one."""
-    v = obj.values
-    if v.get("source") == "computed" and v.get("indicator") in indicators.INDICATORS:
-        return indicators.behind_url(v["indicator"], month, None if v.get("scope") == "company" else dept)
-    rid = figures.get((obj.number, month))
-    return url_for("records.detail", code=FIGURE, record_id=rid) if rid else ""
+def _links(obj: Record, values: dict, dept: str, figures: dict, prefix: str):
+    """Where an objective's actual of a month comes from: the records behind a computed one (the
+    indicators' page), the department's signed figure behind an entered one. URLs are built once per
+    objective and completed per month (40 objectives × 24 months would be a thousand ``url_for``)."""
+    if values.get("source") == "computed" and values.get("indicator") in indicators.INDICATORS:
+        scope = None if values.get("scope") == "company" else dept
+        pattern = indicators.behind_url(values["indicator"], "0000-00", scope)
+        return lambda month: pattern.replace("/0000-00", f"/{month}", 1)
+    return lambda month: f"{prefix}{rid}" if (rid := figures.get((obj.number, month))) else ""
 
 
-def _rows(months: list[str]) -> list[dict]:
+@lru_cache(maxsize=4096)
+def _chart(points: tuple, chart_id: str, title: str, empty: str, hrefs: tuple, legend: tuple):
+    """An objective's chart, kept by what it draws: signed statistics never change, so the same months give
+    the same markup (a new month, an amendment or another language draws a new one)."""
+    return charts.trend(list(points), chart_id, title, empty, list(hrefs), legend)
+
+
+def _rows(objectives: list[Record], months: list[str], signed: dict) -> list[dict]:
     """Each objective in force with its history, current line, chart and words."""
-    objectives = stats.live_objectives()
     figures = figure_ids(months)
+    prefix = url_for("records.detail", code=FIGURE, record_id=0)[:-1]
     legend = (_("Target met"), _("Target missed"), _("Target"))
-    locale = current_locale()
-    names: dict = {}
+    labels = department_labels(current_locale())
+    codes = stats.department_codes()
     rows = []
-    for h in histories(objectives, months):
+    for h in histories(objectives, months, signed):
         obj = h.record
-        dept = obj.department.code if obj.department else ""
-        names.setdefault(dept, department_name(dept, locale))
-        points = [(m, stats.decimal_or_none(ln.get("actual")) if ln else None,
-                   stats.decimal_or_none(ln.get("target")) if ln else None, ln.get("met") if ln else "na")
-                  for m, ln in h.lines]
-        hrefs = [_href(obj, dept, m, figures) if ln and ln.get("actual") not in (None, "") else ""
-                 for m, ln in h.lines]
-        ind = indicators.INDICATORS.get(obj.values.get("indicator") or "")
-        rows.append({"record": obj, "department": names[dept], "current": h.current,
-                     "words": tr(ind.words) if ind is not None and obj.values.get("source") == "computed" else "",
-                     "chart": charts.trend(points, f"trend-{obj.id}", obj.values.get("name") or "", _("No data"),
-                                           hrefs, legend),
-                     "current_href": _href(obj, dept, h.current[0], figures) if h.current else ""})
+        values, dept = obj.values, codes.get(obj.department_id, "")
+        link = _links(obj, values, dept, figures, prefix)
+        points, hrefs = [], []
+        for m, ln in h.lines:  # the stored decimal text: the chart reads it as a number, shows it as written
+            actual = (ln.get("actual") or None) if ln else None
+            points.append((m, actual, (ln.get("target") or None) if ln else None, ln.get("met") if ln else "na"))
+            hrefs.append(link(m) if actual is not None else "")
+        ind = indicators.INDICATORS.get(values.get("indicator") or "")
+        rows.append({"record": obj, "values": values, "department": labels.get(obj.department_id, dept),
+                     "current": h.current,
+                     "words": tr(ind.words) if ind is not None and values.get("source") == "computed" else "",
+                     "chart": _chart(tuple(points), f"trend-{obj.id}", values.get("name") or "", _("No data"),
+                                     tuple(hrefs), legend),
+                     "current_href": link(h.current[0]) if h.current else ""})
     return rows
 
 
-def _pareto(months: list[str]):
-    items = missed(months)
+def _pareto(objectives: list[Record], months: list[str], signed: dict):
+    items = missed(months, signed)
     total = sum(c for _n, _name, c in items) or 1
-    ids = {o.number: o.id for o in stats.live_objectives()}
+    ids = {o.number: o.id for o in objectives}
     acc, out, hrefs = 0, [], []
     for number, name, count in items:
         acc += count
@@ -87,15 +99,18 @@ def index():
     """The objectives page (DA-01): the current month's figures, the 24-month charts, the Pareto."""
     policy.require(current_user, "view", specs.get(OBJECTIVE))
     this = today().replace(day=1).strftime("%Y-%m")
-    month = _month_arg("month", this)
+    previous = add_months(today().replace(day=1), -1).strftime("%Y-%m")
+    month = _month_arg("month", previous)  # the charts end with the last month that may have its statistics
     months = months_to(month)
     to = _month_arg("to", month)
     start = _month_arg("from", add_months(first_day(to), -11).strftime("%Y-%m"))
     period = months_to_between(start, to)[-120:] or months_to(to, 12)
-    previous = add_months(today().replace(day=1), -1).strftime("%Y-%m")
     spec = specs.get(STATS)
-    return render_template("analysis/objectives/index.html", month=month, months=months, rows=_rows(months),
-                           pareto=_pareto(period), period_from=period[0], period_to=period[-1],
+    objectives = stats.live_objectives()
+    signed = signed_stats(sorted(set(months) | set(period)))
+    return render_template("analysis/objectives/index.html", month=month, months=months,
+                           rows=_rows(objectives, months, signed), pareto=_pareto(objectives, period, signed),
+                           period_from=period[0], period_to=period[-1],
                            may_generate=policy.can(current_user, "create", spec), previous=previous,
                            this_month=this, month_record=stats.of_month(previous))
 
@@ -159,14 +174,14 @@ def raise_nc(record_id: int):
 def xlsx():
     """The 24-month table of actuals as a workbook (the signed statistics)."""
     policy.require(current_user, "export", specs.get(STATS))
-    month = _month_arg("month", today().replace(day=1).strftime("%Y-%m"))
+    month = _month_arg("month", add_months(today().replace(day=1), -1).strftime("%Y-%m"))
     months = months_to(month)
-    locale = current_locale()
+    labels = department_labels(current_locale())
     header = [_("Objective no."), _("Department"), _("Objective"), _("Unit"), _("Target"), _("Direction"), *months]
     rows = []
     for h in histories(stats.live_objectives(), months):
         v = h.record.values
-        rows.append([h.record.number, department_name(h.record.department.code, locale) if h.record.department else "",
+        rows.append([h.record.number, labels.get(h.record.department_id, ""),
                      v.get("name"), v.get("unit"), stats.decimal_or_none(v.get("target")),
                      _("At least") if v.get("direction") == "at_least" else _("At most"),
                      *[stats.decimal_or_none(ln.get("actual")) if ln else None for _m, ln in h.lines]])

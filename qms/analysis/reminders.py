@@ -3,7 +3,9 @@
 RULES = [
     {"id": "da02-survey", "requirement": "DA-02", "kind": "yearly", "month": 12, "day": 15, "remind_days_before": 30,
      "title": {"zh": "年底顾客满意度征询（服务质量客户征询函）", "en": "Annual customer satisfaction survey"},
-     "recipients": [{"role": "quality_manager", "department": ""}]},
+     "recipients": [{"role": "quality_manager", "department": ""}],
+     # Done when that year's campaign is closed (its results frozen by 企业管理部's signature).
+     "closes_with": {"form": "DA-SURVEY", "period_field": "year"}},
     # DA-03: four duties, one per meeting (「每月召开一次…」, no day or organiser in the seed: the 10th, and
     # the organiser per type, are decisions in QP-DA 4.0). The meeting held in month M reviews M-1: its
     # ``month`` field names M-1, and it does M's duty (offset 1). Done when the chair signs the record.

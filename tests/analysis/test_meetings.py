@@ -258,3 +258,22 @@ def test_DA03_the_demo_holds_four_meetings_a_month_for_eleven_months_and_the_202
     [review] = db.session.execute(select(Record).where(Record.form_code == "DA-REVIEW")).scalars().all()
     assert [s.state for s in actions.states(review)] == ["done", "done", "open"]
     assert made == 44 + 1 + len(states) + 3
+
+
+def test_DA03_the_meetings_page_shows_each_type_per_month_its_duties_and_the_late_actions(app, client, cast):
+    clock(12, 3)
+    sweep(at(12, 3))
+    rec = held(cast, kind="business", rows=[("整改计费差错", cast.owner, "2026-12-05")])
+    held(cast, kind="om", month="2026-10", held_on="2026-11-05")
+    clock(12, 8)
+    F.login(client, cast.owner)
+    page = client.get("/analysis/meetings").get_data(as_text=True)
+    duties = page.split('id="meeting-duties"')[1].split("</table>")[0]
+    assert rec.display_number in duties  # December's business duty, done by the meeting reviewing November
+    grid = page.split('id="meeting-grid"')[1].split("</table>")[0]
+    cell = grid.split('data-cell="2026-11-business"')[1].split("</td>")[0]
+    assert rec.display_number in cell and "1 项逾期" in cell
+    assert "/r/DA-MEETING/new?month=2026-11&amp;meeting_type=om" in grid  # not held yet: a link to record it
+    assert 'data-cell="2026-10-om"' in grid and "/r/DA-MEETING/new?month=2026-10&amp;meeting_type=om" not in grid
+    [action] = actions.open_actions_of(rec)
+    assert action.display_number in page.split('id="open-actions"')[1]

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from qms.extensions import db
-from tests import factories as F
 from tests.analysis.objectives_helpers import People, figure, objective
 from tests.support.browser import login, sign_here
 from tests.support.clock import clock
