@@ -200,7 +200,8 @@ def _satisfaction(period: Period) -> Section:
         r = found.get(y)
         v = _values(r) if r is not None else {}
         s.facts.append((_("Total score %(year)s", year=y),
-                        f"{v.get('total_score')} ({r.display_number}, {_('responses')} {v.get('responses_count')})"
+                        _("%(score)s (%(number)s, %(n)s responses)", score=v.get("total_score"),
+                          number=r.display_number, n=v.get("responses_count"))
                         if r is not None else _("no survey")))
     items: dict[str, dict[int, object]] = {}
     for y, r in found.items():
