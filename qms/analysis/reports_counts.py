@@ -25,13 +25,16 @@ from ..core.timeutil import tz
 from ..extensions import db
 from ..records import spec as specs
 from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet, Signature, SignatureReturn
+from .indicators_defs import NC_CLOSE_DAYS
 from .reports_period import Period
 
 COUNTED = (IN_PROGRESS, CLOSED)
 # The complaint forms (CS-07's three) and the field holding each one's category and grade.
 COMPLAINTS = (("CS-INQ", "category", "severity"), ("TS-FEE", "dispute_type", None), ("CS-NET", "category", "severity"))
 SERIOUS = "serious"
-NC_STALE_DAYS = 30  # a nonconformity open longer than this at the period's end is reported as overdue
+# A nonconformity open longer than this at the period's end is reported as overdue: the same days the indicator
+# "nonconformities closed on time" gives one with no due day of its own (QP-DA 4.0).
+NC_STALE_DAYS = NC_CLOSE_DAYS
 
 
 @dataclass
