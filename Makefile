@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/analysis_survey.py
 	$(BIN)/python bench/analysis_indicators.py
 	$(BIN)/python bench/analysis_objectives.py
+	$(BIN)/python bench/analysis_review.py --pg-scale 0.2
 
 setup: system-packages $(STAMP)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .analysis import demo_indicators, demo_meetings, demo_objectives, demo_survey, demo_techniques
+from .analysis import demo_indicators, demo_meetings, demo_objectives, demo_reports, demo_survey, demo_techniques
 from .auth.models import Department, User
 from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
 from .customer_property import demo_register, demo_workorders, demo_works
@@ -23,8 +23,9 @@ TRACE_DEMOS = (demo_chain,)
 PROPERTY_DEMOS = (demo_register, demo_works, demo_workorders)
 # The data-analysis package's parts (issue #15), each with its own demo records, after the others (they read
 # them): the indicators count the complaints and nonconformities of the techniques' demo, the objectives'
-# statistics read the indicators, and the business meetings link the month's statistics.
-ANALYSIS_DEMOS = (demo_techniques, demo_indicators, demo_objectives, demo_meetings, demo_survey)
+# statistics read the indicators, and the business meetings link the month's statistics; the reports last
+# (they cite the month's signed statistics).
+ANALYSIS_DEMOS = (demo_techniques, demo_indicators, demo_objectives, demo_meetings, demo_survey, demo_reports)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",

@@ -12,6 +12,8 @@ from . import (  # noqa: I001  (one line per part)
     meetings,
     objectives,
     reminders,
+    reports,
+    review_pack_views,
     survey,
     techniques,
 )
@@ -24,6 +26,8 @@ PARTS = (
     techniques,
     indicators_part,
     objectives,
+    reports,
+    review_pack_views,
 )
 
 
