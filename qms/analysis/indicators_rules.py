@@ -52,6 +52,7 @@ class Context:
         self._codes: dict[int, str] | None = None
 
     def code(self, department_id: int | None) -> str:
+        """The code of department ``department_id`` ('' when unknown)."""
         if self._codes is None:
             self._codes = dict(db.session.execute(select(Department.id, Department.code)).all())
         return self._codes.get(department_id, "") if department_id else ""
