@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/complaints.py
 	$(BIN)/python bench/trace.py
 	$(BIN)/python bench/workorders.py
+	$(BIN)/python bench/analysis_survey.py
 	$(BIN)/python bench/analysis_indicators.py
 
 setup: system-packages $(STAMP)

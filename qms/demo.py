@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from .analysis import demo_indicators
+from .analysis import demo_indicators, demo_meetings, demo_survey, demo_techniques
 from .auth.models import Department, User
 from .complaints import demo_fees, demo_intake, demo_keycust, demo_month, demo_network, demo_rewards
 from .customer_property import demo_register, demo_workorders, demo_works
@@ -21,8 +21,8 @@ COMPLAINT_DEMOS = (demo_intake, demo_fees, demo_keycust, demo_network, demo_rewa
 TRACE_DEMOS = (demo_chain,)
 # The customer-property package's parts (issue #14), each with its own demo records.
 PROPERTY_DEMOS = (demo_register, demo_works, demo_workorders)
-# The analysis package's parts (issue #15), each with its own demo records.
-ANALYSIS_DEMOS = (demo_indicators,)
+# The data-analysis package's parts (issue #15), each with its own demo records, after the others (they read them).
+ANALYSIS_DEMOS = (demo_meetings, demo_survey, demo_techniques, demo_indicators)
 
 EXAMPLES = [
     ("CS-INQ", "clerk", {"received_at": "2026-11-20T09:15", "channel": "phone", "customer_name": "陈建国",
@@ -74,8 +74,7 @@ def records() -> int:
         made += 1
     made += demo_facilities.load()  # IT-01, IT-04, IT-05: objects, facilities, materials
     return made + _nonconformities() + _instruments() + sum(m.load() for m in COMPLAINT_DEMOS + TRACE_DEMOS
-                                                             + PROPERTY_DEMOS) \
-        + sum(m.load() for m in ANALYSIS_DEMOS)
+                                                             + PROPERTY_DEMOS + ANALYSIS_DEMOS)
 
 
 def _nonconformities() -> int:

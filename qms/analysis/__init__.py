@@ -9,12 +9,18 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
     indicators_part,
+    meetings,
     reminders,
+    survey,
+    techniques,
 )
 
 # One line per part module (see the docstring).
 PARTS = (
     reminders,
+    meetings,
+    survey,
+    techniques,
     indicators_part,
 )
 

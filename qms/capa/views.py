@@ -18,7 +18,7 @@ from ..records.links import linked
 from ..records.lookup import as_id
 from ..records.models import IN_PROGRESS, OPEN, Record
 from ..records.present import status_label
-from . import desk
+from . import desk, fishbone
 from .forms import ACTION, CAPA, NC, PLANNING_STEPS
 from .models import OPEN_STAGES
 from .queries import actions_of, next_rounds, rounds_of
@@ -217,7 +217,7 @@ def capa_panel(record, spec, user) -> dict:
     nxt = next_rounds(record.id)
     owners = names(a.values.get("owner") for a in actions)
     return {"template": "capa/panel_capa.html", "actions": actions, "can_add": can_add, "next_rounds": nxt,
-            "owners": owners}
+            "owners": owners, "fishbone": fishbone.diagram(record, current_locale())}
 
 
 def check_panel(record, spec, user) -> dict:
@@ -227,7 +227,8 @@ def check_panel(record, spec, user) -> dict:
 
 
 def capa_pdf_actions(record, locale: str) -> dict:
-    """The actions printed on the CAPA record, as on the paper form: kind, action, owner, due, done."""
+    """The actions printed on the CAPA record, as on the paper form: kind, action, owner, due, done;
+    and the cause-and-effect diagram of its root causes (DA-04), when analysed."""
     rows = []
     kinds = _choices(ACTION, "kind")
     actions = actions_of(record.id)
@@ -237,4 +238,4 @@ def capa_pdf_actions(record, locale: str) -> dict:
         rows.append((a.display_number, kinds.get(v.get("kind"), ""), v.get("description") or "",
                      owners.get(as_id(v.get("owner")), ""), v.get("due_on") or "", v.get("done_on") or "",
                      status_label(a.status, locale)))
-    return {"actions": rows}
+    return {"actions": rows, "fishbone": fishbone.diagram(record, locale)}

@@ -386,7 +386,7 @@ def initial_values(spec, only: tuple, args, user) -> dict:
     # Values taken from the record a link field names (``default: {from: link, field: name}``):
     # a nonconformity raised from a check starts with that check's department, say.
     for f in spec.fields:
-        if f.name in only and isinstance(f.default, dict) and not data.get(f.name):
+        if f.name in only and isinstance(f.default, dict) and "from" in f.default and not data.get(f.name):
             linked = record_by_text(data.get(f.default["from"]))
             value = linked.values.get(f.default["field"]) if linked is not None else None
             if value not in (None, "", []):

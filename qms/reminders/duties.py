@@ -13,6 +13,10 @@ that period is *signed*:
   step holds a live signature (the filing is the first signature; a later approval is not waited
   for). A voided or superseded record does nothing (its amendment, once closed, does).
 
+With ``where: {field: value}`` only records whose field holds that value do the duty (four meeting
+types, one form: each type closes its own duty); with ``offset: N`` the record's period plus N periods
+is the duty's (a meeting held in December reviews November: ``offset: 1``).
+
 Done means: the period's watch stops (no reminder, no overdue repeat, no escalation), also when the
 record is signed after the deadline. Voiding it (or amending it to another period) opens the
 period again unless another signed record does it. ``record_changed`` runs in the reminders'
@@ -57,10 +61,20 @@ def period_of(rule: Rule, value) -> str | None:
     return f"{int(m[1]):04d}" if m else None
 
 
+def matches(rule: Rule, values: dict) -> bool:
+    """Whether a record's ``values`` pass ``rule``'s ``closes_with`` ``where`` (every field holds its
+    value; a multichoice field holds it among its values)."""
+    for name, want in rule.closes_with.where:
+        have = values.get(name)
+        if not (want in map(str, have) if isinstance(have, (list, tuple)) else str(have) == want):
+            return False
+    return True
+
+
 def closing_signature(record: Record, rule: Rule):
     """The live signature by which ``record`` does ``rule``'s duty, or None (not signed so far)."""
     cw = rule.closes_with
-    if record.status in (DRAFT, VOIDED, SUPERSEDED):
+    if record.status in (DRAFT, VOIDED, SUPERSEDED) or not matches(rule, record.values or {}):
         return None
     sigs = record.signatures
     if cw.step:
@@ -74,7 +88,8 @@ def record_changed(record: Record, spec, new: bool = False) -> None:
         return  # nothing is signed yet (saves the look-ups on every new draft)
     for rule in rules.closing(spec.code):
         sig = closing_signature(record, rule)
-        period = period_of(rule, record.values.get(rule.closes_with.period_field)) if sig else None
+        period = rules.shift(rule, period_of(rule, record.values.get(rule.closes_with.period_field)),
+                       rule.closes_with.offset) if sig else None
         row = db.session.execute(select(DutyClosure).where(
             DutyClosure.rule_id == rule.id, DutyClosure.record_id == record.id)).scalar()
         before = row.period if row is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select, update
@@ -22,7 +23,7 @@ from . import workcal
 from .mail import queue_immediate
 from .models import DutyClosure, Notification, ReminderWatch
 from .outbox import insert_ignoring_duplicates
-from .rules import Rule, by_id
+from .rules import Rule, by_id, shift
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 BATCH = 5000
@@ -228,15 +229,18 @@ def _closed(rule: Rule, period: str) -> bool:
 
 def duty_link(rule: Rule, period: str) -> str:
     """Where a calendar reminder leads: the closing form, opened with the period filled in
-    (``?period_field=2026-11``; a date field gets the period's first day); else the inbox."""
+    (``?period_field=2026-11``; a date field gets the period's first day; the record's own period
+    under an ``offset``) and the ``where`` values; else the inbox."""
     cw = rule.closes_with
     if cw is None:
         return "/inbox"
     spec = specs.get(cw.form)
     field = spec.field_map.get(cw.period_field) if spec is not None else None
+    period = shift(rule, period, -cw.offset)  # the record's own period (a meeting in December reviews November)
     if field is not None and field.type == "date":
         period = f"{period}-01" if rule.kind == "monthly" else f"{period}-01-01"
-    return f"/r/{cw.form}/new?{cw.period_field}={period}"
+    query = urlencode([(cw.period_field, period), *cw.where])  # the where values filled in too
+    return f"/r/{cw.form}/new?{query}"
 
 
 def set_period_done(rule: Rule, period: str, done: bool, now: datetime | None = None) -> None:

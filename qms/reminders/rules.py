@@ -31,13 +31,18 @@ class ClosesWith:
     form: str
     period_field: str
     step: str | None = None
+    # ((field, value), ...): only records whose field holds value do the duty (e.g. one meeting type of four)
+    where: tuple = ()
+    # The record's period plus this many periods is the duty's: a meeting held in December reviews
+    # November (its period field names November), and does December's duty (offset 1).
+    offset: int = 0
 
 
 RULE_KEYS = {"id", "title", "requirement", "kind", "form", "field", "lead_days", "daily_repeats", "weekly_repeats",
              "months", "hours", "working_hours", "faster", "remind_before_hours", "day", "month",
              "remind_days_before", "recipients", "ladder", "hour", "owner_field", "when", "at_steps", "days_field",
              "remind_owner", "managed", "closes_with", "on_holiday"}
-CLOSES_WITH_KEYS = {"form", "period_field", "step"}
+CLOSES_WITH_KEYS = {"form", "period_field", "step", "where", "offset"}
 ON_HOLIDAY = ("earlier", "later")
 # What a period field may be, per kind of rule (``duties.period_of`` reads each).
 PERIOD_TYPES = {"monthly": ("date", "string"), "yearly": ("date", "string", "integer")}
@@ -144,15 +149,24 @@ def _closes_with(raw: dict, kind: str) -> ClosesWith | None:
         raise RuleError(f"rule {rid}: closes_with is for monthly or yearly rules")
     if not isinstance(value, dict) or set(value) - CLOSES_WITH_KEYS or not value.get("form") \
             or not value.get("period_field"):
-        raise RuleError(f"rule {rid}: closes_with is {{form: CODE, period_field: NAME}} (and optionally step)")
-    return ClosesWith(str(value["form"]), str(value["period_field"]), value.get("step") or None)
+        raise RuleError(f"rule {rid}: closes_with is {{form: CODE, period_field: NAME}} "
+                        f"(and optionally step, where, offset)")
+    where = value.get("where") or {}
+    if not isinstance(where, dict) or any(v is None or isinstance(v, (dict, list)) for v in where.values()):
+        raise RuleError(f"rule {rid}: closes_with where is {{field: value}}")
+    offset = value.get("offset", 0)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not -12 <= offset <= 12:
+        raise RuleError(f"rule {rid}: closes_with offset is a whole number of periods (-12..12)")
+    return ClosesWith(str(value["form"]), str(value["period_field"]), value.get("step") or None,
+                      tuple((str(k), str(v)) for k, v in where.items()), offset)
 
 
 def check_closes_with(rule: Rule, declaration: dict | None) -> None:
     """Refuse a ``closes_with`` whose form (``declaration``: its parsed YAML, None when there is no
     such form), period field or step does not exist, or whose field cannot name a period: a ``date``
     (any day of the period), an ``integer`` year (yearly rules), or a ``string`` that declares a
-    ``pattern`` (so the form refuses anything but '2026-11' / '2026' before it is signed)."""
+    ``pattern`` (so the form refuses anything but '2026-11' / '2026' before it is signed); and a
+    ``where`` naming a field the form lacks, or a value that is not among a choice field's choices."""
     cw = rule.closes_with
     if cw is None:
         return
@@ -172,6 +186,14 @@ def check_closes_with(rule: Rule, declaration: dict | None) -> None:
     steps = [s.get("name") for s in declaration.get("workflow") or () if isinstance(s, dict)]
     if cw.step and cw.step not in steps:
         raise RuleError(f"rule {rule.id}: form {cw.form} has no step {cw.step!r}")
+    for name, value in cw.where:
+        where = fields.get(name)
+        if where is None:
+            raise RuleError(f"rule {rule.id}: closes_with where: form {cw.form} has no field {name!r}")
+        choices = [str(c.get("value")) for c in where.get("choices") or () if isinstance(c, dict)]
+        if where.get("type") in ("choice", "multichoice") and value not in choices:
+            raise RuleError(f"rule {rule.id}: closes_with where: {value!r} is not a choice of "
+                            f"{cw.form}.{name} ({', '.join(choices)})")
 
 
 def declaration_in(folders, code: str) -> dict | None:
@@ -243,8 +265,21 @@ def _declared(spec) -> dict | None:
     """What :func:`check_closes_with` reads of a loaded form."""
     if spec is None:
         return None
-    return {"fields": [{"name": f.name, "type": f.type, "pattern": f.pattern} for f in spec.fields],
+    return {"fields": [{"name": f.name, "type": f.type, "pattern": f.pattern,
+                        "choices": [{"value": v} for v, _label in f.choices]} for f in spec.fields],
             "workflow": [{"name": s.name} for s in spec.workflow]}
+
+
+def shift(rule: Rule, period: str | None, by: int) -> str | None:
+    """``period`` moved ``by`` periods of ``rule`` ('2026-12' shifted 1 under a monthly rule: '2027-01';
+    a closes_with ``offset``)."""
+    if period is None or not by:
+        return period
+    if rule.kind == "yearly":
+        return f"{int(period) + by:04d}"
+    y, m = map(int, period.split("-"))
+    yy, mm = divmod(y * 12 + (m - 1) + by, 12)
+    return f"{yy:04d}-{mm + 1:02d}"
 
 
 def by_id() -> dict[str, Rule]:

@@ -1,7 +1,7 @@
 """Calendar duties done by records (``closes_with``): reminded before the deadline, done when the
 record for the period is signed (no repeat, no escalation after, also when signed late), another
 period still open, a void opens the duty again; a bad closes_with stops the app with the rule id.
-covers: CS-07, DA-02"""
+covers: CS-07, DA-02, DA-03"""
 from datetime import datetime
 
 import pytest
@@ -21,7 +21,11 @@ from tests.support.api import token_for
 from tests.support.clock import SH, at
 from tests.support.records import fill, sign
 
-DUTIES = Procedure("QP-TEST-DUTIES", reminders=(MONTHLY, YEARLY))
+# ``where`` and ``offset`` (DA-03: four meeting types in one form, each held in the month after the one it
+# reviews): only a record of that kind does the duty, for its period plus the offset.
+SPECIAL = {**MONTHLY, "id": "da03-test-special", "requirement": "DA-03",
+           "closes_with": {"form": "TEST-PERIOD", "period_field": "month", "where": {"kind": "special"}, "offset": 1}}
+DUTIES = Procedure("QP-TEST-DUTIES", reminders=(MONTHLY, YEARLY, SPECIAL))
 PROCEDURES = (*load(qms.PROCEDURES), DUTIES)
 RULE = MONTHLY["id"]
 
@@ -154,6 +158,10 @@ BAD = [
     ({"form": "TEST-REC", "period_field": "customer_name"}, "needs a pattern"),
     ({"form": "TEST-PERIOD", "period_field": "month", "step": "audit"}, "no step 'audit'"),
     ({"form": "TEST-PERIOD"}, "closes_with is {form: CODE, period_field: NAME}"),
+    ({"form": "TEST-PERIOD", "period_field": "month", "where": {"colour": "red"}}, "has no field 'colour'"),
+    ({"form": "TEST-PERIOD", "period_field": "month", "where": {"kind": "weekly"}}, "'weekly' is not a choice"),
+    ({"form": "TEST-PERIOD", "period_field": "month", "where": ["kind"]}, "where is {field: value}"),
+    ({"form": "TEST-PERIOD", "period_field": "month", "offset": "1"}, "offset is a whole number"),
 ]
 
 
@@ -211,3 +219,35 @@ def test_the_closures_are_derived_again_from_the_signed_records(app, people):
     db.session.commit()
     assert db.session.execute(select(DutyClosure.record_id, DutyClosure.period)).all() == [(rec.id, "2026-12")]
     assert not _watch("2026-12").active
+
+
+def test_DA03_where_only_records_of_that_value_close_and_offset_moves_the_period(app, people):
+    clerk, head, _qm = people
+    _sweep(at(12, 3))
+    # The reminder leads to the form with the reviewed month (November) and the kind filled in.
+    _sweep(at(12, 8))
+    [lead] = _notices("da03-test-special", user=clerk)
+    assert lead.link == "/r/TEST-PERIOD/new?month=2026-11&kind=special"
+    # A plain record for November does not do the special duty; it does the plain monthly one (no where).
+    sign(sign(summary(clerk, month="2026-11", kind="plain"), clerk), head)
+    assert _watch("2026-12", "da03-test-special").active
+    assert db.session.execute(select(DutyClosure.rule_id, DutyClosure.period)).all() == [(RULE, "2026-11")]
+    # A special record reviewing November does December's special duty (offset 1), not November's.
+    rec = sign(sign(summary(clerk, month="2026-11", kind="special"), clerk), head)
+    assert not _watch("2026-12", "da03-test-special").active and _watch("2027-01", "da03-test-special").active
+    assert db.session.execute(select(DutyClosure.period).where(
+        DutyClosure.rule_id == "da03-test-special")).scalars().all() == ["2026-12"]
+    # Amended to another kind, it no longer does the special duty: December opens again.
+    timeutil.set_clock(at(12, 9))
+    new = service.amend(rec, head, "类别填错")
+    db.session.commit()
+    fill(new, head, month="2026-11", kind="plain", summary="本月投诉 12 件")
+    sign(sign(new, clerk), F.user("department_head", "CSD"))
+    assert _watch("2026-12", "da03-test-special").active
+
+
+def test_DA03_offset_shifts_months_across_the_year_and_years():
+    monthly, yearly = rules.parse(SPECIAL), rules.parse({**YEARLY, "closes_with": {**YEARLY["closes_with"], "offset": 1}})
+    assert rules.shift(monthly, "2026-12", 1) == "2027-01" and rules.shift(monthly, "2027-01", -1) == "2026-12"
+    assert rules.shift(yearly, "2026", 1) == "2027" and rules.shift(monthly, None, 1) is None
+    assert monthly.closes_with.where == (("kind", "special"),) and monthly.closes_with.offset == 1
