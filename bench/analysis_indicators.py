@@ -225,11 +225,14 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0, help="1.0: 1M complaints and records, 200k NC, 100k cal")
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = ap.parse_args()
     n = int(1_000_000 * args.scale)
     t = time.perf_counter()
-    lite, lite_took = run_sqlite(n, args.repeat)
-    print(f"SQLite: {time.perf_counter() - t:.0f} s (seeding {lite_took:.0f} s)", flush=True)
+    lite = None
+    if not args.no_sqlite:
+        lite, lite_took = run_sqlite(n, args.repeat)
+        print(f"SQLite: {time.perf_counter() - t:.0f} s (seeding {lite_took:.0f} s)", flush=True)
     pg = None
     if not args.no_pg:
         t = time.perf_counter()
@@ -248,15 +251,11 @@ def main():
         p95 = pct(samples, 95)
         return f"{statistics.median(samples):.2f} | {p95:.2f} | {p95 / pct(floor, 95):.0f}× "
 
-    head = "| measurement | SQLite p50 ms | p95 ms | p95 / floor "
-    head += "| PostgreSQL p50 ms | p95 ms | p95 / floor |" if pg else "|"
-    print(head)
-    print("|---" + "|---:" * (6 if pg else 3) + "|")
-    for i, (name, samples) in enumerate(lite):
-        line = f"| {name} | {cols(samples, lite[0][1])}"
-        if pg:
-            line += f"| {cols(pg[i][1], pg[0][1])}"
-        print(line + "|")
+    runs = [(label, got) for label, got in (("SQLite", lite), ("PostgreSQL", pg)) if got]
+    print("| measurement " + "".join(f"| {label} p50 ms | p95 ms | p95 / floor " for label, _ in runs) + "|")
+    print("|---" + "|---:" * (3 * len(runs)) + "|")
+    for i, (name, _) in enumerate(runs[0][1]):
+        print(f"| {name} " + "".join(f"| {cols(got[i][1], got[0][1])}" for _, got in runs) + "|")
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ class IndicatorPart(db.Model):
 
     __table_args__ = (
         Index("ix_indicator_parts_record", "record_id"),
-        # The records behind a number, keyset-paged by record id.
+        # The records behind a number, keyset-paged by record id: one department's, and the whole company's
+        # (without the second, the next 50 of a month would be sorted out of all its rows).
         Index("ix_indicator_parts_behind", "indicator", "month", "bucket", "department", "record_id"),
+        Index("ix_indicator_parts_month_id", "indicator", "month", "bucket", "record_id"),
     )
 
 

@@ -3,7 +3,8 @@ and whether each is in the numerator: one function per source form, ``record -> 
 
 The rules in words are ``indicators_defs.DEFINITIONS[*].words``. Common to all: a record counts while
 submitted (in progress or closed; closed only where the words say reviewed); drafts, voided and
-superseded records count nowhere (an amendment counts in place of its original once it is submitted).
+superseded records count nowhere; an amendment counts in place of its original once it closes (the
+original, superseded then, counts until that moment: never both, never neither).
 Form values are local times ('2026-11-20T09:15'), so the month is the value's first seven characters.
 The time limits are the reminder rules' own (``reminders.engine.deadline_for_record``), so a number
 and the reminder that chased it never disagree.
@@ -52,6 +53,7 @@ class Context:
         self._codes: dict[int, str] | None = None
 
     def code(self, department_id: int | None) -> str:
+        """The code of department ``department_id`` ('' when unknown)."""
         if self._codes is None:
             self._codes = dict(db.session.execute(select(Department.id, Department.code)).all())
         return self._codes.get(department_id, "") if department_id else ""
@@ -253,4 +255,6 @@ RULES = {
 def parts_of(record: Record, ctx: Context | None = None) -> list[Part]:
     """What ``record`` adds to the indicators now (empty for a form that counts for none)."""
     rule = RULES.get(record.form_code)
-    return rule(record, ctx or Context()) if rule is not None else []
+    if rule is None or (getattr(record, "amended_from_id", None) and record.status != CLOSED):
+        return []  # an amendment counts once it closes and supersedes its original (which counts until then)
+    return rule(record, ctx or Context())

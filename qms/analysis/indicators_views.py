@@ -106,20 +106,24 @@ def behind(key: str, month: str):
     department = _department(request.args.get("department"))
     after = request.args.get("after", type=int) or 0
     p = IndicatorPart
-    stmt = (select(p.record_id, p.numerator, p.department, Record)
-            .join(Record, Record.id == p.record_id)
-            .where(p.indicator == key, p.month == period_of(key, month), p.bucket == "", p.record_id > after))
+    stmt = select(p.record_id, p.numerator, p.department).where(
+        p.indicator == key, p.month == period_of(key, month), p.bucket == "", p.record_id > after)
     if not ind.counts_all:
         stmt = stmt.where(p.numerator > 0)
     if department:
         stmt = stmt.where(p.department == department)
-    rows = db.session.execute(_scoped(stmt, current_user).order_by(p.record_id).limit(PAGE + 1)).all()
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
+    # The page of contributions first, then its records by id: joined in one statement, PostgreSQL merges the
+    # records' whole primary key up to the month's ids instead of looking up 50.
+    page_rows = db.session.execute(_scoped(stmt, current_user).order_by(p.record_id).limit(PAGE + 1)).all()
+    more = len(page_rows) > PAGE
+    page_rows = page_rows[:PAGE]
+    recs = {r.id: r for r in db.session.execute(select(Record).where(
+        Record.id.in_([r[0] for r in page_rows]))).scalars()} if page_rows else {}
+    rows = [(rid, num, dept, recs[rid]) for rid, num, dept in page_rows if rid in recs]
     loc = current_locale()
     titles = {s.code: tr(s.title, loc) for s in specs.all_specs()}
     value = month_values(month, department)[key]
     return render_template("analysis/indicators/behind.html", ind=ind, key=key, month=month, department=department,
                            label=tr(ind.label, loc), words=tr(ind.words, loc), unit=tr(ind.unit, loc), value=value,
                            rows=rows, titles=titles, depts=dept_names(loc),
-                           next_after=rows[-1][0] if more else None)
+                           next_after=page_rows[-1][0] if more else None)

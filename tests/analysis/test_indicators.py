@@ -9,12 +9,14 @@ from sqlalchemy import select
 from qms.analysis import indicators, indicators_store
 from qms.core import timeutil
 from qms.extensions import db
+from qms.records import service
 from qms.records.models import CLOSED, IN_PROGRESS, Record
 from tests import factories as F
 from tests.analysis.indicators_helpers import close_nc, complaint, nonconformity, void
 from tests.capa.helpers import People as CapaPeople
 from tests.complaints.fees_helpers import CASH, FOUND, People, accept, step
 from tests.support.clock import at
+from tests.support.records import fill, sign
 
 
 @pytest.fixture
@@ -57,6 +59,26 @@ def test_da01_voiding_a_complaint_takes_it_out_of_the_number(app, people):
     got = indicators.month_values("2026-11")
     assert got["complaints_serious"].value == 1 and got["complaints"].value == 1
     assert keep.status == IN_PROGRESS
+
+
+def test_da01_an_amendment_counts_in_place_of_its_original_once_it_closes(app, people):
+    c, head = people["clerk"], F.user("department_head", "CSD")
+    rec = complaint(c, received_at="2026-11-03T09:00", category="complaint", outcome="on_spot",
+                    on_spot_answer="当场解释", handling_department="", cause="")
+    assert rec.status == CLOSED and dict(indicators.breakdown("complaints", "2026-11", "category")) == {"complaint": 1}
+    new = service.amend(rec, head, "类别录入有误,需派单处理")
+    db.session.commit()
+    kept = {k: v for k, v in new.values.items() if isinstance(v, str) and v}  # the form as it opens, amended
+    fill(new, c, **{**kept, "category": "billing", "outcome": "dispatch", "handling_department": "CSD",
+                    "cause": "operator", "on_spot_answer": ""})
+    sign(new, c)
+    assert new.status == IN_PROGRESS  # the original still counts, the amendment not yet: never both
+    assert dict(indicators.breakdown("complaints", "2026-11", "category")) == {"complaint": 1}
+    sign(fill(new, c, handling="已核查处理", told_how="phone", told_at="2026-11-03T15:00"), c)
+    sign(fill(new, head, satisfaction="satisfied"), head)
+    assert new.status == CLOSED and rec.status == "superseded"
+    assert dict(indicators.breakdown("complaints", "2026-11", "category")) == {"billing": 1}
+    assert indicators.month_values("2026-11")["complaints"].value == 1
 
 
 def test_da01_nonconformities_closed_by_their_due_day(app):

@@ -1,5 +1,5 @@
 """The computed indicators of the other registers (DA-01): key-customer services on time, billing-accuracy
-tests passed, calibrations on time, work orders within their limit, the survey score when there is none.
+tests passed, calibrations on time, work orders within their limit, the survey score of a closed campaign.
 Each value equals the test's own count of the records it made.
 covers: DA-01"""
 from datetime import datetime
@@ -13,6 +13,7 @@ from qms.extensions import db
 from qms.records import service
 from qms.records import spec as specs
 from tests import factories as F
+from tests.analysis import survey_helpers as sv
 from tests.complaints import keycust_helpers as kc
 from tests.customer_property import workorders_helpers as wo
 from tests.instruments.helpers import Staff, calibrate, register, register_switch
@@ -84,7 +85,16 @@ def test_da01_work_orders_done_within_their_limit(app):
     assert datetime.fromisoformat(repair.values["due_at"]).replace(tzinfo=SH) < at(11, 25, 15)
 
 
-def test_da01_the_survey_score_is_empty_without_a_closed_campaign(app):
-    got = indicators.month_values("2026-11")["survey_score"]
-    assert (got.numerator, got.denominator, got.value) == (0, 0, None)
+def test_da01_the_survey_score_is_the_closed_campaign_s_weighted_total_for_its_year(app):
+    p = sv.People()
+    camp = sv.campaign(p, year=2026)
+    sv.response(p, camp, sv.all_elements(5), phone="13800000001")
+    sv.response(p, camp, sv.all_elements(3), phone="13800000002")
+    assert indicators.month_values("2026-11")["survey_score"].value is None  # not closed: nothing yet
+    sv.close(p, camp)
+    total = Decimal(camp.values["total_score"])
+    for month in ("2026-01", "2026-11"):  # a yearly indicator: every month of the year reads the year's
+        got = indicators.month_values(month)["survey_score"]
+        assert (got.denominator, got.value) == (1, total) and total == Decimal("80.00")
+    assert indicators.month_values("2025-11")["survey_score"].value is None
     assert indicators.INDICATORS["survey_score"].period == "year"

@@ -5,12 +5,12 @@ import io
 
 from openpyxl import load_workbook
 
-from qms.analysis import indicators
+from qms.analysis import indicators, indicators_views
 from tests import factories as F
 from tests.analysis.indicators_helpers import complaint
 
 
-def test_da01_the_page_shows_each_indicator_with_its_rule_and_links_to_the_records_behind(app, client):
+def test_da01_the_page_shows_each_indicator_with_its_rule_and_links_to_the_records_behind(app, client, monkeypatch):
     clerk, other = F.user("clerk", "CSD"), F.user("clerk", "OMD")
     mine = complaint(clerk, received_at="2026-11-03T09:00", severity="serious")
     theirs = complaint(other, received_at="2026-11-04T09:00", severity="serious", handling_department="OMD")
@@ -29,6 +29,12 @@ def test_da01_the_page_shows_each_indicator_with_its_rule_and_links_to_the_recor
     F.login(client, quality)
     behind = client.get(indicators.behind_url("complaints_serious", "2026-11")).get_data(as_text=True)
     assert f"/r/CS-INQ/{mine.id}" in behind and f"/r/CS-INQ/{theirs.id}" in behind
+    monkeypatch.setattr(indicators_views, "PAGE", 1)  # keyset pages of one record
+    first = client.get(indicators.behind_url("complaints", "2026-11")).get_data(as_text=True)
+    assert f'/r/CS-INQ/{mine.id}"' in first and f'/r/CS-INQ/{theirs.id}"' not in first
+    assert f'after={mine.id}" id="next-page"' in first
+    second = client.get(indicators.behind_url("complaints", "2026-11") + f"?after={mine.id}").get_data(as_text=True)
+    assert f'/r/CS-INQ/{theirs.id}"' in second and f'/r/CS-INQ/{mine.id}"' not in second and "next-page" not in second
     assert client.get("/analysis/indicators/no_such/2026-11").status_code == 404
     assert client.get("/analysis/indicators/complaints/2026-13").status_code == 404
     assert client.get("/analysis/indicators?month=2026-11&department=XXX").status_code == 404

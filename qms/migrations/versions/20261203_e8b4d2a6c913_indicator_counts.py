@@ -39,6 +39,8 @@ def upgrade():
     op.create_index('ix_indicator_parts_record', 'indicator_parts', ['record_id'], unique=False)
     op.create_index('ix_indicator_parts_behind', 'indicator_parts',
                     ['indicator', 'month', 'bucket', 'department', 'record_id'], unique=False)
+    op.create_index('ix_indicator_parts_month_id', 'indicator_parts', ['indicator', 'month', 'bucket', 'record_id'],
+                    unique=False)
     op.create_table(
         'indicator_counts',
         sa.Column('indicator', sa.String(length=40), nullable=False),
@@ -80,6 +82,7 @@ def _backfill():
 def downgrade():
     op.drop_index('ix_indicator_counts_month', table_name='indicator_counts')
     op.drop_table('indicator_counts')
+    op.drop_index('ix_indicator_parts_month_id', table_name='indicator_parts')
     op.drop_index('ix_indicator_parts_behind', table_name='indicator_parts')
     op.drop_index('ix_indicator_parts_record', table_name='indicator_parts')
     op.drop_table('indicator_parts')
