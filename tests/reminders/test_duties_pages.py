@@ -65,7 +65,8 @@ def test_the_admin_page_shows_each_duty_per_period(filed, client):
     # 「每月28日(除节假日)」: 28 November 2026 is a Saturday, so the Friday before.
     # (done by a CS-BILLMONTH record since issue #13: none was signed, so overdue once its watch ran)
     assert _cell(html, "核算室每月28日前处理完话费", "2026-11")[0] == "2026-11 已逾期 截止 2026-11-27 去填写"
-    assert "遇节假日提前至前一个工作日" in html and "尚无表单：仅提醒" in html
+    # Since issue #15 every calendar duty is done by a record of its own form (none is reminders only).
+    assert "遇节假日提前至前一个工作日" in html and "尚无表单：仅提醒" not in html
     english = client.get("/admin/reminders?lang=en").get_data(as_text=True)
     assert _cell(english, "Test monthly summary", "2026-11")[0].startswith("2026-11 Done · late")
 
