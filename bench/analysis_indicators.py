@@ -142,7 +142,9 @@ def load_pg(n: int, people: list, revisions: dict, depts: dict) -> None:
 
 def prepare(app, n: int, load) -> float:
     """Initialise, seed once (a rerun on the same SQLite file keeps it); returns the seeding seconds."""
+    from qms.records import spec as specs
     with app.app_context():
+        specs.reset_cache()  # the SQLite run's form revisions are not this database's
         initialise()
         have = db.session.execute(text("SELECT count(*) FROM indicator_parts")).scalar()
         revisions, depts = _lookups()
