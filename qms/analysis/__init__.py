@@ -8,6 +8,7 @@ hooks to one form. Adding a part is one line in ``PARTS``.
 """
 from ..records.procedures import from_parts
 from . import (  # noqa: I001  (one line per part)
+    hub,
     indicators_part,
     meetings,
     objectives,
@@ -28,6 +29,7 @@ PARTS = (
     objectives,
     reports,
     review_pack_views,
+    hub,
 )
 
 
