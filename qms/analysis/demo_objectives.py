@@ -5,12 +5,15 @@ signed by 企业管理部, with one missed objective's nonconformity raised, so 
 its charts."""
 from __future__ import annotations
 
+from datetime import date
+
 from werkzeug.datastructures import MultiDict
 
 from ..auth.models import Department
 from ..core.timeutil import today
 from ..records import service
 from ..records import spec as specs
+from ..records.demo_support import dated
 from ..records.demo_support import user as _user
 from ..records.webforms import to_formdata
 from ..reminders.workcal import add_months
@@ -78,9 +81,10 @@ def _figures(objectives: list, months: list[str]) -> int:
     for dept, name, record in objectives:
         for month, value in zip(months, FIGURES.get(name, ()), strict=False):
             who = ENTERS[dept]
-            fig = service.create(spec, _user(who), MultiDict({"objective": f"#{record.id}", "month": month,
-                                                             "value": value, "note": "本部门台账统计"}), "zh_CN")
-            _sign(fig, who)
+            with dated(_next(month, 3)):  # the department's figure on the 3rd of the month after
+                fig = service.create(spec, _user(who), MultiDict({"objective": f"#{record.id}", "month": month,
+                                                                 "value": value, "note": "本部门台账统计"}), "zh_CN")
+                _sign(fig, who)
             made += 1
     return made
 
@@ -89,19 +93,25 @@ def _statistics(months: list[str]) -> int:
     quality = _user("quality")
     spec = specs.get(STATS)
     for i, month in enumerate(months):
-        record = objectives_stats.generate(month, quality, "zh_CN")
-        lines = [{**ln, "comment": "已要求责任部门分析原因" if ln["met"] == "no" else None}
-                 for ln in record.values["lines"]]
-        data = to_formdata(spec, {**record.values, "lines": lines,
-                                  "analysis": "各部门目标总体完成，未达标项已在经营分析会上通报。"})
-        service.update(record, quality, data, "zh_CN", record.version)
-        _sign(record, "quality")
-        if i == len(months) - 2:  # last but one month: 企业管理部 raised a nonconformity from a missed line
-            missed = next((ln for ln in lines if ln["met"] == "no"), None)
-            if missed is not None:
-                objectives_nc.raise_nonconformity(record, quality, missed["objective"], "general",
-                                                  f"{month}{missed['name']}未达到目标值，要求责任部门分析原因并采取纠正措施。")
+        with dated(_next(month, 6)):  # compiled on the 6th of the month after (due the 10th)
+            record = objectives_stats.generate(month, quality, "zh_CN")
+            lines = [{**ln, "comment": "已要求责任部门分析原因" if ln["met"] == "no" else None}
+                     for ln in record.values["lines"]]
+            data = to_formdata(spec, {**record.values, "lines": lines,
+                                      "analysis": "各部门目标总体完成，未达标项已在经营分析会上通报。"})
+            service.update(record, quality, data, "zh_CN", record.version)
+            _sign(record, "quality")
+            if i == len(months) - 2:  # last but one month: 企业管理部 raised a nonconformity from a missed line
+                missed = next((ln for ln in lines if ln["met"] == "no"), None)
+                if missed is not None:
+                    objectives_nc.raise_nonconformity(record, quality, missed["objective"], "general",
+                                                      f"{month}{missed['name']}未达到目标值，要求责任部门分析原因并采取纠正措施。")
     return len(months)
+
+
+def _next(month: str, day: int) -> date:
+    """Day ``day`` of the month after ``month`` ('2026-10' → 2026-11-day)."""
+    return add_months(date(int(month[:4]), int(month[5:]), 1), 1).replace(day=day)
 
 
 def load() -> int:
@@ -110,5 +120,6 @@ def load() -> int:
         return 0
     last = add_months(today().replace(day=1), -1)
     months = [m for m in (f"2026-{n:02d}" for n in range(1, 12)) if m <= last.strftime("%Y-%m")]
-    objectives = _objectives()
+    with dated(date(2026, 1, 5)):  # the year's objectives issued in its first week
+        objectives = _objectives()
     return len(objectives) + _figures(objectives, months) + _statistics(months)

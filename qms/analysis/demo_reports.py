@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from ..core.timeutil import today
 from ..records import service
 from ..records import spec as specs
+from ..records.demo_support import dated
 from ..records.demo_support import user as _user
 from ..reminders.workcal import add_months
 from .reports_checks import METHOD, REPORT
@@ -70,13 +71,16 @@ def load() -> int:
     last = add_months(today().replace(day=1), -1)
     month = date(2026, 1, 1)
     while month <= last:
-        _report("month", month.strftime("%Y-%m"), made)
+        with dated(add_months(month, 1).replace(day=4)):  # sent on the 4th of the month after (due the 5th)
+            _report("month", month.strftime("%Y-%m"), made)
         made += 1
         month = add_months(month, 1)
     monday = today() - timedelta(days=today().weekday())
     for back in (4, 3, 2, 1):  # the last four whole weeks
         y, w, _d = (monday - timedelta(weeks=back)).isocalendar()
-        _report("week", f"{y}-W{w:02d}", made)
+        with dated(monday - timedelta(weeks=back - 1)):  # on the Monday after the week
+            _report("week", f"{y}-W{w:02d}", made)
         made += 1
-    _method_review()
+    with dated(date(2026, 1, 20)):
+        _method_review()
     return made + 1

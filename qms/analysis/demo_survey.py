@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..records import service
 from ..records import spec as specs
+from ..records.demo_support import dated
 from ..records.demo_support import user as _user
 from ..records.webforms import to_formdata
 from . import survey_service
@@ -72,15 +73,19 @@ def load() -> int:
     """The two campaigns and their responses; returns how many records were made."""
     if _user("quality") is None or _user("clerk") is None or specs.get(SURVEY) is None:
         return 0
-    old = _campaign(2025, "both", 300)
-    made = 1 + _responses(old, 2025, 260, date(2025, 12, 1))
-    survey_service.take_results(old, _user("quality"), "zh_CN")
-    conclusion = ("总分达到满意水平；「电话资费满意情况」和「189电话业务受理」低于 80 分，已开具不合格项，"
-                  "由市场部和客户服务部制定改进措施。")
-    data = to_formdata(specs.get(SURVEY), {**old.values, "conclusion": conclusion})
-    service.update(old, _user("quality"), data, "zh_CN", old.version)
-    _sign(old, "quality")
-    # 企业管理部 raised the tariffs element; the 189 line's is still to be raised from the page.
-    survey_service.raise_low(old, "e6", _user("quality"), "MKT", "general", "")
+    # 2025 as it happened: planned in November, answers by 9 December, closed on the 12th (due the 15th).
+    with dated(date(2025, 11, 18)):
+        old = _campaign(2025, "both", 300)
+    with dated(date(2025, 12, 10)):
+        made = 1 + _responses(old, 2025, 260, date(2025, 11, 20))
+    with dated(date(2025, 12, 12)):
+        survey_service.take_results(old, _user("quality"), "zh_CN")
+        conclusion = ("总分达到满意水平；「电话资费满意情况」和「189电话业务受理」低于 80 分，已开具不合格项，"
+                      "由市场部和客户服务部制定改进措施。")
+        data = to_formdata(specs.get(SURVEY), {**old.values, "conclusion": conclusion})
+        service.update(old, _user("quality"), data, "zh_CN", old.version)
+        _sign(old, "quality")
+        # 企业管理部 raised the tariffs element; the 189 line's is still to be raised from the page.
+        survey_service.raise_low(old, "e6", _user("quality"), "MKT", "general", "")
     new = _campaign(2026, "phone", 300)
     return made + 2 + _responses(new, 2026, 220, date(2026, 11, 10))

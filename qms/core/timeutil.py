@@ -22,6 +22,11 @@ def set_clock(moment: datetime | None) -> None:
     _frozen = moment
 
 
+def frozen() -> datetime | None:
+    """The moment the clock is frozen at, or None when it runs (to put it back after moving it)."""
+    return _frozen
+
+
 def tz() -> ZoneInfo:
     """The configured display timezone (Asia/Shanghai unless QMS_TIMEZONE says otherwise)."""
     name = current_app.config["QMS_TIMEZONE"] if has_app_context() else "Asia/Shanghai"
