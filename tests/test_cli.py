@@ -1,7 +1,10 @@
-"""The qms command: init is idempotent, demo users, backup and restore, user management."""
+"""The qms command: init is idempotent, demo users, backup and restore, user management, counting the
+indicators again."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from qms.analysis import indicators_store
+from qms.analysis.indicators_models import IndicatorCount
 from qms.auth.models import Department, User
 from qms.extensions import db
 from qms.records.models import Record
@@ -27,6 +30,13 @@ def test_demo_creates_one_user_per_role_and_examples(app):
     assert db.session.execute(select(func.count()).select_from(Record)).scalar() >= 3
     again = app.test_cli_runner().invoke(args=["demo"])
     assert "demo records added: 0" in again.output
+    # The indicators' counts, lost (a restore from before they existed), are counted again by the command.
+    kept = indicators_store.kept_counts()
+    db.session.execute(delete(IndicatorCount))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rebuild-indicators"])
+    assert result.exit_code == 0 and "indicator contributions:" in result.output, result.output
+    assert kept and indicators_store.kept_counts() == kept
 
 
 def test_user_commands(app):

@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from .. import demo, seed
+from ..analysis import indicators_store
 from ..complaints import catalogue as complaint_catalogue
 from ..documents import loader
 from ..extensions import db
@@ -49,7 +50,7 @@ def safe_url() -> str:
 
 
 def register(app) -> None:
-    """``init`` and ``demo``."""
+    """``init``, ``demo`` and ``rebuild-indicators``."""
     @app.cli.command("init")
     def init_cmd():
         """Create/upgrade the database and load departments, procedures and forms."""
@@ -67,3 +68,11 @@ def register(app) -> None:
         for username, name, role, password in users:
             click.echo(f"  {username:<8} {password:<20} {role:<16} {name}")
         click.echo(f"demo records added: {made}")
+
+    @app.cli.command("rebuild-indicators")
+    def rebuild_indicators_cmd():
+        """Count the data-analysis indicators again from every source record (after an indicator's rule
+        changed, or a restore from before the counts existed); one transaction."""
+        parts = indicators_store.rebuild()
+        db.session.commit()
+        click.echo(f"indicator contributions: {parts}")
