@@ -1,11 +1,8 @@
-"""The qms command: init is idempotent, demo users, backup and restore, user management, counting the
-indicators again."""
+"""The qms command: init is idempotent, backup and restore, user management (the demo: tests/test_demo.py)."""
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from qms.analysis import indicators_store
-from qms.analysis.indicators_models import IndicatorCount
-from qms.auth.models import Department, User
+from qms.auth.models import Department
 from qms.extensions import db
 from qms.records.models import Record
 from qms.seed import DEPARTMENTS
@@ -19,24 +16,6 @@ def test_init_twice_keeps_data(app):
     assert result.exit_code == 0, result.output
     assert db.session.execute(select(func.count()).select_from(Record)).scalar() == 1
     assert db.session.execute(select(func.count()).select_from(Department)).scalar() == len(DEPARTMENTS)
-
-
-def test_demo_creates_one_user_per_role_and_examples(app):
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    assert "DEMO ONLY" in result.output and "demo-quality-2026" in result.output
-    roles = set(db.session.execute(select(User.role)).scalars())
-    assert roles == {"clerk", "technician", "department_head", "quality_manager", "general_manager", "admin"}
-    assert db.session.execute(select(func.count()).select_from(Record)).scalar() >= 3
-    again = app.test_cli_runner().invoke(args=["demo"])
-    assert "demo records added: 0" in again.output
-    # The indicators' counts, lost (a restore from before they existed), are counted again by the command.
-    kept = indicators_store.kept_counts()
-    db.session.execute(delete(IndicatorCount))
-    db.session.commit()
-    result = app.test_cli_runner().invoke(args=["rebuild-indicators"])
-    assert result.exit_code == 0 and "indicator contributions:" in result.output, result.output
-    assert kept and indicators_store.kept_counts() == kept
 
 
 def test_user_commands(app):

@@ -128,17 +128,3 @@ def test_da01_rebuild_gives_the_counts_the_hooks_kept(app):
     db.session.commit()
     assert indicators_store.kept_counts() == kept
     assert indicators.month_values("2026-11")["nc_closed_on_time"].value == Decimal("100.0")
-
-
-def test_da01_the_demo_has_a_year_of_indicators_and_rebuild_agrees_with_the_hooks(app):
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    months = [f"2026-{m:02d}" for m in range(1, 11)]
-    for key in ("complaints", "fee_disputes_24h", "nc_closed_on_time", "keycust_on_time", "billing_passed",
-                "workorders_in_limit"):
-        assert all(v.denominator for v in indicators.series(key, months)), key
-    assert sum(v.denominator for v in indicators.series("calibration_on_time", months)) == 4
-    kept = indicators_store.kept_counts()
-    assert kept == indicators_store.counts_from_parts()
-    indicators_store.rebuild()
-    assert indicators_store.kept_counts() == kept

@@ -12,7 +12,7 @@ from werkzeug.exceptions import Forbidden
 from qms.complaints.fees_hooks import next_thursday
 from qms.core.errors import SignatureRefused, ValidationFailed
 from qms.extensions import db
-from qms.records.models import Record, Status
+from qms.records.models import Status
 from qms.reminders.models import ReminderWatch
 from tests.complaints.fees_helpers import CASH, FOUND, REPLY, People, accept, customer_signs, step
 from tests.support.clock import SH
@@ -162,17 +162,3 @@ def test_cs16_ts007_short_calls_dispatched_to_monitoring(app, p):
     step(rec, p.monitor, monitoring_cause="计费参数未过滤3秒话单,已修正")
     step(rec, p.clerk, **REPLY)
     assert rec.status == Status.CLOSED
-
-
-def test_cs16_the_demo_shows_every_flow_and_the_month_summaries(app):
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    fees = db.session.execute(select(Record).where(Record.form_code == "TS-FEE")).scalars().all()
-    assert {r.values["flow"] for r in fees} == {"ts003", "ts004", "ts005", "ts006", "ts007", "ts008"}
-    waiting = {r.current_step for r in fees if r.status == Status.IN_PROGRESS}
-    assert {"investigate", "data", "billing"} <= waiting
-    assert sum(r.status == Status.CLOSED for r in fees) >= 4
-    summaries = db.session.execute(select(Record).where(Record.form_code.in_(
-        ("TS-REFUNDS", "TS-REPRICE", "TS-MONTERNET")))).scalars()
-    totals = {r.form_code: r.values["total"] for r in summaries}
-    assert totals == {"TS-REFUNDS": "37.80", "TS-REPRICE": "33.60", "TS-MONTERNET": "8.00"}
