@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from ..core.timeutil import today
 from ..extensions import db
+from ..records.links import holder
 from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet
 from ..records.procedures import FormRules
 from . import meetings_views
@@ -39,7 +40,7 @@ def check_meeting(record, values: dict, user) -> dict:
     if start > today().replace(day=1):
         errors["month"] = [_("This month has not begun: a meeting reviews a past month or the current one.")]
     elif kind:
-        taken = _taken(record, kind, month)
+        taken = holder(MEETING, record, {"meeting_type": kind, "month": month})
         if taken:
             errors["month"] = [_("%(number)s already records this meeting for %(month)s; amend it to correct it.",
                                  number=taken, month=month)]
@@ -100,22 +101,6 @@ def _actions_after(values: dict, held: date | None) -> dict:
         return {}
     return {"actions": [_("Row %(row)d: the due date is before the meeting (%(day)s).", row=i, day=held.isoformat())
                         for i in late]}
-
-
-def _taken(record, kind: str, month: str) -> str | None:
-    """The number of another submitted meeting of ``kind`` for ``month`` (the record itself and the
-    revision it amends left out), or None. By the facet index of the register's filters."""
-    t, m = aliased(RecordFacet), aliased(RecordFacet)
-    stmt = (select(Record.id, Record.number).join(t, t.record_id == Record.id).join(m, m.record_id == Record.id)
-            .where(Record.form_code == MEETING, Record.status.in_((IN_PROGRESS, CLOSED)),
-                   t.form_code == MEETING, t.field == "meeting_type", t.value == kind,
-                   m.form_code == MEETING, m.field == "month", m.value == month))
-    if record is not None:
-        stmt = stmt.where(Record.id != record.id)
-        if record.amended_from_id:
-            stmt = stmt.where(Record.id != record.amended_from_id)
-    row = db.session.execute(stmt.limit(1)).first()
-    return (row.number or f"#{row.id}") if row else None
 
 
 def _of_month(code: str, month: str | None) -> Record | None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from ..core.timeutil import today
 from ..extensions import db
-from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet
+from ..records.links import others_holding
+from ..records.models import CLOSED, Record
 
 OBJECTIVE, FIGURE, STATS = "DA-OBJECTIVE", "DA-FIGURE", "DA-STATS"
 EMD = "EMD"  # 企业管理部 sets the objectives and compiles the statistics
@@ -34,21 +33,6 @@ def future_month(month) -> bool:
     """The month has not begun yet (today's month is not in the future)."""
     start = first_day(month)
     return start is not None and start > today().replace(day=1)
-
-
-def taken(code: str, record, pairs: dict) -> list[Record]:
-    """The other submitted records of ``code`` whose facets hold all of ``pairs`` (the record itself
-    and the one it amends left out), oldest first."""
-    stmt = select(Record).where(Record.form_code == code, Record.status.in_((IN_PROGRESS, CLOSED)))
-    for name, value in pairs.items():
-        fa = aliased(RecordFacet)
-        stmt = stmt.join(fa, fa.record_id == Record.id).where(fa.form_code == code, fa.field == name,
-                                                              fa.value == str(value))
-    if record is not None:
-        stmt = stmt.where(Record.id != record.id)
-        if record.amended_from_id:
-            stmt = stmt.where(Record.id != record.amended_from_id)
-    return list(db.session.execute(stmt.order_by(Record.id)).scalars())
 
 
 def check_objective(record, values: dict, user) -> dict:
@@ -89,7 +73,7 @@ def check_figure(record, values: dict, user) -> dict:
     elif objective.department_id != owner:
         errors["objective"] = [_("Only the objective's own department enters its figure.")]
     if first_day(month) is not None and "month" not in errors:
-        for other in taken(FIGURE, record, {"month": month}):
+        for other in others_holding(FIGURE, record, {"month": month}):
             linked = objective_of(other.values)
             if linked is not None and linked.number == objective.number:
                 errors["month"] = [_("%(number)s already gives this objective's figure for %(month)s; "

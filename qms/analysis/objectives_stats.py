@@ -19,10 +19,11 @@ from ..core.timeutil import local, utcnow
 from ..extensions import db
 from ..records import policy, service
 from ..records import spec as specs
+from ..records.links import others_holding
 from ..records.models import CLOSED, DRAFT, SUPERSEDED, VOIDED, Record, RecordFacet
 from ..records.webforms import to_formdata
 from . import indicators
-from .objectives_checks import FIGURE, OBJECTIVE, STATS, first_day, future_month, objective_of, taken
+from .objectives_checks import FIGURE, OBJECTIVE, STATS, first_day, future_month, objective_of
 
 YES, NO, NA = "yes", "no", "na"
 CENT = Decimal("0.01")
@@ -58,7 +59,7 @@ def live_objectives() -> list[Record]:
 def signed_figures(month: str) -> dict[str, Record]:
     """{objective number: the signed DA-FIGURE of ``month``} (an amended objective keeps its number)."""
     out: dict[str, Record] = {}
-    for fig in taken(FIGURE, None, {"month": month}):
+    for fig in others_holding(FIGURE, None, {"month": month}):
         obj = objective_of(fig.values)
         if fig.status == CLOSED and obj is not None and obj.number:
             out[obj.number] = fig
@@ -113,7 +114,7 @@ def check_stats(record, values: dict, user) -> dict:
         return {}
     if future_month(month):
         return {"month": [_("This month has not begun: statistics cover a past month or the current one.")]}
-    others = taken(STATS, record, {"month": month})
+    others = others_holding(STATS, record, {"month": month})
     if others:
         return {"month": [_("%(number)s already gives the statistics of %(month)s; amend it to correct it.",
                             number=others[0].display_number, month=month)]}

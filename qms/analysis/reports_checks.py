@@ -7,32 +7,12 @@ Pure value checks ``(record | None, values, user) -> {field: [message]}``.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from ..core.timeutil import today
-from ..extensions import db
-from ..records.links import LIVE
-from ..records.models import Record, RecordFacet
+from ..records.links import LIVE, holder
 from . import reports_period
 
 REPORT, METHOD, STATS = "DA-REPORT", "DA-METHOD", "DA-STATS"
-
-
-def taken(code: str, record, pairs: dict) -> str | None:
-    """The number (or #id of a draft) of another live record of ``code`` whose facets hold all of
-    ``pairs`` (the record itself and the one it amends left out), or None."""
-    stmt = select(Record.id, Record.number).where(Record.form_code == code, Record.status.in_(LIVE))
-    for name, value in pairs.items():
-        fa = aliased(RecordFacet)
-        stmt = stmt.join(fa, fa.record_id == Record.id).where(fa.form_code == code, fa.field == name,
-                                                              fa.value == str(value))
-    if record is not None:
-        stmt = stmt.where(Record.id != record.id)
-        if record.amended_from_id:
-            stmt = stmt.where(Record.id != record.amended_from_id)
-    row = db.session.execute(stmt.limit(1)).first()
-    return (row.number or f"#{row.id}") if row else None
 
 
 def check_report(record, values: dict, user) -> dict:
@@ -43,7 +23,7 @@ def check_report(record, values: dict, user) -> dict:
     period, errors = reports_period.parse(kind, text)
     if period is None:
         return {"period": errors} if errors else {}
-    other = taken(REPORT, record, {"kind": kind, "period": text})
+    other = holder(REPORT, record, {"kind": kind, "period": text}, statuses=LIVE)
     if other:
         return {"period": [_("This period already has a report of this kind: %(number)s.", number=other)]}
     return {}
@@ -60,7 +40,7 @@ def check_method(record, values: dict, user) -> dict:
         return {}
     if year > today().year:
         return {"year": [_("The year has not begun yet.")]}
-    other = taken(METHOD, record, {"year": year})
+    other = holder(METHOD, record, {"year": year}, statuses=LIVE)
     if other:
         return {"year": [_("This year's methods were already reviewed: %(number)s.", number=other)]}
     return {}

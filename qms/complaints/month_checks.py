@@ -9,14 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from ..auth.lookup import department_name
 from ..core.i18n import current_locale
 from ..core.timeutil import today
-from ..extensions import db
-from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet
+from ..records.links import holder
 from ..reminders.workcal import add_months
 from .month_figures import Figures, count_month
 
@@ -36,22 +33,6 @@ def first_day(month: str | None) -> date | None:
         return date.fromisoformat(f"{month}-01") if month else None
     except ValueError:
         return None
-
-
-def _taken(code: str, record, pairs: dict) -> str | None:
-    """The number of another submitted record of ``code`` whose facets hold all of ``pairs`` (the
-    record itself and the one it amends left out), or None."""
-    stmt = select(Record.id, Record.number).where(Record.form_code == code, Record.status.in_((IN_PROGRESS, CLOSED)))
-    for name, value in pairs.items():
-        fa = aliased(RecordFacet)
-        stmt = stmt.join(fa, fa.record_id == Record.id).where(fa.form_code == code, fa.field == name,
-                                                              fa.value == str(value))
-    if record is not None:
-        stmt = stmt.where(Record.id != record.id)
-        if record.amended_from_id:
-            stmt = stmt.where(Record.id != record.amended_from_id)
-    row = db.session.execute(stmt.limit(1)).first()
-    return (row.number or f"#{row.id}") if row else None
 
 
 def check_milestone(record, values: dict, user) -> dict:
@@ -79,7 +60,7 @@ def check_milestone(record, values: dict, user) -> dict:
         if v and date.fromisoformat(str(v)[:10]) < billing_start:
             errors.setdefault(name, []).append(
                 _("This is before the billing month %(month)s.", month=billing_start.strftime("%Y-%m")))
-    taken = _taken(BILLMONTH, record, {"month": month, "milestone": milestone})
+    taken = holder(BILLMONTH, record, {"month": month, "milestone": milestone})
     if taken:
         errors.setdefault("milestone", []).append(
             _("%(number)s already confirms this milestone for %(month)s; amend it to correct it.",
@@ -96,7 +77,7 @@ def check_summary(record, values: dict, user) -> dict:
         return {}
     if start > today().replace(day=1):
         return {"month": [_("This month has not begun: a summary covers a past month or the current one.")]}
-    taken = _taken(SUMMARY, record, {"month": month})
+    taken = holder(SUMMARY, record, {"month": month})
     if taken:
         return {"month": [_("%(number)s already summarises %(month)s; amend it to correct it.",
                             number=taken, month=month)]}

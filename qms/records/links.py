@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from . import policy
@@ -18,6 +18,31 @@ from .models import Record, RecordFacet, Status
 
 LINKED_MAX = 20  # records listed as linking here on a record page, newest first
 LIVE = (Status.DRAFT, Status.IN_PROGRESS, Status.CLOSED)  # not voided, not superseded
+SUBMITTED = (Status.IN_PROGRESS, Status.CLOSED)  # live and signed at least once
+
+
+def others_holding(form_code: str, record, pairs: dict, *, statuses: tuple = SUBMITTED,
+                   limit: int | None = None) -> list[Record]:
+    """The other records of ``form_code`` in ``statuses`` whose indexed fields hold every value of
+    ``pairs`` ({field: value}; ``record`` itself and the one it amends left out), oldest first: the
+    checks "one per month", "one per type and month" (the fields must be register filters)."""
+    stmt = select(Record).where(Record.form_code == form_code, Record.status.in_(statuses))
+    for name, value in pairs.items():
+        fa = aliased(RecordFacet)
+        stmt = stmt.join(fa, fa.record_id == Record.id).where(fa.form_code == form_code, fa.field == name,
+                                                              fa.value == str(value))
+    if record is not None:
+        stmt = stmt.where(Record.id != record.id)
+        if record.amended_from_id:
+            stmt = stmt.where(Record.id != record.amended_from_id)
+    return list(db.session.execute(stmt.order_by(Record.id).limit(limit)).scalars())
+
+
+def holder(form_code: str, record, pairs: dict, *, statuses: tuple = SUBMITTED) -> str | None:
+    """The number (a draft: ``#id``) of the first of :func:`others_holding`, or None: what a "one per
+    period" refusal names."""
+    found = others_holding(form_code, record, pairs, statuses=statuses, limit=1)
+    return (found[0].number or f"#{found[0].id}") if found else None
 
 
 def linked_ids(form_code: str, field: str, value) -> list[int]:
