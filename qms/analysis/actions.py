@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from ..auth.models import User
 from ..core.timeutil import today
 from ..extensions import db
 from ..records import service
 from ..records import spec as specs
 from ..records.links import LIVE, linked
-from ..records.models import CLOSED, Record
+from ..records.models import CLOSED, DRAFT, IN_PROGRESS, Record, RecordFacet
 
 ACTION = "DA-ACTION"
 MEETING = "DA-MEETING"
@@ -92,6 +94,24 @@ def states(record: Record, now: date | None = None) -> list[ActionState]:
             state = "late" if due and due < now else "open"
         out.append(ActionState(a, people[oid], due, done, state))
     return out
+
+
+def open_counts(records: list[Record], now: date | None = None) -> dict[int, tuple[int, int]]:
+    """For each meeting or review: (its actions still open, of them past their due day), as
+    :func:`states` counts them, for a page of many records in one query over the actions' ``source``."""
+    now = now or today()
+    owner_of = {rid: rec.id for rec in records for rid in _chain(rec)}
+    out = {rec.id: [0, 0] for rec in records}
+    if owner_of:
+        rows = db.session.execute(
+            select(RecordFacet.value, Record.due_on).join(Record, Record.id == RecordFacet.record_id).where(
+                RecordFacet.form_code == ACTION, RecordFacet.field == "source",
+                RecordFacet.value.in_([str(i) for i in owner_of]), Record.status.in_((DRAFT, IN_PROGRESS))))
+        for source, due in rows:
+            counts = out[owner_of[int(source)]]
+            counts[0] += 1
+            counts[1] += due is not None and due < now
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
 def _chain(record: Record) -> list[int]:

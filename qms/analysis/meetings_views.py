@@ -16,7 +16,7 @@ from ..records.models import CLOSED, IN_PROGRESS, Record, RecordFacet
 from ..reminders import rules
 from ..reminders.views import duty_context
 from ..reminders.workcal import add_months
-from .actions import ACTION, MEETING, states
+from .actions import ACTION, MEETING, open_counts
 
 bp = Blueprint("analysis_meetings", __name__)
 TYPES = ("business", "engineering", "om", "coordination")
@@ -44,11 +44,11 @@ def _grid(months: list[str]) -> dict:
     rows = db.session.execute(select(Record).join(f, f.record_id == Record.id).where(
         Record.form_code == MEETING, Record.status.in_((IN_PROGRESS, CLOSED)), f.form_code == MEETING,
         f.field == "month", f.value.in_(months)).order_by(Record.id)).scalars().all()
+    counts = open_counts([r for r in rows if r.status == CLOSED])
     out = {}
     for rec in rows:
-        acts = states(rec) if rec.status == CLOSED else []
-        out[(rec.values.get("month"), rec.values.get("meeting_type"))] = (
-            rec, sum(a.state in ("open", "late") for a in acts), sum(a.state == "late" for a in acts))
+        n_open, n_late = counts.get(rec.id, (0, 0))
+        out[(rec.values.get("month"), rec.values.get("meeting_type"))] = (rec, n_open, n_late)
     return out
 
 
